@@ -1,0 +1,14 @@
+/** Jest on native ESM: ts-jest compiles TypeScript per file, `.js` specifiers map to sources. */
+const tsJest = ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }];
+
+export default {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  transform: { '^.+\\.ts$': tsJest },
+  globalSetup: '<rootDir>/test/helpers/global-setup.ts',
+  globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',
+  testMatch: ['<rootDir>/test/**/*.spec.ts'],
+  testTimeout: 60_000,
+  maxWorkers: 2,
+};

@@ -1,0 +1,99 @@
+import path from 'node:path';
+
+/** Log levels understood by the request logger and Nest's logger. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface AppConfig {
+  port: number;
+  /** Set when an external PostgreSQL is used; unset means the embedded one under `dataDir`. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  adminToken: string | undefined;
+  publicRead: boolean;
+  rateLimitPerMinute: number;
+  corsOrigins: string[];
+  seedOnEmpty: boolean;
+  logLevel: LogLevel;
+  /** Milliseconds a request may wait for a pooled connection before failing with 503. */
+  dbConnectTimeoutMs: number;
+  /** Milliseconds a single SQL statement may run before PostgreSQL cancels it. */
+  dbStatementTimeoutMs: number;
+  dbPoolSize: number;
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return Number(raw);
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+function databaseUrl(env: Env): string | undefined {
+  const raw = env.DATABASE_URL;
+  if (raw === undefined || raw === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('DATABASE_URL is not a valid URL (expected postgres://user:pass@host:port/db)');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError(`DATABASE_URL must use postgres:// or postgresql://, got "${url.protocol}"`);
+  }
+  if (!url.hostname || url.pathname.length <= 1) {
+    throw new ConfigError('DATABASE_URL must name a host and a database');
+  }
+  return raw;
+}
+
+/**
+ * Reads and validates the environment once. This is the only place that touches
+ * `process.env`; everything else receives an {@link AppConfig}.
+ */
+export function loadConfig(env: Env = process.env): AppConfig {
+  const url = databaseUrl(env);
+  const adminToken = env.ADMIN_TOKEN === '' ? undefined : env.ADMIN_TOKEN;
+  if (adminToken !== undefined && !/^[\x21-\x7e]{16,256}$/.test(adminToken)) {
+    throw new ConfigError('ADMIN_TOKEN must be 16 to 256 visible ASCII characters');
+  }
+  const logLevel = (env.LOG_LEVEL ?? 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  }
+  const corsOrigins = (env.CORS_ORIGINS ?? '')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter((origin) => origin !== '');
+  return {
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    databaseUrl: url,
+    dataDir: path.resolve(env.DATA_DIR || '.data'),
+    adminToken,
+    publicRead: boolean(env, 'PUBLIC_READ', false),
+    rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
+    corsOrigins,
+    seedOnEmpty: boolean(env, 'SEED_ON_EMPTY', url === undefined),
+    logLevel,
+    dbConnectTimeoutMs: integer(env, 'DB_CONNECT_TIMEOUT_MS', 3000, 100, 60_000),
+    dbStatementTimeoutMs: integer(env, 'DB_STATEMENT_TIMEOUT_MS', 10_000, 100, 600_000),
+    dbPoolSize: integer(env, 'DB_POOL_SIZE', 10, 1, 200),
+  };
+}
+
+/** Injection token for the validated configuration. */
+export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,0 +1,39 @@
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { APP_CONFIG, type AppConfig } from './config/app-config.js';
+import { dataSourceOptions } from './database/data-source.js';
+import { JsonLogger } from './logging/json-logger.js';
+
+export interface CoreOptions {
+  config: AppConfig;
+  /** The PostgreSQL to use: `config.databaseUrl`, or the embedded cluster's. */
+  databaseUrl: string;
+  logger: JsonLogger;
+}
+
+/** Configuration, logging and the database connection, available to every module. */
+@Global()
+@Module({})
+export class CoreModule {
+  static forRoot({ config, databaseUrl, logger }: CoreOptions): DynamicModule {
+    return {
+      module: CoreModule,
+      imports: [
+        TypeOrmModule.forRoot({
+          ...dataSourceOptions(databaseUrl, {
+            poolSize: config.dbPoolSize,
+            connectTimeoutMs: config.dbConnectTimeoutMs,
+            statementTimeoutMs: config.dbStatementTimeoutMs,
+          }),
+          retryAttempts: 10,
+          retryDelay: 2000,
+        }),
+      ],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: JsonLogger, useValue: logger },
+      ],
+      exports: [APP_CONFIG, JsonLogger],
+    };
+  }
+}

@@ -1,0 +1,92 @@
+import type { DataSourceOptions } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { InitialSchema1763800000000 } from '../../../migrations/1763800000000-InitialSchema.js';
+import { ActorMemberEntity } from '../../modules/actors/entities/actor-member.entity.js';
+import { ActorEntity } from '../../modules/actors/entities/actor.entity.js';
+import { ProposalActorEntity } from '../../modules/proposals/entities/proposal-actor.entity.js';
+import { ProposalForumEntity } from '../../modules/proposals/entities/proposal-forum.entity.js';
+import { ProposalEntity } from '../../modules/proposals/entities/proposal.entity.js';
+import { TransitionSourceEntity } from '../../modules/proposals/entities/transition-source.entity.js';
+import { TransitionEntity } from '../../modules/proposals/entities/transition.entity.js';
+import { SourceEntity } from '../../modules/sources/entities/source.entity.js';
+import { ApiTokenEntity } from '../../modules/users/entities/api-token.entity.js';
+import { UserEntity } from '../../modules/users/entities/user.entity.js';
+
+export const ENTITIES = [
+  UserEntity,
+  ApiTokenEntity,
+  ActorEntity,
+  ActorMemberEntity,
+  SourceEntity,
+  ProposalEntity,
+  ProposalActorEntity,
+  ProposalForumEntity,
+  TransitionEntity,
+  TransitionSourceEntity,
+];
+
+/** Every migration, oldest first. A new one is appended here and never edited after it lands. */
+export const MIGRATIONS = [InitialSchema1763800000000];
+
+export interface PoolSettings {
+  poolSize: number;
+  connectTimeoutMs: number;
+  statementTimeoutMs: number;
+}
+
+const DEFAULT_POOL: PoolSettings = { poolSize: 10, connectTimeoutMs: 3000, statementTimeoutMs: 10_000 };
+
+/**
+ * The one description of the database, used by the application, the migration scripts and
+ * the tests. Schema changes only by migrations: `synchronize` stays off everywhere.
+ */
+export function dataSourceOptions(url: string, pool: PoolSettings = DEFAULT_POOL): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'migrations',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    migrationsRun: false,
+    logging: false,
+    applicationName: 'policy-proposal-tracker',
+    extra: {
+      max: pool.poolSize,
+      // A request waits at most this long for a connection: with the database down it fails
+      // fast with 503 instead of hanging, and the pool reconnects when the database returns.
+      connectionTimeoutMillis: pool.connectTimeoutMs,
+      statement_timeout: pool.statementTimeoutMs,
+      query_timeout: pool.statementTimeoutMs + 1000,
+      lock_timeout: pool.statementTimeoutMs,
+      idle_in_transaction_session_timeout: pool.statementTimeoutMs * 3,
+      idleTimeoutMillis: 30_000,
+      keepAlive: true,
+    },
+  };
+}
+
+/** Serializes migration runs of instances starting together on one database. */
+const MIGRATION_LOCK = 7_301_000;
+
+/** Applies pending migrations under an advisory lock; returns the names applied. */
+export async function runMigrations(dataSource: DataSource): Promise<string[]> {
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    return applied.map((migration) => migration.name);
+  } finally {
+    await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    await runner.release();
+  }
+}
+
+/** A connected DataSource outside Nest, for scripts and tests. */
+export async function connect(url: string): Promise<DataSource> {
+  const dataSource = new DataSource(dataSourceOptions(url));
+  await dataSource.initialize();
+  return dataSource;
+}

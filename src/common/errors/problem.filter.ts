@@ -1,0 +1,37 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { JsonLogger } from '../logging/json-logger.js';
+import { PROBLEM_CONTENT_TYPE } from './problem.js';
+import { toProblem } from './to-problem.js';
+
+/** Writes `error` as RFC 9457 problem details; shared by Nest's filter and Fastify's handler. */
+export function sendProblem(
+  error: unknown,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  logger: JsonLogger,
+): void {
+  const { problem, unexpected } = toProblem(error);
+  if (unexpected) {
+    logger.write('error', 'unhandled error', {
+      requestId: request.id,
+      error: error instanceof Error ? error.message : String(error),
+      stack: error instanceof Error ? error.stack : undefined,
+    });
+  }
+  problem.instance = request.url.split('?')[0];
+  problem.requestId = request.id;
+  if (problem.status === 503) void reply.header('retry-after', '5');
+  void reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);
+}
+
+/** The one place where exceptions from any module become HTTP responses. */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  constructor(private readonly logger: JsonLogger) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    sendProblem(exception, http.getRequest<FastifyRequest>(), http.getResponse<FastifyReply>(), this.logger);
+  }
+}

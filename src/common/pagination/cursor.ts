@@ -1,0 +1,68 @@
+import { createHash } from 'node:crypto';
+import { ApiProperty } from '@nestjs/swagger';
+import { invalid } from '../errors/domain-error.js';
+
+export class PageDto {
+  @ApiProperty({ example: 20 })
+  limit: number;
+
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as `cursor` to get the next page; null on the last page.' })
+  nextCursor: string | null;
+}
+
+export interface Page<T> {
+  data: T[];
+  page: { limit: number; nextCursor: string | null };
+}
+
+/** A fingerprint of the filters a cursor was issued for, so it cannot be reused with others. */
+export function filterFingerprint(filters: Record<string, unknown>): string {
+  const normalized = Object.keys(filters)
+    .sort()
+    .map((key) => [key, filters[key] ?? null]);
+  return createHash('sha256').update(JSON.stringify(normalized)).digest('base64url').slice(0, 12);
+}
+
+/** Opaque keyset cursor: the sort key of the last row served, bound to the filters. */
+export function encodeCursor(key: unknown[], filters: Record<string, unknown>): string {
+  return Buffer.from(JSON.stringify({ k: key, f: filterFingerprint(filters) })).toString('base64url');
+}
+
+export function decodeCursor(cursor: string, filters: Record<string, unknown>): unknown[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid('cursor', 'is not a cursor this API issued');
+  }
+  if (
+    typeof parsed !== 'object' ||
+    parsed === null ||
+    !Array.isArray((parsed as { k?: unknown }).k) ||
+    typeof (parsed as { f?: unknown }).f !== 'string'
+  ) {
+    throw invalid('cursor', 'is not a cursor this API issued');
+  }
+  const { k, f } = parsed as { k: unknown[]; f: string };
+  if (f !== filterFingerprint(filters)) {
+    throw invalid('cursor', 'was issued for other filters; start again without a cursor');
+  }
+  return k;
+}
+
+/** Slices one extra row fetched to learn whether another page exists. */
+export function toPage<R, T>(
+  rows: R[],
+  limit: number,
+  filters: Record<string, unknown>,
+  keyOf: (row: R) => unknown[],
+  map: (row: R) => T,
+): Page<T> {
+  const hasMore = rows.length > limit;
+  const shown = hasMore ? rows.slice(0, limit) : rows;
+  const last = shown.at(-1);
+  return {
+    data: shown.map(map),
+    page: { limit, nextCursor: hasMore && last !== undefined ? encodeCursor(keyOf(last), filters) : null },
+  };
+}

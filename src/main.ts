@@ -1,0 +1,57 @@
+import 'reflect-metadata';
+import { createApp, prepareDatabase } from './app.factory.js';
+import { ConfigError, loadConfig } from './common/config/app-config.js';
+import { type EmbeddedDatabase, startEmbeddedPostgres } from './common/database/embedded-postgres.js';
+import { JsonLogger } from './common/logging/json-logger.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`configuration error: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = new JsonLogger(config.logLevel);
+
+  let embedded: EmbeddedDatabase | undefined;
+  let databaseUrl = config.databaseUrl;
+  if (databaseUrl === undefined) {
+    logger.write('info', 'starting embedded PostgreSQL', { dataDir: config.dataDir });
+    embedded = await startEmbeddedPostgres(config.dataDir, (line) => logger.write('warn', line, { context: 'postgres' }));
+    databaseUrl = embedded.url;
+  }
+
+  const app = await createApp({ config, databaseUrl, logger });
+  let stopping = false;
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    logger.write('info', 'shutting down', { signal });
+    try {
+      await app.close();
+    } finally {
+      await embedded?.stop();
+    }
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+
+  const applied = await prepareDatabase(app);
+  if (applied.length > 0) logger.write('info', 'migrations applied', { migrations: applied });
+  await app.listen(config.port, '0.0.0.0');
+  logger.write('info', 'listening', {
+    url: `http://localhost:${config.port}`,
+    docs: `http://localhost:${config.port}/docs`,
+    database: embedded ? `embedded, files in ${config.dataDir}` : 'DATABASE_URL',
+  });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`startup failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

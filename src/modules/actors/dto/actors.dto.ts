@@ -1,0 +1,166 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
+import { ListQueryDto } from '../../../common/http/list-query.dto.js';
+import { IsOptionalNotNull } from '../../../common/http/validators.js';
+import { PageDto } from '../../../common/pagination/cursor.js';
+import { SLUG_PATTERN } from '../../../common/slugs/slugify.js';
+import { ACTOR_KINDS, type ActorKind } from '../entities/actor.entity.js';
+
+const SLUG_MESSAGE = 'must be lower-case a-z, 0-9 and single hyphens, at most 100 characters';
+
+class ActorFieldsDto {
+  @ApiPropertyOptional({ example: 'SCO', maxLength: 50 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(50)
+  shortName?: string;
+
+  @ApiPropertyOptional({ type: [String], example: ['ICCA'], description: 'Other names, searched like the name; at most 50' })
+  @IsOptionalNotNull()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @MinLength(1, { each: true })
+  @MaxLength(200, { each: true })
+  aliases?: string[];
+
+  @ApiPropertyOptional({ maxLength: 5000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(5000)
+  description?: string;
+
+  @ApiPropertyOptional({ example: 'Russian Ambassador to Kazakhstan', description: 'A person’s position' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(300)
+  title?: string;
+
+  @ApiPropertyOptional({ example: 'russia', description: 'Slug of a state actor: a person’s country' })
+  @IsOptional()
+  @Matches(SLUG_PATTERN, { message: `country ${SLUG_MESSAGE}` })
+  @MaxLength(100)
+  country?: string;
+
+  @ApiPropertyOptional({ type: [String], example: ['kazakhstan', 'russia'], description: 'Slugs of an organization’s members' })
+  @IsOptionalNotNull()
+  @IsArray()
+  @ArrayMaxSize(500)
+  @Matches(SLUG_PATTERN, { each: true, message: `each member ${SLUG_MESSAGE}` })
+  members?: string[];
+}
+
+export class CreateActorDto extends ActorFieldsDto {
+  @ApiProperty({ enum: ACTOR_KINDS })
+  @IsIn(ACTOR_KINDS)
+  kind: ActorKind;
+
+  @ApiProperty({ example: 'Shanghai Cooperation Organisation', maxLength: 300 })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(300)
+  name: string;
+
+  @ApiPropertyOptional({ example: 'sco', description: 'Made from the name when not given; 409 if taken' })
+  @IsOptionalNotNull()
+  @Matches(SLUG_PATTERN, { message: `slug ${SLUG_MESSAGE}` })
+  @MaxLength(100)
+  slug?: string;
+}
+
+export class UpdateActorDto extends ActorFieldsDto {
+  @ApiPropertyOptional({ maxLength: 300 })
+  @IsOptionalNotNull()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(300)
+  name?: string;
+
+  @ApiPropertyOptional({ description: 'The version you read; alternative to If-Match.' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  version?: number;
+}
+
+export class ListActorsQueryDto extends ListQueryDto {
+  @ApiPropertyOptional({ enum: ACTOR_KINDS })
+  @IsOptional()
+  @IsIn(ACTOR_KINDS)
+  kind?: ActorKind;
+
+  @ApiPropertyOptional({ description: 'Case-insensitive match in name, shortName and aliases' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  q?: string;
+}
+
+export class ActorRefDto {
+  @ApiProperty({ example: 'sco' })
+  slug: string;
+
+  @ApiProperty({ example: 'Shanghai Cooperation Organisation' })
+  name: string;
+
+  @ApiProperty({ enum: ACTOR_KINDS })
+  kind: ActorKind;
+}
+
+export class ActorDto {
+  @ApiProperty({ example: 'cica' })
+  slug: string;
+
+  @ApiProperty({ enum: ACTOR_KINDS })
+  kind: ActorKind;
+
+  @ApiProperty({ example: 'Conference on Interaction and Confidence-Building Measures in Asia' })
+  name: string;
+
+  @ApiProperty({ type: String, nullable: true, example: 'CICA' })
+  shortName: string | null;
+
+  @ApiProperty({ type: [String], example: ['ICCA'] })
+  aliases: string[];
+
+  @ApiProperty({ type: String, nullable: true })
+  description: string | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  title: string | null;
+
+  @ApiProperty({ type: ActorRefDto, nullable: true })
+  country: ActorRefDto | null;
+
+  @ApiProperty({ type: [ActorRefDto] })
+  members: ActorRefDto[];
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+
+  @ApiProperty({ format: 'date-time' })
+  updatedAt: string;
+
+  @ApiProperty({ example: 1 })
+  version: number;
+}
+
+export class ActorListDto {
+  @ApiProperty({ type: [ActorDto] })
+  data: ActorDto[];
+
+  @ApiProperty({ type: PageDto })
+  page: PageDto;
+}

@@ -1,0 +1,59 @@
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+
+export const ACTOR_KINDS = ['state', 'organization', 'person'] as const;
+export type ActorKind = (typeof ACTOR_KINDS)[number];
+
+@Entity({ name: 'actors' })
+@Check('ck_actors_kind', `kind IN ('state', 'organization', 'person')`)
+export class ActorEntity {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_actors' })
+  id: string;
+
+  @Column({ type: 'text', unique: true })
+  slug: string;
+
+  @Index('ix_actors_kind')
+  @Column({ type: 'text' })
+  kind: ActorKind;
+
+  @Column({ type: 'text' })
+  name: string;
+
+  @Column({ name: 'short_name', type: 'text', nullable: true })
+  shortName: string | null;
+
+  @Column({ type: 'text', array: true, default: '{}' })
+  aliases: string[];
+
+  @Column({ type: 'text', nullable: true })
+  description: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  title: string | null;
+
+  @Column({ name: 'country_id', type: 'uuid', nullable: true })
+  countryId: string | null;
+
+  @ManyToOne(() => ActorEntity)
+  @JoinColumn({ name: 'country_id', foreignKeyConstraintName: 'fk_actors_country' })
+  country?: ActorEntity | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+
+  @Column({ type: 'integer', default: 1 })
+  version: number;
+}

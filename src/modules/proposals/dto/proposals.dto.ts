@@ -1,0 +1,261 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  Min,
+  MinLength,
+  Validate,
+  ValidateNested,
+  ValidatorConstraint,
+  type ValidatorConstraintInterface,
+} from 'class-validator';
+import { IsPartialDate } from '../../../common/dates/partial-date.js';
+import { ListQueryDto } from '../../../common/http/list-query.dto.js';
+import { IsOptionalNotNull } from '../../../common/http/validators.js';
+import { PageDto } from '../../../common/pagination/cursor.js';
+import { SLUG_PATTERN } from '../../../common/slugs/slugify.js';
+import { ActorRefDto } from '../../actors/dto/actors.dto.js';
+import { SourceDto, SourceInputDto } from '../../sources/dto/source.dto.js';
+import { PROPOSER_ROLES, type ProposerRole } from '../entities/proposal-actor.entity.js';
+import { INITIAL_STATUSES, type InitialStatus, STATUSES, type Status } from '../workflow/statuses.js';
+
+const SLUG_MESSAGE = 'must be lower-case a-z, 0-9 and single hyphens';
+const TAG_PATTERN = /^[\p{L}\p{N}][\p{L}\p{N} ._-]{0,49}$/u;
+
+export class ProposerInputDto {
+  @ApiProperty({ example: 'russia', description: 'Slug of an actor' })
+  @IsString()
+  @Matches(SLUG_PATTERN, { message: `actor ${SLUG_MESSAGE}` })
+  @MaxLength(100)
+  actor: string;
+
+  @ApiPropertyOptional({ enum: PROPOSER_ROLES, default: 'proposer' })
+  @IsOptionalNotNull()
+  @IsIn(PROPOSER_ROLES)
+  role?: ProposerRole;
+}
+
+/** Proposers: 1–50, at least one with role proposer (a missing role means proposer). */
+function ProposersField(required: boolean): PropertyDecorator {
+  const decorators = [
+    required
+      ? ApiProperty({ type: [ProposerInputDto], description: 'At least one with role proposer; at most 50' })
+      : ApiPropertyOptional({ type: [ProposerInputDto], description: 'Replaces the list: at least one with role proposer; at most 50' }),
+    required ? IsDefined() : IsOptionalNotNull(),
+    IsArray(),
+    ArrayMinSize(1),
+    ArrayMaxSize(50),
+    ValidateNested({ each: true }),
+    Type(() => ProposerInputDto),
+    Validate(HasProposerConstraint),
+  ];
+  return (target, key) => decorators.forEach((decorate) => decorate(target, key));
+}
+
+@ValidatorConstraint({ name: 'hasProposer' })
+class HasProposerConstraint implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    if (!Array.isArray(value)) return true;
+    const actors = value.map((p: ProposerInputDto) => p?.actor);
+    return (
+      value.some((p: ProposerInputDto) => (p?.role ?? 'proposer') === 'proposer') &&
+      new Set(actors).size === actors.length
+    );
+  }
+
+  defaultMessage(): string {
+    return 'proposers must include at least one actor with role proposer, and name each actor once';
+  }
+}
+
+class ProposalFieldsDto {
+  @ApiPropertyOptional({ maxLength: 10000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(10000)
+  summary?: string;
+
+  @ApiPropertyOptional({ type: [String], example: ['sco'], description: 'Slugs of organizations where it is pursued; at most 50' })
+  @IsOptionalNotNull()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @Matches(SLUG_PATTERN, { each: true, message: `each forum ${SLUG_MESSAGE}` })
+  forums?: string[];
+
+  @ApiPropertyOptional({ type: [String], example: ['security', 'eurasia'], description: 'At most 20, each 1–50 letters, digits, space . _ -' })
+  @IsOptionalNotNull()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @Matches(TAG_PATTERN, { each: true, message: 'each tag must be 1–50 letters, digits, spaces or . _ - and start with a letter or digit' })
+  tags?: string[];
+
+  @ApiPropertyOptional({ example: 'eurasian-security-architecture', description: 'Slug of the broader proposal it belongs to' })
+  @IsOptional()
+  @Matches(SLUG_PATTERN, { message: `parent ${SLUG_MESSAGE}` })
+  @MaxLength(100)
+  parent?: string;
+}
+
+export class CreateProposalDto extends ProposalFieldsDto {
+  @ApiProperty({ example: 'Greater Eurasian Partnership', maxLength: 500 })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(500)
+  title: string;
+
+  @ApiPropertyOptional({ example: 'greater-eurasian-partnership', description: 'Made from the title when not given; 409 if taken' })
+  @IsOptionalNotNull()
+  @Matches(SLUG_PATTERN, { message: `slug ${SLUG_MESSAGE}` })
+  @MaxLength(100)
+  slug?: string;
+
+  @ApiProperty({ example: '2015', description: 'YYYY, YYYY-MM or YYYY-MM-DD; the date of the first transition' })
+  @IsPartialDate()
+  proposedOn: string;
+
+  @ProposersField(true)
+  proposers: ProposerInputDto[];
+
+  @ApiPropertyOptional({ enum: INITIAL_STATUSES, default: 'proposed' })
+  @IsOptionalNotNull()
+  @IsIn(INITIAL_STATUSES)
+  initialStatus?: InitialStatus;
+
+  @ApiPropertyOptional({ type: [SourceInputDto], description: 'Cited by the first transition; at most 20' })
+  @IsOptionalNotNull()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => SourceInputDto)
+  sources?: SourceInputDto[];
+}
+
+export class UpdateProposalDto extends ProposalFieldsDto {
+  @ProposersField(false)
+  proposers?: ProposerInputDto[];
+
+  @ApiPropertyOptional({ maxLength: 500 })
+  @IsOptionalNotNull()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(500)
+  title?: string;
+
+  @ApiPropertyOptional({ description: 'The version you read; alternative to If-Match.' })
+  @IsOptionalNotNull()
+  @IsInt()
+  @Min(1)
+  version?: number;
+}
+
+/** `a,b,c` in a query string → ['a', 'b', 'c']. */
+const commaList = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' ? value.split(',').map((part) => part.trim()) : value;
+
+export class ListProposalsQueryDto extends ListQueryDto {
+  @ApiPropertyOptional({ description: `Comma list of statuses: ${STATUSES.join(', ')}`, example: 'drafting,adopted' })
+  @IsOptional()
+  @Transform(commaList)
+  @IsIn(STATUSES, { each: true, message: `status must be a comma list of ${STATUSES.join(', ')}` })
+  @ArrayMaxSize(STATUSES.length)
+  status?: Status[];
+
+  @ApiPropertyOptional({ description: 'Slug of an actor among the proposers, co-proposers or backers' })
+  @IsOptional()
+  @Matches(SLUG_PATTERN, { message: `proposer ${SLUG_MESSAGE}` })
+  proposer?: string;
+
+  @ApiPropertyOptional({ description: 'Slug of a forum organization' })
+  @IsOptional()
+  @Matches(SLUG_PATTERN, { message: `forum ${SLUG_MESSAGE}` })
+  forum?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(50)
+  tag?: string;
+}
+
+export class ProposerDto extends ActorRefDto {
+  @ApiProperty({ enum: PROPOSER_ROLES })
+  role: ProposerRole;
+}
+
+export class ProposalRefDto {
+  @ApiProperty({ example: 'eurasian-security-architecture' })
+  slug: string;
+
+  @ApiProperty()
+  title: string;
+}
+
+export class ProposalDto {
+  @ApiProperty({ example: 'greater-eurasian-partnership' })
+  slug: string;
+
+  @ApiProperty()
+  title: string;
+
+  @ApiProperty({ type: String, nullable: true })
+  summary: string | null;
+
+  @ApiProperty({ example: '2015' })
+  proposedOn: string;
+
+  @ApiProperty({ type: [ProposerDto] })
+  proposers: ProposerDto[];
+
+  @ApiProperty({ type: [ActorRefDto] })
+  forums: ActorRefDto[];
+
+  @ApiProperty({ type: [String] })
+  tags: string[];
+
+  @ApiProperty({ type: ProposalRefDto, nullable: true })
+  parent: ProposalRefDto | null;
+
+  @ApiProperty({ type: ProposalRefDto, nullable: true, description: 'Set while the status is superseded' })
+  supersededBy: ProposalRefDto | null;
+
+  @ApiProperty({ enum: STATUSES })
+  status: Status;
+
+  @ApiProperty({ example: '2024-07-04', description: 'The world date of the transition into the current status' })
+  statusSince: string;
+
+  @ApiProperty({ enum: STATUSES, description: 'The furthest stage a standing transition reached' })
+  furthestStatus: Status;
+
+  @ApiProperty({ example: '2024-07-04', description: 'The latest world date among standing transitions' })
+  lastActivityOn: string;
+
+  @ApiProperty({ type: [SourceDto], description: 'Sources cited when the proposal was recorded' })
+  sources: SourceDto[];
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+
+  @ApiProperty({ format: 'date-time' })
+  updatedAt: string;
+
+  @ApiProperty({ example: 1 })
+  version: number;
+}
+
+export class ProposalListDto {
+  @ApiProperty({ type: [ProposalDto] })
+  data: ProposalDto[];
+
+  @ApiProperty({ type: PageDto })
+  page: PageDto;
+}

@@ -1,0 +1,137 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { IsCalendarDate, IsPartialDate } from '../../../common/dates/partial-date.js';
+import { IsOptionalNotNull } from '../../../common/http/validators.js';
+import { PageDto } from '../../../common/pagination/cursor.js';
+import { SLUG_PATTERN } from '../../../common/slugs/slugify.js';
+import { SourceDto, SourceInputDto } from '../../sources/dto/source.dto.js';
+import { DIRECTIONS, type Direction, STATUSES, type Status } from '../workflow/statuses.js';
+import { ProposalRefDto } from './proposals.dto.js';
+
+export class TransitionProposalDto {
+  @ApiProperty({ enum: STATUSES, example: 'adopted' })
+  @IsIn(STATUSES)
+  to: Status;
+
+  @ApiProperty({ example: '2024-07-04', description: 'When it happened in the world: YYYY, YYYY-MM or YYYY-MM-DD; not earlier than the latest standing transition' })
+  @IsPartialDate()
+  occurredOn: string;
+
+  @ApiPropertyOptional({ enum: STATUSES, description: 'The status you believe current; 409 if it is not' })
+  @IsOptionalNotNull()
+  @IsIn(STATUSES)
+  from?: Status;
+
+  @ApiPropertyOptional({ maxLength: 5000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(5000)
+  note?: string;
+
+  @ApiPropertyOptional({ type: [SourceInputDto], description: 'At most 20' })
+  @IsOptionalNotNull()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => SourceInputDto)
+  sources?: SourceInputDto[];
+
+  @ApiPropertyOptional({ example: 'eurasian-charter', description: 'Slug of the replacing proposal; required for superseded' })
+  @IsOptionalNotNull()
+  @Matches(SLUG_PATTERN, { message: 'supersededBy must be lower-case a-z, 0-9 and single hyphens' })
+  @MaxLength(100)
+  supersededBy?: string;
+}
+
+export class RetractTransitionDto {
+  @ApiProperty({ example: 'Logged against the wrong proposal', maxLength: 2000 })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(2000)
+  reason: string;
+}
+
+export class StatusAsOfQueryDto {
+  @ApiPropertyOptional({ example: '2024-07-04', description: 'YYYY-MM-DD; default today (UTC)' })
+  @IsOptional()
+  @IsCalendarDate()
+  asOf?: string;
+}
+
+export class UserRefDto {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty()
+  name: string;
+}
+
+export class TransitionDto {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ description: 'Position in the history, from 1' })
+  seq: number;
+
+  @ApiProperty({ enum: STATUSES, nullable: true, description: 'null for the creation' })
+  from: Status | null;
+
+  @ApiProperty({ enum: STATUSES })
+  to: Status;
+
+  @ApiProperty({ enum: DIRECTIONS })
+  direction: Direction;
+
+  @ApiProperty({ example: '2024-07' })
+  occurredOn: string;
+
+  @ApiProperty({ type: String, nullable: true })
+  note: string | null;
+
+  @ApiProperty({ type: [SourceDto] })
+  sources: SourceDto[];
+
+  @ApiProperty({ type: ProposalRefDto, nullable: true })
+  supersededBy: ProposalRefDto | null;
+
+  @ApiProperty({ format: 'date-time', description: 'When it was logged' })
+  recordedAt: string;
+
+  @ApiProperty({ type: UserRefDto, description: 'Who logged it' })
+  recordedBy: UserRefDto;
+
+  @ApiProperty({ description: 'true once an editor retracted it; it then no longer counts' })
+  retracted: boolean;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  retractedAt: string | null;
+
+  @ApiProperty({ type: UserRefDto, nullable: true })
+  retractedBy: UserRefDto | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  retractionReason: string | null;
+}
+
+export class TransitionListDto {
+  @ApiProperty({ type: [TransitionDto], description: 'The whole history, oldest first; never paged' })
+  data: TransitionDto[];
+
+  @ApiProperty({ type: PageDto })
+  page: PageDto;
+}
+
+export class StatusAsOfDto {
+  @ApiProperty()
+  slug: string;
+
+  @ApiProperty({ example: '2024-07-04' })
+  asOf: string;
+
+  @ApiProperty({ enum: STATUSES, nullable: true, description: 'null if not yet proposed on that date' })
+  status: Status | null;
+
+  @ApiProperty({ type: String, nullable: true, example: '2024-07' })
+  statusSince: string | null;
+}

@@ -1,0 +1,77 @@
+import { PartialDateColumn } from '../../../common/dates/partial-date.column.js';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  OneToMany,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import type { Status } from '../workflow/statuses.js';
+import { ProposalActorEntity } from './proposal-actor.entity.js';
+
+@Entity({ name: 'proposals' })
+@Index('ix_proposals_last_activity', ['lastActivityOn', 'id'])
+export class ProposalEntity {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_proposals' })
+  id: string;
+
+  @Column({ type: 'text', unique: true })
+  slug: string;
+
+  @Column({ type: 'text' })
+  title: string;
+
+  @Column({ type: 'text', nullable: true })
+  summary: string | null;
+
+  @PartialDateColumn({ name: 'proposed_on' })
+  proposedOn: string;
+
+  @Index('ix_proposals_status')
+  @Column({ type: 'text' })
+  status: Status;
+
+  @PartialDateColumn({ name: 'status_since' })
+  statusSince: string;
+
+  @Column({ name: 'furthest_status', type: 'text' })
+  furthestStatus: Status;
+
+  @PartialDateColumn({ name: 'last_activity_on' })
+  lastActivityOn: string;
+
+  @Index('ix_proposals_tags', { synchronize: false })
+  @Column({ type: 'text', array: true, default: '{}' })
+  tags: string[];
+
+  @Index('ix_proposals_parent_id')
+  @Column({ name: 'parent_id', type: 'uuid', nullable: true })
+  parentId: string | null;
+
+  @ManyToOne(() => ProposalEntity)
+  @JoinColumn({ name: 'parent_id', foreignKeyConstraintName: 'fk_proposals_parent' })
+  parent?: ProposalEntity | null;
+
+  @Column({ name: 'superseded_by_id', type: 'uuid', nullable: true })
+  supersededById: string | null;
+
+  @ManyToOne(() => ProposalEntity)
+  @JoinColumn({ name: 'superseded_by_id', foreignKeyConstraintName: 'fk_proposals_superseded_by' })
+  supersededBy?: ProposalEntity | null;
+
+  @OneToMany(() => ProposalActorEntity, (link) => link.proposal)
+  proposers?: ProposalActorEntity[];
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+
+  @Column({ type: 'integer', default: 1 })
+  version: number;
+}

@@ -1,0 +1,138 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { type AuthenticatedUser, CurrentUser, OpenRead, RequireRole } from '../../common/auth/auth.decorators.js';
+import { expectedVersion, withEtag } from '../../common/http/conditional.js';
+import { UuidPipe } from '../../common/http/uuid.pipe.js';
+import { ApiAuthenticated, ApiProblems } from '../../common/openapi/api-problems.js';
+import { CreateProposalDto, ListProposalsQueryDto, ProposalDto, ProposalListDto, UpdateProposalDto } from './dto/proposals.dto.js';
+import {
+  RetractTransitionDto,
+  StatusAsOfDto,
+  StatusAsOfQueryDto,
+  TransitionDto,
+  TransitionListDto,
+  TransitionProposalDto,
+} from './dto/transitions.dto.js';
+import { toProposalDto } from './proposals.repository.js';
+import { ProposalsService } from './proposals.service.js';
+import { WorkflowService } from './workflow.service.js';
+
+@ApiTags('proposals')
+@ApiAuthenticated()
+@Controller('proposals')
+export class ProposalsController {
+  constructor(
+    private readonly proposals: ProposalsService,
+    private readonly workflow: WorkflowService,
+  ) {}
+
+  @Post()
+  @RequireRole('staff')
+  @ApiOperation({ summary: 'Record a proposal and its first transition (floated or proposed), dated proposedOn' })
+  @ApiCreatedResponse({ type: ProposalDto, description: 'With an ETag header' })
+  @ApiProblems(400, 409, 422)
+  async create(
+    @Body() body: CreateProposalDto,
+    @CurrentUser() user: AuthenticatedUser,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ProposalDto | undefined> {
+    const proposal = await this.proposals.create(body, user);
+    return withEtag(reply, proposal.version, toProposalDto(proposal));
+  }
+
+  @Get()
+  @RequireRole('analyst')
+  @OpenRead()
+  @ApiOperation({ summary: 'List proposals, most recent lastActivityOn first' })
+  @ApiOkResponse({ type: ProposalListDto })
+  @ApiProblems(400)
+  list(@Query() query: ListProposalsQueryDto): Promise<ProposalListDto> {
+    return this.proposals.list(query);
+  }
+
+  @Get(':slug')
+  @RequireRole('analyst')
+  @OpenRead()
+  @ApiOperation({ summary: 'One proposal with its current status' })
+  @ApiHeader({ name: 'If-None-Match', required: false, description: 'An ETag you hold: 304 if unchanged' })
+  @ApiOkResponse({ type: ProposalDto, description: 'With an ETag header' })
+  @ApiProblems(404)
+  async get(
+    @Param('slug') slug: string,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ProposalDto | undefined> {
+    const proposal = await this.proposals.get(slug);
+    return withEtag(reply, proposal.version, toProposalDto(proposal), ifNoneMatch);
+  }
+
+  @Patch(':slug')
+  @RequireRole('staff')
+  @ApiOperation({ summary: 'Edit descriptive fields (never the status: that moves by transitions)' })
+  @ApiHeader({ name: 'If-Match', required: false, description: 'The ETag you read; or send `version` in the body' })
+  @ApiOkResponse({ type: ProposalDto, description: 'With the new ETag' })
+  @ApiProblems(400, 404, 412, 422, 428)
+  async update(
+    @Param('slug') slug: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Body() body: UpdateProposalDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ProposalDto | undefined> {
+    const proposal = await this.proposals.update(slug, expectedVersion(ifMatch, body.version), body);
+    return withEtag(reply, proposal.version, toProposalDto(proposal));
+  }
+
+  @Get(':slug/status')
+  @RequireRole('analyst')
+  @OpenRead()
+  @ApiOperation({ summary: 'The status as it stood on a date, rebuilt from the standing history' })
+  @ApiOkResponse({ type: StatusAsOfDto })
+  @ApiProblems(400, 404)
+  statusAsOf(@Param('slug') slug: string, @Query() query: StatusAsOfQueryDto): Promise<StatusAsOfDto> {
+    return this.workflow.statusAsOf(slug, query.asOf);
+  }
+
+  @Post(':slug/transitions')
+  @RequireRole('staff')
+  @ApiOperation({
+    summary: 'Move the proposal to another status',
+    description:
+      'Checked against the transition table; `from`, if sent, must be the current status. Reviving a rejected or withdrawn proposal needs the editor role.',
+  })
+  @ApiCreatedResponse({ type: TransitionDto })
+  @ApiProblems(400, 404, 409, 422)
+  transition(
+    @Param('slug') slug: string,
+    @Body() body: TransitionProposalDto,
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<TransitionDto> {
+    return this.workflow.transition(slug, body, user);
+  }
+
+  @Get(':slug/transitions')
+  @RequireRole('analyst')
+  @OpenRead()
+  @ApiOperation({ summary: 'The whole status history, oldest first, retracted rows included and flagged' })
+  @ApiOkResponse({ type: TransitionListDto })
+  @ApiProblems(404)
+  async history(@Param('slug') slug: string): Promise<TransitionListDto> {
+    const data = await this.workflow.history(slug);
+    return { data, page: { limit: data.length, nextCursor: null } };
+  }
+
+  @Post(':slug/transitions/:id/retract')
+  @RequireRole('editor')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Retract the latest standing transition (never the first); the status before it returns' })
+  @ApiOkResponse({ type: TransitionDto, description: 'The retracted transition, flagged' })
+  @ApiProblems(400, 404, 409)
+  retract(
+    @Param('slug') slug: string,
+    @Param('id', new UuidPipe('transition')) id: string,
+    @Body() body: RetractTransitionDto,
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<TransitionDto> {
+    return this.workflow.retract(slug, id, body, user);
+  }
+}

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { ActorsModule } from '../actors/actors.module.js';
+import { SourcesModule } from '../sources/sources.module.js';
+import { ProposalsController } from './proposals.controller.js';
+import { ProposalsRepository } from './proposals.repository.js';
+import { ProposalsService } from './proposals.service.js';
+import { TransitionsRepository } from './transitions.repository.js';
+import { WorkflowService } from './workflow.service.js';
+
+@Module({
+  imports: [ActorsModule, SourcesModule],
+  controllers: [ProposalsController],
+  providers: [ProposalsRepository, TransitionsRepository, ProposalsService, WorkflowService],
+  exports: [ProposalsRepository, TransitionsRepository],
+})
+export class ProposalsModule {}

@@ -1,0 +1,154 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { AuthenticatedUser } from '../../common/auth/auth.decorators.js';
+import { isPartialDate } from '../../common/dates/partial-date.js';
+import { DomainError, invalid, notFound, unknownReference } from '../../common/errors/domain-error.js';
+import { staleVersion } from '../../common/http/conditional.js';
+import { isUuid } from '../../common/http/uuid.pipe.js';
+import { decodeCursor, type Page, toPage } from '../../common/pagination/cursor.js';
+import { insertWithSlug } from '../../common/slugs/slug-allocation.js';
+import { ActorsRepository } from '../actors/actors.repository.js';
+import { SourcesRepository } from '../sources/sources.repository.js';
+import type {
+  CreateProposalDto,
+  ListProposalsQueryDto,
+  ProposalDto,
+  ProposerInputDto,
+  UpdateProposalDto,
+} from './dto/proposals.dto.js';
+import { type ProposalRow, ProposalsRepository, toProposalDto } from './proposals.repository.js';
+import { TransitionsRepository } from './transitions.repository.js';
+
+@Injectable()
+export class ProposalsService {
+  constructor(
+    private readonly proposals: ProposalsRepository,
+    private readonly transitions: TransitionsRepository,
+    private readonly actors: ActorsRepository,
+    private readonly sources: SourcesRepository,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  async get(slug: string): Promise<ProposalRow> {
+    const proposal = await this.proposals.findBySlug(slug);
+    if (!proposal) throw notFound('proposal', slug);
+    return proposal;
+  }
+
+  async list(query: ListProposalsQueryDto): Promise<Page<ProposalDto>> {
+    const filters = { status: query.status, proposer: query.proposer, forum: query.forum, tag: query.tag };
+    const bound = { resource: 'proposals', ...filters, status: query.status?.slice().sort() };
+    let after: [string, string] | undefined;
+    if (query.cursor !== undefined) {
+      const key = decodeCursor(query.cursor, bound);
+      if (key.length !== 2 || !isPartialDate(key[0]) || typeof key[1] !== 'string' || !isUuid(key[1])) {
+        throw invalid('cursor', 'is not a cursor this API issued');
+      }
+      after = [key[0], key[1]];
+    }
+    const rows = await this.proposals.list(filters, query.limit, after);
+    return toPage(rows, query.limit, bound, (row) => [row.lastActivityOn, row.id], toProposalDto);
+  }
+
+  /** Records a proposal and its first transition, dated `proposedOn`, in one transaction. */
+  async create(input: CreateProposalDto, user: AuthenticatedUser): Promise<ProposalRow> {
+    return this.dataSource.transaction(async (manager) => {
+      const proposers = await this.resolveProposers(input.proposers, manager);
+      const forumIds = await this.resolveForums(input.forums ?? [], manager);
+      const parentId = await this.resolveParent(input.parent, manager);
+      const status = input.initialStatus ?? 'proposed';
+      const { slug, row: id } = await insertWithSlug(manager, 'proposals', 'proposal', input.slug, input.title, (candidate) =>
+        this.proposals.insert(
+          { slug: candidate, title: input.title, summary: input.summary, proposedOn: input.proposedOn, status, tags: dedupe(input.tags ?? []), parentId },
+          manager,
+        ),
+      );
+      await this.proposals.replaceProposers(id, proposers, manager);
+      await this.proposals.replaceForums(id, forumIds, manager);
+      const sources = await this.sources.findOrCreate(input.sources ?? [], manager);
+      await this.transitions.append(
+        {
+          proposalId: id,
+          seq: 1,
+          from: null,
+          to: status,
+          direction: 'advance',
+          occurredOn: input.proposedOn,
+          note: null,
+          supersededById: null,
+          recordedBy: user.id,
+          sourceIds: sources.map((source) => source.id),
+        },
+        manager,
+      );
+      return (await this.proposals.findBySlug(slug, manager)) as ProposalRow;
+    });
+  }
+
+  /** Edits descriptive fields; the status only ever changes through transitions. */
+  async update(slug: string, version: number, input: UpdateProposalDto): Promise<ProposalRow> {
+    return this.dataSource.transaction(async (manager) => {
+      const current = await this.proposals.findBySlug(slug, manager);
+      if (!current) throw notFound('proposal', slug);
+      const proposers = input.proposers === undefined ? undefined : await this.resolveProposers(input.proposers, manager);
+      const forumIds = input.forums === undefined ? undefined : await this.resolveForums(input.forums, manager);
+      let parentId: string | null | undefined;
+      if (input.parent !== undefined) {
+        parentId = await this.resolveParent(input.parent ?? undefined, manager);
+        if (parentId !== null && (await this.proposals.wouldCycle(current.id, parentId, manager))) {
+          throw new DomainError('unprocessable', `"${input.parent}" cannot be the parent: it is this proposal or one of its descendants`, [
+            { field: 'parent', message: 'would make the proposal its own ancestor' },
+          ]);
+        }
+      }
+      const id = await this.proposals.updateFields(
+        slug,
+        version,
+        { title: input.title, summary: input.summary, tags: input.tags && dedupe(input.tags), parentId },
+        manager,
+      );
+      if (id === null) throw staleVersion('the proposal', current.version);
+      if (proposers !== undefined) await this.proposals.replaceProposers(id, proposers, manager);
+      if (forumIds !== undefined) await this.proposals.replaceForums(id, forumIds, manager);
+      return (await this.proposals.findBySlug(slug, manager)) as ProposalRow;
+    });
+  }
+
+  private async resolveProposers(
+    proposers: ProposerInputDto[],
+    manager: EntityManager,
+  ): Promise<{ actorId: string; role: NonNullable<ProposerInputDto['role']> }[]> {
+    const found = await this.actors.idsBySlugs(proposers.map((p) => p.actor), manager);
+    return proposers.map((proposer, index) => {
+      const actor = found.get(proposer.actor);
+      if (!actor) throw unknownReference(`proposers[${index}].actor`, 'actor', proposer.actor);
+      return { actorId: actor.id, role: proposer.role ?? 'proposer' };
+    });
+  }
+
+  private async resolveForums(slugs: string[], manager: EntityManager): Promise<string[]> {
+    const found = await this.actors.idsBySlugs(slugs, manager);
+    return slugs.map((slug, index) => {
+      const actor = found.get(slug);
+      if (!actor) throw unknownReference(`forums[${index}]`, 'actor', slug);
+      if (actor.kind !== 'organization') {
+        throw new DomainError('unprocessable', `forums[${index}] must name an organization; "${slug}" is a ${actor.kind}`, [
+          { field: `forums[${index}]`, message: `"${slug}" is not an organization` },
+        ]);
+      }
+      return actor.id;
+    });
+  }
+
+  private async resolveParent(slug: string | undefined, manager: EntityManager): Promise<string | null> {
+    if (slug === undefined) return null;
+    const id = await this.proposals.idBySlug(slug, manager);
+    if (id === null) throw unknownReference('parent', 'proposal', slug);
+    return id;
+  }
+}
+
+function dedupe(values: string[]): string[] {
+  return [...new Set(values.map((value) => value.trim()))];
+}

@@ -1,0 +1,150 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { AuthenticatedUser } from '../../common/auth/auth.decorators.js';
+import { hasRole } from '../../common/auth/roles.js';
+import { today } from '../../common/dates/partial-date.js';
+import { DomainError, invalid, notFound, unknownReference } from '../../common/errors/domain-error.js';
+import { SourcesRepository } from '../sources/sources.repository.js';
+import type { RetractTransitionDto, StatusAsOfDto, TransitionDto, TransitionProposalDto } from './dto/transitions.dto.js';
+import { type ProposalState, ProposalsRepository } from './proposals.repository.js';
+import { TransitionsRepository } from './transitions.repository.js';
+import { deriveState, isOutOfOrder } from './workflow/derive-state.js';
+import { decideTransition } from './workflow/workflow.js';
+
+/**
+ * Moves proposals through the workflow. Every change runs in one transaction that first locks
+ * the proposal row, so the checks (rule, expected `from`, date order) and the append see the
+ * same state however many requests and service instances race.
+ */
+@Injectable()
+export class WorkflowService {
+  constructor(
+    private readonly proposals: ProposalsRepository,
+    private readonly transitions: TransitionsRepository,
+    private readonly sources: SourcesRepository,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  async history(slug: string): Promise<TransitionDto[]> {
+    const id = await this.proposals.idBySlug(slug);
+    if (id === null) throw notFound('proposal', slug);
+    return this.transitions.history(id);
+  }
+
+  async transition(slug: string, input: TransitionProposalDto, user: AuthenticatedUser): Promise<TransitionDto> {
+    if (input.supersededBy !== undefined && input.to !== 'superseded') {
+      throw invalid('supersededBy', 'is only for a transition to superseded');
+    }
+    return this.dataSource.transaction(async (manager) => {
+      const proposal = await this.lock(slug, manager);
+      if (input.from !== undefined && input.from !== proposal.status) {
+        throw new DomainError(
+          'status_mismatch',
+          `you expected the proposal to be ${input.from}, but it is ${proposal.status}; read it again`,
+          undefined,
+          { currentStatus: proposal.status },
+        );
+      }
+      const decision = decideTransition(proposal.status, input.to);
+      if (!decision.allowed) {
+        throw new DomainError('transition_refused', `cannot move from ${proposal.status} to ${input.to}: ${decision.reason}`, undefined, {
+          currentStatus: proposal.status,
+        });
+      }
+      if (!hasRole(user.role, decision.role)) {
+        throw new DomainError('forbidden', `a ${decision.direction} needs the ${decision.role} role; you are ${user.role}`);
+      }
+      if (isOutOfOrder(input.occurredOn, proposal.statusSince)) {
+        throw new DomainError(
+          'out_of_order',
+          `occurredOn ${input.occurredOn} is earlier than the latest standing transition (${proposal.statusSince}); the history is kept in world-date order`,
+          [{ field: 'occurredOn', message: `must not be earlier than ${proposal.statusSince}` }],
+        );
+      }
+      const supersededById = await this.resolveSuperseding(proposal, input, manager);
+      const sources = await this.sources.findOrCreate(input.sources ?? [], manager);
+      const id = await this.transitions.append(
+        {
+          proposalId: proposal.id,
+          seq: await this.transitions.nextSeq(proposal.id, manager),
+          from: proposal.status,
+          to: input.to,
+          direction: decision.direction,
+          occurredOn: input.occurredOn,
+          note: input.note ?? null,
+          supersededById,
+          recordedBy: user.id,
+          sourceIds: sources.map((source) => source.id),
+        },
+        manager,
+      );
+      await this.refreshStatus(proposal.id, supersededById, manager);
+      return (await this.transitions.findById(proposal.id, id, manager)) as TransitionDto;
+    });
+  }
+
+  /**
+   * Retracts the latest standing transition (never the creation): the row stays in the history,
+   * flagged with who, when and why, and the proposal returns to the status before it.
+   */
+  async retract(slug: string, transitionId: string, input: RetractTransitionDto, user: AuthenticatedUser): Promise<TransitionDto> {
+    return this.dataSource.transaction(async (manager) => {
+      const proposal = await this.lock(slug, manager);
+      const target = await this.transitions.findById(proposal.id, transitionId, manager);
+      if (!target) throw notFound('transition', transitionId);
+      if (target.retracted) throw new DomainError('retraction_refused', 'this transition is already retracted');
+      const standing = await this.transitions.standing(proposal.id, manager);
+      const latest = standing[standing.length - 1];
+      if (latest.id !== target.id) {
+        throw new DomainError('retraction_refused', 'only the latest standing transition can be retracted; retract the later ones first');
+      }
+      if (standing.length === 1) {
+        throw new DomainError('retraction_refused', 'the creation of a proposal cannot be retracted');
+      }
+      await this.transitions.retract(target.id, user.id, input.reason, manager);
+      await this.refreshStatus(proposal.id, null, manager);
+      return (await this.transitions.findById(proposal.id, target.id, manager)) as TransitionDto;
+    });
+  }
+
+  async statusAsOf(slug: string, asOf: string = today()): Promise<StatusAsOfDto> {
+    const id = await this.proposals.idBySlug(slug);
+    if (id === null) throw notFound('proposal', slug);
+    const inForce = await this.transitions.inForceOn(id, asOf);
+    return { slug, asOf, status: inForce?.to ?? null, statusSince: inForce?.occurredOn ?? null };
+  }
+
+  private async lock(slug: string, manager: EntityManager): Promise<ProposalState> {
+    const proposal = await this.proposals.lockBySlug(slug, manager);
+    if (!proposal) throw notFound('proposal', slug);
+    return proposal;
+  }
+
+  private async resolveSuperseding(
+    proposal: ProposalState,
+    input: TransitionProposalDto,
+    manager: EntityManager,
+  ): Promise<string | null> {
+    if (input.to !== 'superseded') return null;
+    if (input.supersededBy === undefined) {
+      throw new DomainError('unprocessable', 'a transition to superseded must name the proposal that replaces it', [
+        { field: 'supersededBy', message: 'is required for superseded' },
+      ]);
+    }
+    const id = await this.proposals.idBySlug(input.supersededBy, manager);
+    if (id === null) throw unknownReference('supersededBy', 'proposal', input.supersededBy);
+    if (id === proposal.id) {
+      throw new DomainError('unprocessable', 'a proposal cannot supersede itself', [
+        { field: 'supersededBy', message: 'names the proposal itself' },
+      ]);
+    }
+    return id;
+  }
+
+  /** Rewrites the proposal's status fields from its standing history (the row is locked). */
+  private async refreshStatus(proposalId: string, supersededById: string | null, manager: EntityManager): Promise<void> {
+    const standing = await this.transitions.standing(proposalId, manager);
+    await this.proposals.setStatus(proposalId, { ...deriveState(standing), supersededById }, manager);
+  }
+}

@@ -1,0 +1,34 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { SourceDto, SourceInputDto } from './dto/source.dto.js';
+import { sourceKey } from './source-key.js';
+
+const COLUMNS = 'id, url, publisher, title, published_on AS "publishedOn"';
+
+@Injectable()
+export class SourcesRepository {
+  /**
+   * The source row for each citation, created on first use. A later citation of the same
+   * article may fill fields the first one left empty, never overwrite them.
+   */
+  async findOrCreate(sources: SourceInputDto[], manager: EntityManager): Promise<SourceDto[]> {
+    const byKey = new Map<string, SourceDto>();
+    // Upserting in key order keeps two transactions citing the same sources from deadlocking.
+    const keyed = sources.map((source) => ({ source, key: sourceKey(source) }));
+    for (const { source, key } of [...keyed].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))) {
+      if (byKey.has(key)) continue;
+      const rows: SourceDto[] = await manager.query(
+        `INSERT INTO sources (dedup_key, url, publisher, title, published_on)
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT ON CONSTRAINT uq_sources_dedup_key DO UPDATE SET
+           publisher = COALESCE(sources.publisher, EXCLUDED.publisher),
+           title = COALESCE(sources.title, EXCLUDED.title),
+           published_on = COALESCE(sources.published_on, EXCLUDED.published_on)
+         RETURNING ${COLUMNS}`,
+        [key, source.url ?? null, source.publisher ?? null, source.title ?? null, source.publishedOn ?? null],
+      );
+      byKey.set(key, rows[0]);
+    }
+    return [...new Set(keyed.map(({ key }) => byKey.get(key) as SourceDto))];
+  }
+}

@@ -1,0 +1,77 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { type AuthenticatedUser, CurrentUser, RequireRole } from '../../common/auth/auth.decorators.js';
+import { expectedVersion } from '../../common/http/conditional.js';
+import { UuidPipe } from '../../common/http/uuid.pipe.js';
+import { ApiAuthenticated, ApiProblems } from '../../common/openapi/api-problems.js';
+import {
+  CreatedUserDto,
+  CreateUserDto,
+  IssuedTokenDto,
+  ListUsersQueryDto,
+  MeDto,
+  UpdateUserDto,
+  UserDto,
+  UserListDto,
+} from './dto/users.dto.js';
+import { toUserDto, UsersService } from './users.service.js';
+
+const uuid = new UuidPipe('user');
+
+@ApiTags('users')
+@ApiAuthenticated()
+@Controller()
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Post('users')
+  @RequireRole('admin')
+  @ApiOperation({ summary: 'Create a user; the response carries their first token, shown once' })
+  @ApiCreatedResponse({ type: CreatedUserDto })
+  @ApiProblems(400, 409)
+  create(@Body() body: CreateUserDto): Promise<CreatedUserDto> {
+    return this.users.create(body);
+  }
+
+  @Get('users')
+  @RequireRole('admin')
+  @ApiOperation({ summary: 'List users by name' })
+  @ApiOkResponse({ type: UserListDto })
+  @ApiProblems(400)
+  list(@Query() query: ListUsersQueryDto): Promise<UserListDto> {
+    return this.users.list(query.limit, query.cursor);
+  }
+
+  @Patch('users/:id')
+  @RequireRole('admin')
+  @ApiOperation({ summary: 'Change a user’s role, or deactivate them (`active: false`)' })
+  @ApiHeader({ name: 'If-Match', required: false, description: 'The version you read, as its ETag; or send `version` in the body' })
+  @ApiOkResponse({ type: UserDto })
+  @ApiProblems(400, 404, 412, 428)
+  update(
+    @Param('id', uuid) id: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Body() body: UpdateUserDto,
+  ): Promise<UserDto> {
+    return this.users.update(id, expectedVersion(ifMatch, body.version), body);
+  }
+
+  @Post('users/:id/tokens')
+  @RequireRole('admin')
+  @ApiOperation({ summary: 'Issue another token for a user, shown once' })
+  @ApiCreatedResponse({ type: IssuedTokenDto })
+  @ApiProblems(404)
+  issueToken(@Param('id', uuid) id: string): Promise<IssuedTokenDto> {
+    return this.users.issueToken(id);
+  }
+
+  @Get('me')
+  @RequireRole('analyst')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'The caller’s user and role' })
+  @ApiOkResponse({ type: MeDto })
+  async me(@CurrentUser() caller: AuthenticatedUser): Promise<MeDto> {
+    const user = await this.users.get(caller.id);
+    return { user: toUserDto(user), role: user.role };
+  }
+}

@@ -1,0 +1,102 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { AuthenticatedUser } from '../../common/auth/auth.decorators.js';
+import type { Role } from '../../common/auth/roles.js';
+import { UserEntity } from './entities/user.entity.js';
+
+@Injectable()
+export class UsersRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** The active owner of a standing token, or null for unknown, revoked or deactivated. */
+  async findActiveByTokenHash(tokenHash: string): Promise<AuthenticatedUser | null> {
+    const rows: AuthenticatedUser[] = await this.dataSource.query(
+      `SELECT u.id, u.name, u.role
+         FROM api_tokens t JOIN users u ON u.id = t.user_id
+        WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active`,
+      [tokenHash],
+    );
+    return rows[0] ?? null;
+  }
+
+  findById(id: string): Promise<UserEntity | null> {
+    return this.dataSource.getRepository(UserEntity).findOneBy({ id });
+  }
+
+  findByName(name: string, manager: EntityManager = this.dataSource.manager): Promise<UserEntity | null> {
+    return manager.getRepository(UserEntity).findOneBy({ name });
+  }
+
+  async exists(manager: EntityManager = this.dataSource.manager): Promise<boolean> {
+    const rows: unknown[] = await manager.query('SELECT 1 FROM users LIMIT 1');
+    return rows.length > 0;
+  }
+
+  /** Inserts a user unless the name is taken; null when it is. */
+  async insert(name: string, role: Role, manager: EntityManager = this.dataSource.manager): Promise<UserEntity | null> {
+    const rows: { id: string }[] = await manager.query(
+      `INSERT INTO users (name, role) VALUES ($1, $2) ON CONFLICT ON CONSTRAINT uq_users_name DO NOTHING RETURNING id`,
+      [name, role],
+    );
+    if (rows.length === 0) return null;
+    return manager.getRepository(UserEntity).findOneByOrFail({ id: rows[0].id });
+  }
+
+  async insertToken(
+    userId: string,
+    tokenHash: string,
+    prefix: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<string> {
+    const rows: { id: string }[] = await manager.query(
+      `INSERT INTO api_tokens (user_id, token_hash, prefix) VALUES ($1, $2, $3)
+       ON CONFLICT ON CONSTRAINT uq_api_tokens_token_hash DO UPDATE SET revoked_at = NULL
+       WHERE api_tokens.user_id = EXCLUDED.user_id
+       RETURNING id`,
+      [userId, tokenHash, prefix],
+    );
+    return rows[0]?.id ?? '';
+  }
+
+  /** Makes the named user an active admin (the ADMIN_TOKEN bootstrap). */
+  async upsertAdmin(name: string, manager: EntityManager): Promise<string> {
+    const rows: { id: string }[] = await manager.query(
+      `INSERT INTO users (name, role) VALUES ($1, 'admin')
+       ON CONFLICT ON CONSTRAINT uq_users_name
+       DO UPDATE SET role = 'admin', active = true, updated_at = now(), version = users.version + 1
+         WHERE users.role <> 'admin' OR NOT users.active
+       RETURNING id`,
+      [name],
+    );
+    if (rows[0]) return rows[0].id;
+    const existing = await this.findByName(name, manager);
+    return (existing as UserEntity).id;
+  }
+
+  /** Users by name, the page after `afterName`. */
+  async list(limit: number, afterName: string | undefined): Promise<UserEntity[]> {
+    const qb = this.dataSource
+      .getRepository(UserEntity)
+      .createQueryBuilder('u')
+      .orderBy('u.name COLLATE "C"', 'ASC')
+      .limit(limit + 1);
+    if (afterName !== undefined) qb.where('u.name COLLATE "C" > :afterName', { afterName });
+    return qb.getMany();
+  }
+
+  /** Applies the change if `version` is still current; false when it is not. */
+  async update(
+    id: string,
+    version: number,
+    changes: { role?: Role; active?: boolean },
+  ): Promise<boolean> {
+    const [, count]: [unknown, number] = await this.dataSource.query(
+      `UPDATE users SET role = COALESCE($3, role), active = COALESCE($4, active),
+              updated_at = now(), version = version + 1
+        WHERE id = $1 AND version = $2`,
+      [id, version, changes.role ?? null, changes.active ?? null],
+    );
+    return count === 1;
+  }
+}

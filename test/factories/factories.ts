@@ -1,0 +1,32 @@
+import type TestAgent from 'supertest/lib/agent.js';
+
+let counter = 0;
+const unique = (): string => `${Date.now().toString(36)}${(counter += 1)}`;
+
+export interface Factories {
+  actor(overrides?: Record<string, unknown>): Promise<{ slug: string; kind: string; version: number }>;
+  proposal(overrides?: Record<string, unknown>): Promise<{ slug: string; status: string; version: number }>;
+  transition(slug: string, body: Record<string, unknown>): Promise<{ id: string; to: string }>;
+}
+
+/** Valid rows made through the API, with overrides; each helper fails loudly on a non-2xx. */
+export function factories(http: TestAgent, token: string): Factories {
+  const post = async (path: string, body: Record<string, unknown>) => {
+    const response = await http.post(`/api/v1${path}`).set('authorization', `Bearer ${token}`).send(body);
+    if (response.status !== 201) throw new Error(`POST ${path} → ${response.status}: ${response.text}`);
+    return response.body;
+  };
+  return {
+    actor: (overrides = {}) => post('/actors', { kind: 'organization', name: `Organization ${unique()}`, ...overrides }),
+    async proposal(overrides = {}) {
+      const proposer = overrides.proposers === undefined ? await this.actor({ kind: 'state', name: `State ${unique()}` }) : undefined;
+      return post('/proposals', {
+        title: `Proposal ${unique()}`,
+        proposedOn: '2020-01-15',
+        ...(proposer ? { proposers: [{ actor: proposer.slug }] } : {}),
+        ...overrides,
+      });
+    },
+    transition: (slug, body) => post(`/proposals/${slug}/transitions`, body),
+  };
+}
