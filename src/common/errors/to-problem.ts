@@ -128,6 +128,12 @@ export function toProblem(error: unknown): ProblemOutcome {
     return { problem: makeProblem(statusOf(error.code), error.code, error.message, extra), unexpected: false };
   }
   if (error instanceof HttpException) {
+    // Nest wraps Fastify's own request errors (bad JSON, too large, …); answer for the cause.
+    const cause = error.cause;
+    if (isFastifyError(cause)) return { problem: fastifyProblem(cause), unexpected: false };
+    if (isMalformedJson(cause)) {
+      return { problem: makeProblem(400, 'malformed_json', 'The body is not valid JSON.'), unexpected: false };
+    }
     const problem = httpExceptionProblem(error);
     return { problem, unexpected: problem.status >= 500 };
   }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { returning } from '../../common/database/returning.js';
 import type { ActorKind } from './entities/actor.entity.js';
 import type { ActorDto, ActorRefDto } from './dto/actors.dto.js';
 
@@ -136,7 +137,8 @@ export class ActorsRepository {
       params.push(value);
       sets.push(`${column} = $${params.length}`);
     }
-    const rows: { id: string }[] = await manager.query(
+    const rows = await returning<{ id: string }>(
+      manager,
       `UPDATE actors SET ${sets.join(', ')} WHERE slug = $1 AND version = $2 RETURNING id`,
       params,
     );

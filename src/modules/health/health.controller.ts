@@ -21,6 +21,7 @@ export class HealthController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Liveness: the process answers (the database is not consulted)' })
   @ApiOkResponse({ schema: { example: { status: 'ok' } } })
+  @ApiProblems()
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }

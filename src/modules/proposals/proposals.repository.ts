@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { returning } from '../../common/database/returning.js';
 import type { ActorRefDto } from '../actors/dto/actors.dto.js';
 import type { SourceDto } from '../sources/dto/source.dto.js';
 import type { ProposalDto, ProposalRefDto, ProposerDto } from './dto/proposals.dto.js';
@@ -188,7 +189,8 @@ export class ProposalsRepository {
       params.push(value);
       sets.push(`${column} = $${params.length}`);
     }
-    const rows: { id: string }[] = await manager.query(
+    const rows = await returning<{ id: string }>(
+      manager,
       `UPDATE proposals SET ${sets.join(', ')} WHERE slug = $1 AND version = $2 RETURNING id`,
       params,
     );

@@ -1,0 +1,40 @@
+import { ConfigError, loadConfig } from '../../src/common/config/app-config.js';
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 3000,
+      databaseUrl: undefined,
+      publicRead: false,
+      rateLimitPerMinute: 600,
+      corsOrigins: [],
+      seedOnEmpty: true,
+      logLevel: 'info',
+    });
+    expect(config.dataDir.endsWith('.data')).toBe(true);
+  });
+
+  it('does not seed an external database unless asked', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@h:5432/db' }).seedOnEmpty).toBe(false);
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@h:5432/db', SEED_ON_EMPTY: 'true' }).seedOnEmpty).toBe(true);
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, /PORT/],
+    [{ PORT: '70000' }, /PORT/],
+    [{ DATABASE_URL: 'not a url' }, /DATABASE_URL/],
+    [{ DATABASE_URL: 'mysql://h/db' }, /postgres/],
+    [{ DATABASE_URL: 'postgres://host' }, /database/],
+    [{ PUBLIC_READ: 'yes' }, /PUBLIC_READ/],
+    [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
+    [{ ADMIN_TOKEN: 'short' }, /ADMIN_TOKEN/],
+  ])('refuses %p with a one-line message', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('splits CORS_ORIGINS', () => {
+    expect(loadConfig({ CORS_ORIGINS: 'https://a.org, https://b.org' }).corsOrigins).toEqual(['https://a.org', 'https://b.org']);
+  });
+});

@@ -1,0 +1,58 @@
+import { deriveState, isOutOfOrder } from '../../src/modules/proposals/workflow/derive-state.js';
+import { furthestOf } from '../../src/modules/proposals/workflow/statuses.js';
+
+describe('deriveState', () => {
+  it('takes the status and its date from the last standing transition', () => {
+    expect(
+      deriveState([
+        { to: 'proposed', occurredOn: '2015' },
+        { to: 'drafting', occurredOn: '2023-10' },
+      ]),
+    ).toEqual({ status: 'drafting', statusSince: '2023-10', furthestStatus: 'drafting', lastActivityOn: '2023-10' });
+  });
+
+  it('keeps the furthest stage reached after being sent back or suspended', () => {
+    const state = deriveState([
+      { to: 'proposed', occurredOn: '2020' },
+      { to: 'adopted', occurredOn: '2021-05' },
+      { to: 'drafting', occurredOn: '2021-06-01' },
+      { to: 'suspended', occurredOn: '2022' },
+    ]);
+    expect(state.status).toBe('suspended');
+    expect(state.furthestStatus).toBe('adopted');
+  });
+
+  it('counts implemented as the furthest stage, and closing statuses as none', () => {
+    expect(furthestOf('implementing', 'implemented')).toBe('implemented');
+    expect(furthestOf('drafting', 'rejected')).toBe('drafting');
+    expect(furthestOf('drafting', 'suspended')).toBe('drafting');
+  });
+
+  it('takes the latest world date as last activity, a day after its month', () => {
+    expect(
+      deriveState([
+        { to: 'proposed', occurredOn: '2024-07' },
+        { to: 'adopted', occurredOn: '2024-07-01' },
+      ]).lastActivityOn,
+    ).toBe('2024-07-01');
+  });
+
+  it('refuses an empty history', () => {
+    expect(() => deriveState([])).toThrow();
+  });
+});
+
+describe('isOutOfOrder', () => {
+  it.each([
+    ['2024-05-09', '2024-05-10', true],
+    ['2024', '2024-05-10', true],
+    ['2024-05', '2024-05-10', true],
+    ['2024-05-10', '2024-05-10', false],
+    ['2024-05-10', '2024-05', false],
+    ['2024-01-01', '2024', false],
+    ['2024', '2024-01-01', false],
+    ['2025', '2024-12-31', false],
+  ])('%s after a standing %s → out of order: %s', (occurredOn, latest, expected) => {
+    expect(isOutOfOrder(occurredOn, latest)).toBe(expected);
+  });
+});
