@@ -12,6 +12,7 @@ const DATABASE = 'tracker';
 
 export interface EmbeddedDatabase {
   url: string;
+  port: number;
   stop(): Promise<void>;
 }
 
@@ -34,14 +35,16 @@ export async function freePort(): Promise<number> {
 /**
  * Starts a PostgreSQL cluster from the npm-packaged binaries under `dir`, creating it on first
  * use, on a free loopback port (a system PostgreSQL may already hold 5432). The cluster keeps
- * its files between runs. `log` receives one line per server message worth showing.
+ * its files between runs. `log` receives one line per server message worth showing; `port`
+ * restarts a stopped cluster where its clients expect it.
  */
 export async function startEmbeddedPostgres(
   dir: string,
   log: (line: string) => void = () => undefined,
+  port?: number,
 ): Promise<EmbeddedDatabase> {
   const databaseDir = path.join(dir, 'pg');
-  const port = await freePort();
+  port ??= await freePort();
   await mkdir(dir, { recursive: true });
   const asRoot = process.getuid?.() === 0;
   // As root the server runs as the `postgres` user, which must be able to reach its directory.
@@ -66,7 +69,9 @@ export async function startEmbeddedPostgres(
   });
   // The library stops clusters from its own signal handlers and then exits the process with
   // 130/143, cutting a graceful shutdown short. The application stops the cluster itself.
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) exitHook.unhookEvent(signal);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    if (exitHook.hookedEvents().includes(signal)) exitHook.unhookEvent(signal);
+  }
 
   if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) {
     log(`initialising embedded PostgreSQL in ${databaseDir}`);
@@ -84,6 +89,7 @@ export async function startEmbeddedPostgres(
   let stopped = false;
   return {
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`,
+    port,
     async stop() {
       if (stopped) return;
       stopped = true;

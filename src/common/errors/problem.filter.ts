@@ -15,8 +15,8 @@ export function sendProblem(
   if (unexpected) {
     logger.write('error', 'unhandled error', {
       requestId: request.id,
-      error: error instanceof Error ? error.message : String(error),
-      stack: error instanceof Error ? error.stack : undefined,
+      error: String((error as { message?: unknown } | null)?.message ?? error),
+      stack: (error as { stack?: unknown } | null)?.stack,
     });
   }
   problem.instance = request.url.split('?')[0];

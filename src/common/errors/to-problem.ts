@@ -41,14 +41,22 @@ interface DriverError {
   driverError?: { code?: string; message?: string };
 }
 
+const UNAVAILABLE_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE', 'EAI_AGAIN']);
+
+/**
+ * Whether `error` means the database cannot answer now. Checked by shape, not `instanceof`:
+ * socket errors come from Node's own realm, and a refused connection may be an AggregateError
+ * with an empty message and only a `code`.
+ */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const e = error as Error & DriverError;
-  const sqlstate = e.driverError?.code ?? e.code;
-  if (typeof sqlstate === 'string' && /^[0-9A-Z]{5}$/.test(sqlstate) && UNAVAILABLE_SQLSTATE.test(sqlstate)) {
-    return true;
+  if (typeof error !== 'object' || error === null) return false;
+  const e = error as DriverError;
+  const code = e.driverError?.code ?? e.code;
+  if (typeof code === 'string') {
+    if (UNAVAILABLE_ERRNO.has(code)) return true;
+    if (/^[0-9A-Z]{5}$/.test(code) && UNAVAILABLE_SQLSTATE.test(code)) return true;
   }
-  return UNAVAILABLE_MESSAGE.test(e.message) || UNAVAILABLE_MESSAGE.test(e.driverError?.message ?? '');
+  return UNAVAILABLE_MESSAGE.test(String(e.message ?? '')) || UNAVAILABLE_MESSAGE.test(String(e.driverError?.message ?? ''));
 }
 
 /** Errors raised by Fastify itself while reading a request, before a route handler runs. */
@@ -59,7 +67,8 @@ interface FastifyError extends Error {
 
 function isFastifyError(error: unknown): error is FastifyError {
   return (
-    error instanceof Error &&
+    typeof error === 'object' &&
+    error !== null &&
     typeof (error as FastifyError).code === 'string' &&
     (error as FastifyError).code.startsWith('FST_')
   );
@@ -93,10 +102,10 @@ function httpExceptionProblem(exception: HttpException): Problem {
       return makeProblem(415, 'unsupported_media_type', 'Send the body as application/json.');
     case 503: {
       // Terminus reports a failed readiness check this way, with the state of each check.
-      const response = exception.getResponse() as { details?: unknown };
-      return makeProblem(503, 'not_ready', 'Not ready: the database does not answer or migrations are pending.', {
-        checks: response?.details,
-      });
+      // Only each check's up/down: the indicators' messages name hosts and ports.
+      const details = (exception.getResponse() as { details?: Record<string, { status?: unknown }> })?.details ?? {};
+      const checks = Object.fromEntries(Object.entries(details).map(([name, check]) => [name, { status: check?.status }]));
+      return makeProblem(503, 'not_ready', 'Not ready: the database does not answer or migrations are pending.', { checks });
     }
     default: {
       const response = exception.getResponse();
@@ -135,7 +144,7 @@ export function toProblem(error: unknown): ProblemOutcome {
       return { problem: makeProblem(400, 'malformed_json', 'The body is not valid JSON.'), unexpected: false };
     }
     const problem = httpExceptionProblem(error);
-    return { problem, unexpected: problem.status >= 500 };
+    return { problem, unexpected: problem.status >= 500 && problem.status !== 503 };
   }
   if (isFastifyError(error)) return { problem: fastifyProblem(error), unexpected: false };
   if (isMalformedJson(error)) {

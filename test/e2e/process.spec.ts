@@ -1,0 +1,100 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { freePort } from '../../src/common/database/embedded-postgres.js';
+
+const MAIN = path.resolve('dist/src/main.js');
+
+interface Running {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+const started: Running[] = [];
+
+/** The built service as `npm start` runs it, with the environment given (no DATABASE_URL). */
+function start(env: Record<string, string>): Running {
+  const { DATABASE_URL: _external, ADMIN_TOKEN: _admin, ...inherited } = process.env;
+  const child = spawn(process.execPath, [MAIN], { env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const run = { child, output: () => output, exited };
+  started.push(run);
+  return run;
+}
+
+async function waitFor(condition: () => boolean, what: string, ms = 90_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('the service as a process (npm start)', () => {
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'ppt-process-'));
+  });
+  afterAll(async () => {
+    // A failed expectation must not leave a service (and its PostgreSQL) running.
+    for (const run of started) if (run.child.exitCode === null) run.child.kill('SIGKILL');
+    await Promise.all(started.map((run) => run.exited));
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('starts on embedded PostgreSQL, prints an admin token once, serves /docs, stops cleanly and keeps its data', async () => {
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const env = { PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'info' };
+
+    const first = start(env);
+    await waitFor(() => first.output().includes('"msg":"listening"'), 'the first start');
+    const token = (await readFile(path.join(dataDir, 'admin-token'), 'utf8')).trim();
+    expect(token).toMatch(/^ppt_/);
+    expect(first.output()).toContain(token);
+
+    const docs = await fetch(`${base}/docs`);
+    expect(docs.status).toBe(200);
+    expect(await docs.text()).toMatch(/swagger/i);
+    expect((await fetch(`${base}/openapi.json`)).status).toBe(200);
+    const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const created = await fetch(`${base}/api/v1/actors`, { method: 'POST', headers: auth, body: JSON.stringify({ kind: 'state', name: 'Belarus' }) });
+    expect(created.status).toBe(201);
+
+    // One JSON line per request, with the request id and never the token. The line is written
+    // once the response has gone out, so it may arrive a moment after the client has it.
+    const isActorsLine = (line: string): boolean => line.includes('"route":"/api/v1/actors"');
+    await waitFor(() => first.output().split('\n').some(isActorsLine), 'the request log line', 5000);
+    const requestLine = first.output().split('\n').find(isActorsLine);
+    expect(JSON.parse(requestLine ?? '{}')).toMatchObject({ method: 'POST', status: 201, requestId: expect.any(String), durationMs: expect.any(Number) });
+    expect(first.output().split('\n').filter((line) => line.includes(token))).toHaveLength(1);
+
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    expect(existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
+
+    const second = start(env);
+    await waitFor(() => second.output().includes('"msg":"listening"'), 'the second start');
+    expect(second.output()).not.toContain('created the first admin user');
+    const actor = await fetch(`${base}/api/v1/actors/belarus`, { headers: auth });
+    expect(actor.status).toBe(200);
+    second.child.kill('SIGINT');
+    expect(await second.exited).toBe(0);
+  }, 180_000);
+
+  it.each([
+    [{ PORT: 'eighty' }, /^configuration error: PORT must be an integer/],
+    [{ DATABASE_URL: 'postgres//nowhere' }, /^configuration error: DATABASE_URL is not a valid URL/],
+  ])('exits 1 with one line for bad configuration %p', async (env, message) => {
+    const run = start(env);
+    expect(await run.exited).toBe(1);
+    expect(run.output().trim()).toMatch(message);
+    expect(run.output().trim().split('\n')).toHaveLength(1);
+  });
+});
