@@ -21,7 +21,9 @@ async function main(): Promise<void> {
   let databaseUrl = config.databaseUrl;
   if (databaseUrl === undefined) {
     logger.write('info', 'starting embedded PostgreSQL', { dataDir: config.dataDir });
-    embedded = await startEmbeddedPostgres(config.dataDir, (line) => logger.write('warn', line, { context: 'postgres' }));
+    embedded = await startEmbeddedPostgres(config.dataDir, (line) =>
+      logger.write('warn', line, { context: 'postgres' }),
+    );
     databaseUrl = embedded.url;
   }
 

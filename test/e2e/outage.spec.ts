@@ -12,7 +12,10 @@ describe('database outage', () => {
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'ppt-outage-'));
     database = await startEmbeddedPostgres(dir);
-    t = await startTestApp({ databaseUrl: database.url, env: { DB_CONNECT_TIMEOUT_MS: '1000', DB_STATEMENT_TIMEOUT_MS: '2000' } });
+    t = await startTestApp({
+      databaseUrl: database.url,
+      env: { DB_CONNECT_TIMEOUT_MS: '1000', DB_STATEMENT_TIMEOUT_MS: '2000' },
+    });
   });
   afterAll(async () => {
     await t.app.close();
@@ -22,12 +25,20 @@ describe('database outage', () => {
 
   it('answers 503 problems fast while the database is down and recovers on its own', async () => {
     const admin = bearer(ADMIN_TOKEN);
-    await t.http.post('/api/v1/actors').set(...admin).send({ kind: 'state', name: 'Before' }).expect(201);
+    await t.http
+      .post('/api/v1/actors')
+      .set(...admin)
+      .send({ kind: 'state', name: 'Before' })
+      .expect(201);
 
     await database.stop();
     for (const request of [
       () => t.http.get('/api/v1/actors').set(...admin),
-      () => t.http.post('/api/v1/actors').set(...admin).send({ kind: 'state', name: 'During' }),
+      () =>
+        t.http
+          .post('/api/v1/actors')
+          .set(...admin)
+          .send({ kind: 'state', name: 'During' }),
       () => t.http.get('/ready'),
     ]) {
       const started = Date.now();

@@ -34,7 +34,11 @@ describe('platform', () => {
         .send('{"kind": "state", ');
       expect(response.status).toBe(400);
       expect(response.headers['content-type']).toMatch(PROBLEM);
-      expect(response.body).toMatchObject({ type: 'urn:ppt:problem:malformed_json', status: 400, title: 'Bad Request' });
+      expect(response.body).toMatchObject({
+        type: 'urn:ppt:problem:malformed_json',
+        status: 400,
+        title: 'Bad Request',
+      });
     });
 
     it('a body over 1 MiB → 413 problem', async () => {
@@ -49,13 +53,20 @@ describe('platform', () => {
     });
 
     it('a body that is not JSON → 415 problem', async () => {
-      const response = await t.http.post('/api/v1/actors').set(...bearer(ADMIN_TOKEN)).set('content-type', 'text/plain').send('kind=state');
+      const response = await t.http
+        .post('/api/v1/actors')
+        .set(...bearer(ADMIN_TOKEN))
+        .set('content-type', 'text/plain')
+        .send('kind=state');
       expect(response.status).toBe(415);
       expect(response.headers['content-type']).toMatch(PROBLEM);
     });
 
     it('an unknown field → 400 naming it', async () => {
-      const response = await t.http.post('/api/v1/actors').set(...bearer(ADMIN_TOKEN)).send({ kind: 'state', name: 'Kazakhstan', colour: 'blue' });
+      const response = await t.http
+        .post('/api/v1/actors')
+        .set(...bearer(ADMIN_TOKEN))
+        .send({ kind: 'state', name: 'Kazakhstan', colour: 'blue' });
       expect(response.status).toBe(400);
       expect(response.body.errors).toEqual([{ field: 'colour', message: 'colour is not a known field' }]);
     });
@@ -86,7 +97,10 @@ describe('platform', () => {
 
   describe('request ids', () => {
     it('echoes X-Request-Id, in the problem too', async () => {
-      const response = await t.http.get('/api/v1/actors/none').set(...bearer(ADMIN_TOKEN)).set('x-request-id', 'abc-123');
+      const response = await t.http
+        .get('/api/v1/actors/none')
+        .set(...bearer(ADMIN_TOKEN))
+        .set('x-request-id', 'abc-123');
       expect(response.headers['x-request-id']).toBe('abc-123');
       expect(response.body.requestId).toBe('abc-123');
     });
@@ -102,8 +116,13 @@ describe('platform', () => {
       const response = await t.http.get('/openapi.json');
       expect(response.status).toBe(200);
       const doc = response.body;
-      const operations = Object.entries(doc.paths as Record<string, Record<string, { responses: Record<string, unknown>; security?: unknown; requestBody?: unknown }>>).flatMap(
-        ([path, methods]) => Object.entries(methods).map(([method, operation]) => ({ path, method, operation })),
+      const operations = Object.entries(
+        doc.paths as Record<
+          string,
+          Record<string, { responses: Record<string, unknown>; security?: unknown; requestBody?: unknown }>
+        >,
+      ).flatMap(([path, methods]) =>
+        Object.entries(methods).map(([method, operation]) => ({ path, method, operation })),
       );
       const routes = operations.map(({ method, path }) => `${method.toUpperCase()} ${path}`);
       expect(routes).toEqual(
@@ -134,10 +153,14 @@ describe('platform', () => {
         expect(statuses.some((status) => status.startsWith('2'))).toBe(true);
         expect(statuses).toContain('503');
         if (path.startsWith('/api/v1')) {
-          expect({ route: `${method} ${path}`, statuses }).toEqual({ route: `${method} ${path}`, statuses: expect.arrayContaining(['401', '403']) });
+          expect({ route: `${method} ${path}`, statuses }).toEqual({
+            route: `${method} ${path}`,
+            statuses: expect.arrayContaining(['401', '403']),
+          });
           expect(operation.security).toBeDefined();
         }
-        if (['post', 'patch'].includes(method) && !path.endsWith('/tokens')) expect(operation.requestBody).toBeDefined();
+        if (['post', 'patch'].includes(method) && !path.endsWith('/tokens'))
+          expect(operation.requestBody).toBeDefined();
       }
       expect(doc.components.schemas.ProblemDto).toBeDefined();
     });

@@ -64,7 +64,11 @@ describe('the service as a process (npm start)', () => {
     expect(await docs.text()).toMatch(/swagger/i);
     expect((await fetch(`${base}/openapi.json`)).status).toBe(200);
     const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-    const created = await fetch(`${base}/api/v1/actors`, { method: 'POST', headers: auth, body: JSON.stringify({ kind: 'state', name: 'Belarus' }) });
+    const created = await fetch(`${base}/api/v1/actors`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ kind: 'state', name: 'Belarus' }),
+    });
     expect(created.status).toBe(201);
 
     // One JSON line per request, with the request id and never the token. The line is written
@@ -72,8 +76,18 @@ describe('the service as a process (npm start)', () => {
     const isActorsLine = (line: string): boolean => line.includes('"route":"/api/v1/actors"');
     await waitFor(() => first.output().split('\n').some(isActorsLine), 'the request log line', 5000);
     const requestLine = first.output().split('\n').find(isActorsLine);
-    expect(JSON.parse(requestLine ?? '{}')).toMatchObject({ method: 'POST', status: 201, requestId: expect.any(String), durationMs: expect.any(Number) });
-    expect(first.output().split('\n').filter((line) => line.includes(token))).toHaveLength(1);
+    expect(JSON.parse(requestLine ?? '{}')).toMatchObject({
+      method: 'POST',
+      status: 201,
+      requestId: expect.any(String),
+      durationMs: expect.any(Number),
+    });
+    expect(
+      first
+        .output()
+        .split('\n')
+        .filter((line) => line.includes(token)),
+    ).toHaveLength(1);
 
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);

@@ -38,7 +38,9 @@ describe('concurrent transitions from two instances', () => {
 
     const statuses = responses.map((response) => response.status);
     expect(statuses.every((status) => status === 201 || status === 409)).toBe(true);
-    const created = responses.filter((response) => response.status === 201).map((response) => response.body.id as string);
+    const created = responses
+      .filter((response) => response.status === 201)
+      .map((response) => response.body.id as string);
     expect(created.length).toBeGreaterThan(0);
 
     const history = await first.http.get(`/api/v1/proposals/${p.slug}/transitions`).set(...bearer(token));

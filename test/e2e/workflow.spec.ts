@@ -21,14 +21,19 @@ describe('workflow over HTTP', () => {
     fs = factories(t.http, staffToken);
     fe = factories(t.http, editorToken);
     await fs.actor({ kind: 'state', name: 'Kazakhstan', slug: 'kazakhstan' });
-    replacement = (await fs.proposal({ proposers: [{ actor: 'kazakhstan' }], slug: 'the-replacement', proposedOn: '2000' })).slug;
+    replacement = (
+      await fs.proposal({ proposers: [{ actor: 'kazakhstan' }], slug: 'the-replacement', proposedOn: '2000' })
+    ).slug;
   });
   afterAll(async () => {
     await t.close();
   });
 
   const transition = (slug: string, body: Record<string, unknown>, as = staff) =>
-    t.http.post(`/api/v1/proposals/${slug}/transitions`).set(...as).send(body);
+    t.http
+      .post(`/api/v1/proposals/${slug}/transitions`)
+      .set(...as)
+      .send(body);
   const proposal = (slug: string) => t.http.get(`/api/v1/proposals/${slug}`).set(...analyst);
 
   /** A proposal whose current status is `status`, created in 2020 and moved there in 2021. */
@@ -36,7 +41,11 @@ describe('workflow over HTTP', () => {
     const initial = status === 'floated' ? 'floated' : 'proposed';
     const p = await fs.proposal({ proposers: [{ actor: 'kazakhstan' }], proposedOn: '2020', initialStatus: initial });
     if (status !== initial) {
-      await fs.transition(p.slug, { to: status, occurredOn: '2021', ...(status === 'superseded' ? { supersededBy: replacement } : {}) });
+      await fs.transition(p.slug, {
+        to: status,
+        occurredOn: '2021',
+        ...(status === 'superseded' ? { supersededBy: replacement } : {}),
+      });
     }
     return p.slug;
   }
@@ -47,10 +56,20 @@ describe('workflow over HTTP', () => {
     it.each(pairs)('%s → %s', async (from, to) => {
       const slug = await proposalIn(from);
       const decision = decideTransition(from, to);
-      const response = await transition(slug, { from, to, occurredOn: '2022', ...(to === 'superseded' ? { supersededBy: replacement } : {}) }, editor);
+      const response = await transition(
+        slug,
+        { from, to, occurredOn: '2022', ...(to === 'superseded' ? { supersededBy: replacement } : {}) },
+        editor,
+      );
       if (decision.allowed) {
         expect(response.status).toBe(201);
-        expect(response.body).toMatchObject({ from, to, direction: decision.direction, occurredOn: '2022', retracted: false });
+        expect(response.body).toMatchObject({
+          from,
+          to,
+          direction: decision.direction,
+          occurredOn: '2022',
+          retracted: false,
+        });
         const after = await proposal(slug);
         expect(after.body).toMatchObject({ status: to, statusSince: '2022' });
       } else {
@@ -64,13 +83,25 @@ describe('workflow over HTTP', () => {
   it('records who logged a transition and when, and its sources, deduplicated', async () => {
     const slug = await proposalIn('proposed');
     const source = { url: 'https://TASS.com/politics/1#top', publisher: 'TASS' };
-    const first = await transition(slug, { to: 'under_discussion', occurredOn: '2022-03', note: 'Consultations began', sources: [source] });
+    const first = await transition(slug, {
+      to: 'under_discussion',
+      occurredOn: '2022-03',
+      note: 'Consultations began',
+      sources: [source],
+    });
     expect(first.status).toBe(201);
-    const second = await transition(slug, { to: 'drafting', occurredOn: '2022-04', sources: [{ url: 'https://tass.com/politics/1/' }] });
+    const second = await transition(slug, {
+      to: 'drafting',
+      occurredOn: '2022-04',
+      sources: [{ url: 'https://tass.com/politics/1/' }],
+    });
     expect(second.body.sources).toEqual(first.body.sources);
     expect(first.body.sources[0]).toMatchObject({ url: 'https://TASS.com/politics/1#top', publisher: 'TASS' });
     const me = await t.http.get('/api/v1/me').set(...staff);
-    expect(first.body).toMatchObject({ note: 'Consultations began', recordedBy: { id: me.body.user.id, name: me.body.user.name } });
+    expect(first.body).toMatchObject({
+      note: 'Consultations began',
+      recordedBy: { id: me.body.user.id, name: me.body.user.name },
+    });
     expect(Date.parse(first.body.recordedAt)).toBeGreaterThan(Date.now() - 60_000);
   });
 
@@ -86,7 +117,11 @@ describe('workflow over HTTP', () => {
     await fs.transition(slug, { to: 'under_discussion', occurredOn: '2024-05-10' });
     for (const occurredOn of ['2024-05-09', '2024-05', '2024']) {
       const response = await transition(slug, { to: 'drafting', occurredOn });
-      expect({ occurredOn, status: response.status, type: response.body.type }).toEqual({ occurredOn, status: 409, type: 'urn:ppt:problem:out_of_order' });
+      expect({ occurredOn, status: response.status, type: response.body.type }).toEqual({
+        occurredOn,
+        status: 409,
+        type: 'urn:ppt:problem:out_of_order',
+      });
     }
     expect((await transition(slug, { to: 'drafting', occurredOn: '2024-05-10' })).status).toBe(201);
   });
@@ -117,7 +152,12 @@ describe('workflow over HTTP', () => {
 
   it('validates the body and the role', async () => {
     const slug = await proposalIn('proposed');
-    for (const body of [{ to: 'done', occurredOn: '2022' }, { to: 'drafting', occurredOn: '22' }, { to: 'drafting' }, { to: 'drafting', occurredOn: '2022', extra: 1 }]) {
+    for (const body of [
+      { to: 'done', occurredOn: '2022' },
+      { to: 'drafting', occurredOn: '22' },
+      { to: 'drafting' },
+      { to: 'drafting', occurredOn: '2022', extra: 1 },
+    ]) {
       expect((await transition(slug, body)).status).toBe(400);
     }
     expect((await transition(slug, { to: 'drafting', occurredOn: '2022' }, analyst)).status).toBe(403);
@@ -126,8 +166,16 @@ describe('workflow over HTTP', () => {
   });
 
   describe('retraction', () => {
-    const retract = (slug: string, id: string, body: Record<string, unknown> = { reason: 'Wrong proposal' }, as = editor) =>
-      t.http.post(`/api/v1/proposals/${slug}/transitions/${id}/retract`).set(...as).send(body);
+    const retract = (
+      slug: string,
+      id: string,
+      body: Record<string, unknown> = { reason: 'Wrong proposal' },
+      as = editor,
+    ) =>
+      t.http
+        .post(`/api/v1/proposals/${slug}/transitions/${id}/retract`)
+        .set(...as)
+        .send(body);
 
     it('retracts the latest standing transition, restoring the status before it and keeping the row', async () => {
       const p = await fs.proposal({ proposers: [{ actor: 'kazakhstan' }], proposedOn: '2020' });
@@ -144,10 +192,20 @@ describe('workflow over HTTP', () => {
         retractedBy: { id: me.body.user.id },
         retractedAt: expect.any(String),
       });
-      expect((await proposal(p.slug)).body).toMatchObject({ status: 'adopted', statusSince: '2021-05', furthestStatus: 'adopted', lastActivityOn: '2021-05' });
+      expect((await proposal(p.slug)).body).toMatchObject({
+        status: 'adopted',
+        statusSince: '2021-05',
+        furthestStatus: 'adopted',
+        lastActivityOn: '2021-05',
+      });
 
       await retract(p.slug, adopted.id).expect(200);
-      expect((await proposal(p.slug)).body).toMatchObject({ status: 'proposed', statusSince: '2020', furthestStatus: 'proposed', lastActivityOn: '2020' });
+      expect((await proposal(p.slug)).body).toMatchObject({
+        status: 'proposed',
+        statusSince: '2020',
+        furthestStatus: 'proposed',
+        lastActivityOn: '2020',
+      });
 
       const history = await t.http.get(`/api/v1/proposals/${p.slug}/transitions`).set(...analyst);
       expect(history.body.data.map((row: { to: string; retracted: boolean }) => [row.to, row.retracted])).toEqual([
@@ -188,11 +246,19 @@ describe('workflow over HTTP', () => {
 
   describe('status as of a date', () => {
     it('rebuilds the status on any date from the standing history', async () => {
-      const p = await fs.proposal({ proposers: [{ actor: 'kazakhstan' }], proposedOn: '1992-10', initialStatus: 'floated' });
+      const p = await fs.proposal({
+        proposers: [{ actor: 'kazakhstan' }],
+        proposedOn: '1992-10',
+        initialStatus: 'floated',
+      });
       await fs.transition(p.slug, { to: 'proposed', occurredOn: '1999' });
       await fs.transition(p.slug, { to: 'drafting', occurredOn: '2014-05-20' });
       const wrong = await fs.transition(p.slug, { to: 'adopted', occurredOn: '2022-10-12' });
-      await t.http.post(`/api/v1/proposals/${p.slug}/transitions/${wrong.id}/retract`).set(...editor).send({ reason: 'Not yet adopted' }).expect(200);
+      await t.http
+        .post(`/api/v1/proposals/${p.slug}/transitions/${wrong.id}/retract`)
+        .set(...editor)
+        .send({ reason: 'Not yet adopted' })
+        .expect(200);
       await fs.transition(p.slug, { to: 'adopted', occurredOn: '2022-10-13' });
 
       const cases: [string, string | null, string | null][] = [
@@ -207,7 +273,10 @@ describe('workflow over HTTP', () => {
         ['2030-01-01', 'adopted', '2022-10-13'],
       ];
       for (const [asOf, status, statusSince] of cases) {
-        const response = await t.http.get(`/api/v1/proposals/${p.slug}/status`).query({ asOf }).set(...analyst);
+        const response = await t.http
+          .get(`/api/v1/proposals/${p.slug}/status`)
+          .query({ asOf })
+          .set(...analyst);
         expect(response.body).toEqual({ slug: p.slug, asOf, status, statusSince });
       }
       const todays = await t.http.get(`/api/v1/proposals/${p.slug}/status`).set(...analyst);
@@ -217,7 +286,14 @@ describe('workflow over HTTP', () => {
     it('refuses a date that is not YYYY-MM-DD, and unknown proposals', async () => {
       const p = await fs.proposal({ proposers: [{ actor: 'kazakhstan' }] });
       for (const asOf of ['2024', '2024-13-01', 'yesterday']) {
-        expect((await t.http.get(`/api/v1/proposals/${p.slug}/status`).query({ asOf }).set(...analyst)).status).toBe(400);
+        expect(
+          (
+            await t.http
+              .get(`/api/v1/proposals/${p.slug}/status`)
+              .query({ asOf })
+              .set(...analyst)
+          ).status,
+        ).toBe(400);
       }
       expect((await t.http.get('/api/v1/proposals/no-such/status').set(...analyst)).status).toBe(404);
     });
@@ -238,7 +314,10 @@ describe('workflow over HTTP', () => {
         await expect(t.dataSource.query(sql)).rejects.toThrow(/not allowed/);
       }
       const editorId = (await t.http.get('/api/v1/me').set(...editor)).body.user.id;
-      await t.dataSource.query(`UPDATE transitions SET retracted_at = now(), retracted_by = $2, retraction_reason = 'r' WHERE id = $1`, [row.id, editorId]);
+      await t.dataSource.query(
+        `UPDATE transitions SET retracted_at = now(), retracted_by = $2, retraction_reason = 'r' WHERE id = $1`,
+        [row.id, editorId],
+      );
       await expect(
         t.dataSource.query(`UPDATE transitions SET retraction_reason = 'changed' WHERE id = $1`, [row.id]),
       ).rejects.toThrow(/not allowed/);

@@ -17,9 +17,11 @@ export function factories(http: TestAgent, token: string): Factories {
     return response.body;
   };
   return {
-    actor: (overrides = {}) => post('/actors', { kind: 'organization', name: `Organization ${unique()}`, ...overrides }),
+    actor: (overrides = {}) =>
+      post('/actors', { kind: 'organization', name: `Organization ${unique()}`, ...overrides }),
     async proposal(overrides = {}) {
-      const proposer = overrides.proposers === undefined ? await this.actor({ kind: 'state', name: `State ${unique()}` }) : undefined;
+      const proposer =
+        overrides.proposers === undefined ? await this.actor({ kind: 'state', name: `State ${unique()}` }) : undefined;
       return post('/proposals', {
         title: `Proposal ${unique()}`,
         proposedOn: '2020-01-15',

@@ -4,10 +4,13 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import 'reflect-metadata';
-// Jest loads the global setup outside its module mapper: it imports the compiled build
-// (`pretest` makes it) and nothing from the TypeScript test helpers.
-import { connect, runMigrations } from '../../dist/src/common/database/data-source.js';
-import { startEmbeddedPostgres } from '../../dist/src/common/database/embedded-postgres.js';
+
+// Jest loads the global setup outside its module mapper, so it imports the compiled build
+// (`pretest` makes it), typed by the sources it was compiled from.
+type DataSourceModule = typeof import('../../src/common/database/data-source.js');
+type EmbeddedModule = typeof import('../../src/common/database/embedded-postgres.js');
+const built = (file: string): Promise<unknown> =>
+  import(new URL(`../../dist/src/common/database/${file}`, import.meta.url).href);
 
 declare global {
   // Shared with the global teardown, which runs in the same process.
@@ -36,11 +39,16 @@ async function adminQuery(server: string, sql: string): Promise<void> {
  * test file clones it (see test-database.ts, which reads the two variables set here).
  */
 export default async function globalSetup(): Promise<void> {
-  let server = process.env.DATABASE_URL;
+  const { connect, runMigrations } = (await built('data-source.js')) as DataSourceModule;
+  const { startEmbeddedPostgres } = (await built('embedded-postgres.js')) as EmbeddedModule;
+  let server: string | undefined = process.env.DATABASE_URL;
   let stopEmbedded: (() => Promise<void>) | undefined;
   if (!server) {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'ppt-test-pg-'));
-    const embedded = await startEmbeddedPostgres(dir, (line) => process.stderr.write(`[postgres] ${line}\n`));
+    // Tests provoke ERRORs on purpose (the append-only triggers); only a failing server is news.
+    const embedded = await startEmbeddedPostgres(dir, (line) => {
+      if (/\b(FATAL|PANIC)\b/.test(line)) process.stderr.write(`[postgres] ${line}\n`);
+    });
     server = embedded.url;
     stopEmbedded = async () => {
       await embedded.stop();

@@ -31,7 +31,9 @@ export interface TestAppOptions {
 
 /** The real application on a real PostgreSQL database, served in-process for supertest. */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const database = options.databaseUrl ? { url: options.databaseUrl, drop: async () => undefined } : await createTestDatabase();
+  const database = options.databaseUrl
+    ? { url: options.databaseUrl, drop: () => Promise.resolve() }
+    : await createTestDatabase();
   const config = loadConfig({ ADMIN_TOKEN, LOG_LEVEL: 'fatal', DATABASE_URL: database.url, ...options.env });
   const app = await createApp({ config, databaseUrl: database.url, logger: options.logger, docsUi: false });
   await app.init();

@@ -42,6 +42,9 @@ export async function createTestDatabase(): Promise<{ url: string; drop: () => P
   );
   return {
     url: databaseUrl(server, name),
-    drop: () => withAdminClient(server, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+    drop: () =>
+      withAdminClient(server, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(
+        () => undefined,
+      ),
   };
 }

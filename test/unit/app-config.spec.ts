@@ -35,6 +35,9 @@ describe('loadConfig', () => {
   });
 
   it('splits CORS_ORIGINS', () => {
-    expect(loadConfig({ CORS_ORIGINS: 'https://a.org, https://b.org' }).corsOrigins).toEqual(['https://a.org', 'https://b.org']);
+    expect(loadConfig({ CORS_ORIGINS: 'https://a.org, https://b.org' }).corsOrigins).toEqual([
+      'https://a.org',
+      'https://b.org',
+    ]);
   });
 });

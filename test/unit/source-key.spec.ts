@@ -19,6 +19,8 @@ describe('sourceKey', () => {
     expect(sourceKey({ publisher: 'BelTA', title: 'Minsk  conference', publishedOn: '2024-10' })).toBe(
       sourceKey({ publisher: 'belta ', title: 'minsk conference', publishedOn: '2024-10' }),
     );
-    expect(sourceKey({ publisher: 'BelTA', publishedOn: '2024-10' })).not.toBe(sourceKey({ publisher: 'BelTA', publishedOn: '2024-11' }));
+    expect(sourceKey({ publisher: 'BelTA', publishedOn: '2024-10' })).not.toBe(
+      sourceKey({ publisher: 'BelTA', publishedOn: '2024-11' }),
+    );
   });
 });

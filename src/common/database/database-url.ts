@@ -10,7 +10,7 @@ export async function resolveDatabase(
   log: (line: string) => void,
 ): Promise<{ url: string; embedded: EmbeddedDatabase | undefined; release: () => Promise<void> }> {
   if (config.databaseUrl !== undefined) {
-    return { url: config.databaseUrl, embedded: undefined, release: async () => undefined };
+    return { url: config.databaseUrl, embedded: undefined, release: () => Promise.resolve() };
   }
   log(`starting embedded PostgreSQL (files in ${config.dataDir})`);
   const embedded = await startEmbeddedPostgres(config.dataDir, log);

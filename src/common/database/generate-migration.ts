@@ -37,7 +37,10 @@ async function main(): Promise<void> {
       const timestamp = Date.now();
       const escape = (query: string): string => query.replace(/\\/g, '\\\\').replace(/`/g, '\\`');
       const up = sql.upQueries.map((q) => `    await queryRunner.query(\`${escape(q.query)}\`);`).join('\n');
-      const down = sql.downQueries.reverse().map((q) => `    await queryRunner.query(\`${escape(q.query)}\`);`).join('\n');
+      const down = sql.downQueries
+        .reverse()
+        .map((q) => `    await queryRunner.query(\`${escape(q.query)}\`);`)
+        .join('\n');
       const file = path.resolve('migrations', `${timestamp}-${name}.ts`);
       await writeFile(
         file,
@@ -56,7 +59,9 @@ ${down}
 }
 `,
       );
-      log(`wrote ${path.relative(process.cwd(), file)}: review it, then add ${name}${timestamp} to MIGRATIONS in src/common/database/data-source.ts`);
+      log(
+        `wrote ${path.relative(process.cwd(), file)}: review it, then add ${name}${timestamp} to MIGRATIONS in src/common/database/data-source.ts`,
+      );
     } finally {
       await dataSource.destroy();
     }
@@ -66,6 +71,8 @@ ${down}
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof ConfigError ? 'configuration error' : 'migration:generate failed'}: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `${error instanceof ConfigError ? 'configuration error' : 'migration:generate failed'}: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exit(1);
 });

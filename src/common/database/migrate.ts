@@ -22,6 +22,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof ConfigError ? 'configuration error' : 'migration failed'}: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `${error instanceof ConfigError ? 'configuration error' : 'migration failed'}: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -47,8 +47,7 @@ export function today(): string {
   return new Date().toISOString().slice(0, 10);
 }
 
-export const PARTIAL_DATE_MESSAGE =
-  'must be a real calendar date written YYYY, YYYY-MM or YYYY-MM-DD';
+export const PARTIAL_DATE_MESSAGE = 'must be a real calendar date written YYYY, YYYY-MM or YYYY-MM-DD';
 
 /** Validates a DTO property as a {@link PartialDate}. */
 export function IsPartialDate(options?: ValidationOptions): PropertyDecorator {
@@ -71,8 +70,7 @@ export function IsCalendarDate(options?: ValidationOptions): PropertyDecorator {
       propertyName: String(propertyName),
       options: { message: '$property must be a real calendar date written YYYY-MM-DD', ...options },
       validator: {
-        validate: (value: unknown) =>
-          typeof value === 'string' && value.length === 10 && isPartialDate(value),
+        validate: (value: unknown) => typeof value === 'string' && value.length === 10 && isPartialDate(value),
       },
     });
 }

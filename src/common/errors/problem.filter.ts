@@ -5,12 +5,7 @@ import { PROBLEM_CONTENT_TYPE } from './problem.js';
 import { toProblem } from './to-problem.js';
 
 /** Writes `error` as RFC 9457 problem details; shared by Nest's filter and Fastify's handler. */
-export function sendProblem(
-  error: unknown,
-  request: FastifyRequest,
-  reply: FastifyReply,
-  logger: JsonLogger,
-): void {
+export function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply, logger: JsonLogger): void {
   const { problem, unexpected } = toProblem(error);
   if (unexpected) {
     logger.write('error', 'unhandled error', {

@@ -13,7 +13,10 @@ export class FieldProblemDto implements FieldProblem {
 
 /** RFC 9457 problem details, the body of every 4xx and 5xx response. */
 export class ProblemDto {
-  @ApiProperty({ example: 'urn:ppt:problem:validation_failed', description: 'Identifies the kind of problem; stable across releases.' })
+  @ApiProperty({
+    example: 'urn:ppt:problem:validation_failed',
+    description: 'Identifies the kind of problem; stable across releases.',
+  })
   type: string;
 
   @ApiProperty({ example: 'Bad Request' })
@@ -28,7 +31,9 @@ export class ProblemDto {
   @ApiPropertyOptional({ example: '/api/v1/proposals' })
   instance?: string;
 
-  @ApiPropertyOptional({ description: 'The request id, also in the X-Request-Id header; quote it when reporting a 500.' })
+  @ApiPropertyOptional({
+    description: 'The request id, also in the X-Request-Id header; quote it when reporting a 500.',
+  })
   requestId?: string;
 
   @ApiPropertyOptional({ type: [FieldProblemDto], description: 'One entry per field that failed validation.' })
@@ -64,15 +69,16 @@ const TITLES: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
-export function problemType(code: ErrorCode | string): string {
+/** Problem types raised outside use cases: by the HTTP layer, Fastify or the platform. */
+export type TransportProblemCode =
+  'malformed_json' | 'body_too_large' | 'unsupported_media_type' | 'bad_request' | 'not_ready' | 'internal';
+
+export type ProblemCode = ErrorCode | TransportProblemCode;
+
+export function problemType(code: ProblemCode): string {
   return `urn:ppt:problem:${code}`;
 }
 
-export function makeProblem(
-  status: number,
-  code: ErrorCode | string,
-  detail: string,
-  extra: Partial<Problem> = {},
-): Problem {
+export function makeProblem(status: number, code: ProblemCode, detail: string, extra: Partial<Problem> = {}): Problem {
   return { type: problemType(code), title: TITLES[status] ?? 'Error', status, detail, ...extra };
 }

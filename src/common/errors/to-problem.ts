@@ -41,7 +41,15 @@ interface DriverError {
   driverError?: { code?: string; message?: string };
 }
 
-const UNAVAILABLE_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE', 'EAI_AGAIN']);
+const UNAVAILABLE_ERRNO = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EPIPE',
+  'EAI_AGAIN',
+]);
 
 /**
  * Whether `error` means the database cannot answer now. Checked by shape, not `instanceof`:
@@ -56,7 +64,9 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     if (UNAVAILABLE_ERRNO.has(code)) return true;
     if (/^[0-9A-Z]{5}$/.test(code) && UNAVAILABLE_SQLSTATE.test(code)) return true;
   }
-  return UNAVAILABLE_MESSAGE.test(String(e.message ?? '')) || UNAVAILABLE_MESSAGE.test(String(e.driverError?.message ?? ''));
+  return (
+    UNAVAILABLE_MESSAGE.test(String(e.message ?? '')) || UNAVAILABLE_MESSAGE.test(String(e.driverError?.message ?? ''))
+  );
 }
 
 /** Errors raised by Fastify itself while reading a request, before a route handler runs. */
@@ -92,7 +102,7 @@ function fastifyProblem(error: FastifyError): Problem {
 }
 
 function httpExceptionProblem(exception: HttpException): Problem {
-  const status = exception.getStatus();
+  const status: number = exception.getStatus();
   switch (status) {
     case 404:
       return makeProblem(404, 'not_found', 'No such route.');
@@ -104,16 +114,24 @@ function httpExceptionProblem(exception: HttpException): Problem {
       // Terminus reports a failed readiness check this way, with the state of each check.
       // Only each check's up/down: the indicators' messages name hosts and ports.
       const details = (exception.getResponse() as { details?: Record<string, { status?: unknown }> })?.details ?? {};
-      const checks = Object.fromEntries(Object.entries(details).map(([name, check]) => [name, { status: check?.status }]));
-      return makeProblem(503, 'not_ready', 'Not ready: the database does not answer or migrations are pending.', { checks });
+      const checks = Object.fromEntries(
+        Object.entries(details).map(([name, check]) => [name, { status: check?.status }]),
+      );
+      return makeProblem(503, 'not_ready', 'Not ready: the database does not answer or migrations are pending.', {
+        checks,
+      });
     }
     default: {
       const response = exception.getResponse();
       const message =
         typeof response === 'object' && response !== null && 'message' in response
-          ? String((response as { message: unknown }).message)
+          ? String(response.message)
           : exception.message;
-      return makeProblem(status, status >= 500 ? 'internal' : 'bad_request', status >= 500 ? 'Something went wrong on our side.' : message);
+      return makeProblem(
+        status,
+        status >= 500 ? 'internal' : 'bad_request',
+        status >= 500 ? 'Something went wrong on our side.' : message,
+      );
     }
   }
 }

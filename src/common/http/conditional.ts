@@ -53,7 +53,10 @@ interface HeaderReply {
 export function withEtag<T>(reply: HeaderReply, version: number, body: T, ifNoneMatch?: string): T | undefined {
   const etag = etagFor(version);
   reply.header('etag', etag);
-  if (ifNoneMatch !== undefined && ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag || tag.trim() === '*')) {
+  if (
+    ifNoneMatch !== undefined &&
+    ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag || tag.trim() === '*')
+  ) {
     reply.status(304);
     return undefined;
   }

@@ -6,7 +6,11 @@ export class PageDto {
   @ApiProperty({ example: 20 })
   limit: number;
 
-  @ApiProperty({ type: String, nullable: true, description: 'Pass as `cursor` to get the next page; null on the last page.' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Pass as `cursor` to get the next page; null on the last page.',
+  })
   nextCursor: string | null;
 }
 

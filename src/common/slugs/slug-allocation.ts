@@ -21,10 +21,10 @@ export async function insertWithSlug<T>(
   let slug = explicit;
   if (slug === undefined) {
     const base = slugify(name);
-    const rows: { slug: string }[] = await manager.query(
-      `SELECT slug FROM ${table} WHERE slug = $1 OR slug LIKE $2`,
-      [base, `${base}-%`],
-    );
+    const rows: { slug: string }[] = await manager.query(`SELECT slug FROM ${table} WHERE slug = $1 OR slug LIKE $2`, [
+      base,
+      `${base}-%`,
+    ]);
     slug = firstFreeSlug(base, new Set(rows.map((row) => row.slug)));
   }
   const row = await insert(slug);

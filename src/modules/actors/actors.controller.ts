@@ -19,7 +19,10 @@ export class ActorsController {
   @ApiOperation({ summary: 'Create an actor: a state, an organization or a person' })
   @ApiCreatedResponse({ type: ActorDto, description: 'With an ETag header' })
   @ApiProblems(400, 409, 422)
-  async create(@Body() body: CreateActorDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<ActorDto | undefined> {
+  async create(
+    @Body() body: CreateActorDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ActorDto | undefined> {
     const actor = await this.actors.create(body);
     return withEtag(reply, actor.version, toActorDto(actor));
   }

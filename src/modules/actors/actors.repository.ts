@@ -98,7 +98,10 @@ export class ActorsRepository {
   }
 
   /** Inserts an actor; null when the slug is taken. */
-  async insert(actor: Required<Pick<ActorWrite, 'slug' | 'kind' | 'name'>> & ActorWrite, manager: EntityManager): Promise<string | null> {
+  async insert(
+    actor: Required<Pick<ActorWrite, 'slug' | 'kind' | 'name'>> & ActorWrite,
+    manager: EntityManager,
+  ): Promise<string | null> {
     const rows: { id: string }[] = await manager.query(
       `INSERT INTO actors (slug, kind, name, short_name, aliases, description, title, country_id)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)

@@ -60,7 +60,8 @@ export class ActorsService {
       if (current.kind !== 'organization' && input.members !== undefined && input.members.length > 0) {
         throw invalid('members', 'is only for organizations');
       }
-      const countryId = input.country === undefined ? undefined : await this.resolveCountry(input.country ?? undefined, manager);
+      const countryId =
+        input.country === undefined ? undefined : await this.resolveCountry(input.country ?? undefined, manager);
       const memberIds = input.members === undefined ? undefined : await this.resolveMembers(input.members, manager);
       const id = await this.actors.update(
         slug,
@@ -86,9 +87,11 @@ export class ActorsService {
     const found = (await this.actors.idsBySlugs([slug], manager)).get(slug);
     if (!found) throw unknownReference('country', 'actor', slug);
     if (found.kind !== ('state' satisfies ActorKind)) {
-      throw new DomainError('unprocessable', `country must name a state actor; "${slug}" is ${found.kind === 'organization' ? 'an' : 'a'} ${found.kind}`, [
-        { field: 'country', message: `"${slug}" is not a state` },
-      ]);
+      throw new DomainError(
+        'unprocessable',
+        `country must name a state actor; "${slug}" is ${found.kind === 'organization' ? 'an' : 'a'} ${found.kind}`,
+        [{ field: 'country', message: `"${slug}" is not a state` }],
+      );
     }
     return found.id;
   }

@@ -5,7 +5,13 @@ import { type AuthenticatedUser, CurrentUser, OpenRead, RequireRole } from '../.
 import { expectedVersion, withEtag } from '../../common/http/conditional.js';
 import { UuidPipe } from '../../common/http/uuid.pipe.js';
 import { ApiAuthenticated, ApiProblems } from '../../common/openapi/api-problems.js';
-import { CreateProposalDto, ListProposalsQueryDto, ProposalDto, ProposalListDto, UpdateProposalDto } from './dto/proposals.dto.js';
+import {
+  CreateProposalDto,
+  ListProposalsQueryDto,
+  ProposalDto,
+  ProposalListDto,
+  UpdateProposalDto,
+} from './dto/proposals.dto.js';
 import {
   RetractTransitionDto,
   StatusAsOfDto,

@@ -121,7 +121,15 @@ export class ProposalsRepository {
   }
 
   async insert(
-    proposal: { slug: string; title: string; summary?: string; proposedOn: string; status: Status; tags: string[]; parentId: string | null },
+    proposal: {
+      slug: string;
+      title: string;
+      summary?: string;
+      proposedOn: string;
+      status: Status;
+      tags: string[];
+      parentId: string | null;
+    },
     manager: EntityManager,
   ): Promise<string | null> {
     const rows: { id: string }[] = await manager.query(
@@ -129,7 +137,15 @@ export class ProposalsRepository {
                               last_activity_on, tags, parent_id)
        VALUES ($1, $2, $3, $4, $5, $4, $5, $4, $6, $7)
        ON CONFLICT ON CONSTRAINT uq_proposals_slug DO NOTHING RETURNING id`,
-      [proposal.slug, proposal.title, proposal.summary ?? null, proposal.proposedOn, proposal.status, proposal.tags, proposal.parentId],
+      [
+        proposal.slug,
+        proposal.title,
+        proposal.summary ?? null,
+        proposal.proposedOn,
+        proposal.status,
+        proposal.tags,
+        proposal.parentId,
+      ],
     );
     return rows[0]?.id ?? null;
   }
@@ -200,7 +216,13 @@ export class ProposalsRepository {
   /** Writes the status fields derived from the standing history (the row is locked). */
   async setStatus(
     id: string,
-    state: { status: Status; statusSince: string; furthestStatus: Status; lastActivityOn: string; supersededById: string | null },
+    state: {
+      status: Status;
+      statusSince: string;
+      furthestStatus: Status;
+      lastActivityOn: string;
+      supersededById: string | null;
+    },
     manager: EntityManager,
   ): Promise<void> {
     await manager.query(

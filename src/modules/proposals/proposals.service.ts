@@ -58,11 +58,25 @@ export class ProposalsService {
       const forumIds = await this.resolveForums(input.forums ?? [], manager);
       const parentId = await this.resolveParent(input.parent, manager);
       const status = input.initialStatus ?? 'proposed';
-      const { slug, row: id } = await insertWithSlug(manager, 'proposals', 'proposal', input.slug, input.title, (candidate) =>
-        this.proposals.insert(
-          { slug: candidate, title: input.title, summary: input.summary, proposedOn: input.proposedOn, status, tags: dedupe(input.tags ?? []), parentId },
-          manager,
-        ),
+      const { slug, row: id } = await insertWithSlug(
+        manager,
+        'proposals',
+        'proposal',
+        input.slug,
+        input.title,
+        (candidate) =>
+          this.proposals.insert(
+            {
+              slug: candidate,
+              title: input.title,
+              summary: input.summary,
+              proposedOn: input.proposedOn,
+              status,
+              tags: dedupe(input.tags ?? []),
+              parentId,
+            },
+            manager,
+          ),
       );
       await this.proposals.replaceProposers(id, proposers, manager);
       await this.proposals.replaceForums(id, forumIds, manager);
@@ -91,15 +105,18 @@ export class ProposalsService {
     return this.dataSource.transaction(async (manager) => {
       const current = await this.proposals.findBySlug(slug, manager);
       if (!current) throw notFound('proposal', slug);
-      const proposers = input.proposers === undefined ? undefined : await this.resolveProposers(input.proposers, manager);
+      const proposers =
+        input.proposers === undefined ? undefined : await this.resolveProposers(input.proposers, manager);
       const forumIds = input.forums === undefined ? undefined : await this.resolveForums(input.forums, manager);
       let parentId: string | null | undefined;
       if (input.parent !== undefined) {
         parentId = await this.resolveParent(input.parent ?? undefined, manager);
         if (parentId !== null && (await this.proposals.wouldCycle(current.id, parentId, manager))) {
-          throw new DomainError('unprocessable', `"${input.parent}" cannot be the parent: it is this proposal or one of its descendants`, [
-            { field: 'parent', message: 'would make the proposal its own ancestor' },
-          ]);
+          throw new DomainError(
+            'unprocessable',
+            `"${input.parent}" cannot be the parent: it is this proposal or one of its descendants`,
+            [{ field: 'parent', message: 'would make the proposal its own ancestor' }],
+          );
         }
       }
       const id = await this.proposals.updateFields(
@@ -119,7 +136,10 @@ export class ProposalsService {
     proposers: ProposerInputDto[],
     manager: EntityManager,
   ): Promise<{ actorId: string; role: NonNullable<ProposerInputDto['role']> }[]> {
-    const found = await this.actors.idsBySlugs(proposers.map((p) => p.actor), manager);
+    const found = await this.actors.idsBySlugs(
+      proposers.map((p) => p.actor),
+      manager,
+    );
     return proposers.map((proposer, index) => {
       const actor = found.get(proposer.actor);
       if (!actor) throw unknownReference(`proposers[${index}].actor`, 'actor', proposer.actor);
@@ -133,9 +153,11 @@ export class ProposalsService {
       const actor = found.get(slug);
       if (!actor) throw unknownReference(`forums[${index}]`, 'actor', slug);
       if (actor.kind !== 'organization') {
-        throw new DomainError('unprocessable', `forums[${index}] must name an organization; "${slug}" is a ${actor.kind}`, [
-          { field: `forums[${index}]`, message: `"${slug}" is not an organization` },
-        ]);
+        throw new DomainError(
+          'unprocessable',
+          `forums[${index}] must name an organization; "${slug}" is a ${actor.kind}`,
+          [{ field: `forums[${index}]`, message: `"${slug}" is not an organization` }],
+        );
       }
       return actor.id;
     });

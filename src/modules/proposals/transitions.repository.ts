@@ -46,15 +46,21 @@ export class TransitionsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async history(proposalId: string): Promise<TransitionDto[]> {
-    const rows: TransitionRow[] = await this.dataSource.query(
-      `${SELECT} WHERE t.proposal_id = $1 ORDER BY t.seq`,
-      [proposalId],
-    );
+    const rows: TransitionRow[] = await this.dataSource.query(`${SELECT} WHERE t.proposal_id = $1 ORDER BY t.seq`, [
+      proposalId,
+    ]);
     return rows.map(toTransitionDto);
   }
 
-  async findById(proposalId: string, id: string, manager: EntityManager = this.dataSource.manager): Promise<TransitionDto | null> {
-    const rows: TransitionRow[] = await manager.query(`${SELECT} WHERE t.proposal_id = $1 AND t.id = $2`, [proposalId, id]);
+  async findById(
+    proposalId: string,
+    id: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<TransitionDto | null> {
+    const rows: TransitionRow[] = await manager.query(`${SELECT} WHERE t.proposal_id = $1 AND t.id = $2`, [
+      proposalId,
+      id,
+    ]);
     return rows[0] ? toTransitionDto(rows[0]) : null;
   }
 
@@ -108,10 +114,10 @@ export class TransitionsRepository {
     );
     const id = rows[0].id;
     if (transition.sourceIds.length > 0) {
-      await manager.query(
-        `INSERT INTO transition_sources (transition_id, source_id) SELECT $1, unnest($2::uuid[])`,
-        [id, transition.sourceIds],
-      );
+      await manager.query(`INSERT INTO transition_sources (transition_id, source_id) SELECT $1, unnest($2::uuid[])`, [
+        id,
+        transition.sourceIds,
+      ]);
     }
     return id;
   }

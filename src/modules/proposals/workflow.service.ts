@@ -6,7 +6,12 @@ import { hasRole } from '../../common/auth/roles.js';
 import { today } from '../../common/dates/partial-date.js';
 import { DomainError, invalid, notFound, unknownReference } from '../../common/errors/domain-error.js';
 import { SourcesRepository } from '../sources/sources.repository.js';
-import type { RetractTransitionDto, StatusAsOfDto, TransitionDto, TransitionProposalDto } from './dto/transitions.dto.js';
+import type {
+  RetractTransitionDto,
+  StatusAsOfDto,
+  TransitionDto,
+  TransitionProposalDto,
+} from './dto/transitions.dto.js';
 import { type ProposalState, ProposalsRepository } from './proposals.repository.js';
 import { TransitionsRepository } from './transitions.repository.js';
 import { deriveState, isOutOfOrder } from './workflow/derive-state.js';
@@ -48,12 +53,20 @@ export class WorkflowService {
       }
       const decision = decideTransition(proposal.status, input.to);
       if (!decision.allowed) {
-        throw new DomainError('transition_refused', `cannot move from ${proposal.status} to ${input.to}: ${decision.reason}`, undefined, {
-          currentStatus: proposal.status,
-        });
+        throw new DomainError(
+          'transition_refused',
+          `cannot move from ${proposal.status} to ${input.to}: ${decision.reason}`,
+          undefined,
+          {
+            currentStatus: proposal.status,
+          },
+        );
       }
       if (!hasRole(user.role, decision.role)) {
-        throw new DomainError('forbidden', `a ${decision.direction} needs the ${decision.role} role; you are ${user.role}`);
+        throw new DomainError(
+          'forbidden',
+          `a ${decision.direction} needs the ${decision.role} role; you are ${user.role}`,
+        );
       }
       if (isOutOfOrder(input.occurredOn, proposal.statusSince)) {
         throw new DomainError(
@@ -88,7 +101,12 @@ export class WorkflowService {
    * Retracts the latest standing transition (never the creation): the row stays in the history,
    * flagged with who, when and why, and the proposal returns to the status before it.
    */
-  async retract(slug: string, transitionId: string, input: RetractTransitionDto, user: AuthenticatedUser): Promise<TransitionDto> {
+  async retract(
+    slug: string,
+    transitionId: string,
+    input: RetractTransitionDto,
+    user: AuthenticatedUser,
+  ): Promise<TransitionDto> {
     return this.dataSource.transaction(async (manager) => {
       const proposal = await this.lock(slug, manager);
       const target = await this.transitions.findById(proposal.id, transitionId, manager);
@@ -97,7 +115,10 @@ export class WorkflowService {
       const standing = await this.transitions.standing(proposal.id, manager);
       const latest = standing[standing.length - 1];
       if (latest.id !== target.id) {
-        throw new DomainError('retraction_refused', 'only the latest standing transition can be retracted; retract the later ones first');
+        throw new DomainError(
+          'retraction_refused',
+          'only the latest standing transition can be retracted; retract the later ones first',
+        );
       }
       if (standing.length === 1) {
         throw new DomainError('retraction_refused', 'the creation of a proposal cannot be retracted');
@@ -143,7 +164,11 @@ export class WorkflowService {
   }
 
   /** Rewrites the proposal's status fields from its standing history (the row is locked). */
-  private async refreshStatus(proposalId: string, supersededById: string | null, manager: EntityManager): Promise<void> {
+  private async refreshStatus(
+    proposalId: string,
+    supersededById: string | null,
+    manager: EntityManager,
+  ): Promise<void> {
     const standing = await this.transitions.standing(proposalId, manager);
     await this.proposals.setStatus(proposalId, { ...deriveState(standing), supersededById }, manager);
   }

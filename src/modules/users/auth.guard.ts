@@ -1,11 +1,6 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import {
-  type AuthenticatedRequest,
-  OPEN_READ_KEY,
-  PUBLIC_KEY,
-  ROLE_KEY,
-} from '../../common/auth/auth.decorators.js';
+import { type AuthenticatedRequest, OPEN_READ_KEY, PUBLIC_KEY, ROLE_KEY } from '../../common/auth/auth.decorators.js';
 import { hasRole, type Role } from '../../common/auth/roles.js';
 import { APP_CONFIG, type AppConfig } from '../../common/config/app-config.js';
 import { DomainError } from '../../common/errors/domain-error.js';

@@ -45,7 +45,11 @@ export class UsersController {
   @Patch('users/:id')
   @RequireRole('admin')
   @ApiOperation({ summary: 'Change a user’s role, or deactivate them (`active: false`)' })
-  @ApiHeader({ name: 'If-Match', required: false, description: 'The version you read, as its ETag; or send `version` in the body' })
+  @ApiHeader({
+    name: 'If-Match',
+    required: false,
+    description: 'The version you read, as its ETag; or send `version` in the body',
+  })
   @ApiOkResponse({ type: UserDto })
   @ApiProblems(400, 404, 412, 428)
   update(

@@ -86,11 +86,7 @@ export class UsersRepository {
   }
 
   /** Applies the change if `version` is still current; false when it is not. */
-  async update(
-    id: string,
-    version: number,
-    changes: { role?: Role; active?: boolean },
-  ): Promise<boolean> {
+  async update(id: string, version: number, changes: { role?: Role; active?: boolean }): Promise<boolean> {
     const [, count]: [unknown, number] = await this.dataSource.query(
       `UPDATE users SET role = COALESCE($3, role), active = COALESCE($4, active),
               updated_at = now(), version = version + 1

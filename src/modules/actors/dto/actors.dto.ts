@@ -26,7 +26,11 @@ class ActorFieldsDto {
   @MaxLength(50)
   shortName?: string;
 
-  @ApiPropertyOptional({ type: [String], example: ['ICCA'], description: 'Other names, searched like the name; at most 50' })
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['ICCA'],
+    description: 'Other names, searched like the name; at most 50',
+  })
   @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(50)
@@ -53,7 +57,11 @@ class ActorFieldsDto {
   @MaxLength(100)
   country?: string;
 
-  @ApiPropertyOptional({ type: [String], example: ['kazakhstan', 'russia'], description: 'Slugs of an organization’s members' })
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['kazakhstan', 'russia'],
+    description: 'Slugs of an organization’s members',
+  })
   @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(500)

@@ -49,7 +49,10 @@ function ProposersField(required: boolean): PropertyDecorator {
   const decorators = [
     required
       ? ApiProperty({ type: [ProposerInputDto], description: 'At least one with role proposer; at most 50' })
-      : ApiPropertyOptional({ type: [ProposerInputDto], description: 'Replaces the list: at least one with role proposer; at most 50' }),
+      : ApiPropertyOptional({
+          type: [ProposerInputDto],
+          description: 'Replaces the list: at least one with role proposer; at most 50',
+        }),
     required ? IsDefined() : IsOptionalNotNull(),
     IsArray(),
     ArrayMinSize(1),
@@ -84,21 +87,35 @@ class ProposalFieldsDto {
   @MaxLength(10000)
   summary?: string;
 
-  @ApiPropertyOptional({ type: [String], example: ['sco'], description: 'Slugs of organizations where it is pursued; at most 50' })
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['sco'],
+    description: 'Slugs of organizations where it is pursued; at most 50',
+  })
   @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(50)
   @Matches(SLUG_PATTERN, { each: true, message: `each forum ${SLUG_MESSAGE}` })
   forums?: string[];
 
-  @ApiPropertyOptional({ type: [String], example: ['security', 'eurasia'], description: 'At most 20, each 1–50 letters, digits, space . _ -' })
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['security', 'eurasia'],
+    description: 'At most 20, each 1–50 letters, digits, space . _ -',
+  })
   @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(20)
-  @Matches(TAG_PATTERN, { each: true, message: 'each tag must be 1–50 letters, digits, spaces or . _ - and start with a letter or digit' })
+  @Matches(TAG_PATTERN, {
+    each: true,
+    message: 'each tag must be 1–50 letters, digits, spaces or . _ - and start with a letter or digit',
+  })
   tags?: string[];
 
-  @ApiPropertyOptional({ example: 'eurasian-security-architecture', description: 'Slug of the broader proposal it belongs to' })
+  @ApiPropertyOptional({
+    example: 'eurasian-security-architecture',
+    description: 'Slug of the broader proposal it belongs to',
+  })
   @IsOptional()
   @Matches(SLUG_PATTERN, { message: `parent ${SLUG_MESSAGE}` })
   @MaxLength(100)
@@ -112,7 +129,10 @@ export class CreateProposalDto extends ProposalFieldsDto {
   @MaxLength(500)
   title: string;
 
-  @ApiPropertyOptional({ example: 'greater-eurasian-partnership', description: 'Made from the title when not given; 409 if taken' })
+  @ApiPropertyOptional({
+    example: 'greater-eurasian-partnership',
+    description: 'Made from the title when not given; 409 if taken',
+  })
   @IsOptionalNotNull()
   @Matches(SLUG_PATTERN, { message: `slug ${SLUG_MESSAGE}` })
   @MaxLength(100)

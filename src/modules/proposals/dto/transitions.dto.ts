@@ -1,6 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
 import { IsCalendarDate, IsPartialDate } from '../../../common/dates/partial-date.js';
 import { IsOptionalNotNull } from '../../../common/http/validators.js';
 import { PageDto } from '../../../common/pagination/cursor.js';
@@ -14,7 +24,11 @@ export class TransitionProposalDto {
   @IsIn(STATUSES)
   to: Status;
 
-  @ApiProperty({ example: '2024-07-04', description: 'When it happened in the world: YYYY, YYYY-MM or YYYY-MM-DD; not earlier than the latest standing transition' })
+  @ApiProperty({
+    example: '2024-07-04',
+    description:
+      'When it happened in the world: YYYY, YYYY-MM or YYYY-MM-DD; not earlier than the latest standing transition',
+  })
   @IsPartialDate()
   occurredOn: string;
 
@@ -37,7 +51,10 @@ export class TransitionProposalDto {
   @Type(() => SourceInputDto)
   sources?: SourceInputDto[];
 
-  @ApiPropertyOptional({ example: 'eurasian-charter', description: 'Slug of the replacing proposal; required for superseded' })
+  @ApiPropertyOptional({
+    example: 'eurasian-charter',
+    description: 'Slug of the replacing proposal; required for superseded',
+  })
   @IsOptionalNotNull()
   @Matches(SLUG_PATTERN, { message: 'supersededBy must be lower-case a-z, 0-9 and single hyphens' })
   @MaxLength(100)

@@ -2,8 +2,7 @@ import type { Role } from '../../../common/auth/roles.js';
 import { type Direction, INITIAL_STATUSES, type Status, isActive, stageRank } from './statuses.js';
 
 export type TransitionDecision =
-  | { allowed: true; direction: Direction; role: Role }
-  | { allowed: false; reason: string };
+  { allowed: true; direction: Direction; role: Role } | { allowed: false; reason: string };
 
 const refuse = (reason: string): TransitionDecision => ({ allowed: false, reason });
 const allow = (direction: Direction, role: Role = 'staff'): TransitionDecision => ({
