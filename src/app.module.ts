@@ -1,9 +1,11 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { CoreModule, type CoreOptions } from './common/core.module.js';
 import { ActorsModule } from './modules/actors/actors.module.js';
+import { EventsModule } from './modules/events/events.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { ProposalsModule } from './modules/proposals/proposals.module.js';
 import { SourcesModule } from './modules/sources/sources.module.js';
+import { StatementsModule } from './modules/statements/statements.module.js';
 import { UsersModule } from './modules/users/users.module.js';
 
 @Module({})
@@ -11,7 +13,16 @@ export class AppModule {
   static forRoot(core: CoreOptions): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(core), HealthModule, UsersModule, ActorsModule, SourcesModule, ProposalsModule],
+      imports: [
+        CoreModule.forRoot(core),
+        HealthModule,
+        UsersModule,
+        ActorsModule,
+        SourcesModule,
+        ProposalsModule,
+        EventsModule,
+        StatementsModule,
+      ],
     };
   }
 }

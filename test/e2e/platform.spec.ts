@@ -146,6 +146,16 @@ describe('platform', () => {
           'POST /api/v1/proposals/{slug}/transitions',
           'GET /api/v1/proposals/{slug}/transitions',
           'POST /api/v1/proposals/{slug}/transitions/{id}/retract',
+          'GET /api/v1/proposals/{slug}/statements',
+          'GET /api/v1/proposals/{slug}/timeline',
+          'POST /api/v1/statements',
+          'GET /api/v1/statements',
+          'GET /api/v1/statements/{id}',
+          'PATCH /api/v1/statements/{id}',
+          'POST /api/v1/statements/{id}/retract',
+          'POST /api/v1/events',
+          'GET /api/v1/events',
+          'GET /api/v1/events/{slug}',
         ]),
       );
       for (const { path, method, operation } of operations) {

@@ -7,6 +7,12 @@ export interface Factories {
   actor(overrides?: Record<string, unknown>): Promise<{ slug: string; kind: string; version: number }>;
   proposal(overrides?: Record<string, unknown>): Promise<{ slug: string; status: string; version: number }>;
   transition(slug: string, body: Record<string, unknown>): Promise<{ id: string; to: string }>;
+  event(overrides?: Record<string, unknown>): Promise<{ slug: string; startsOn: string }>;
+  statement(overrides: Record<string, unknown> & { proposals: { slug: string; stance: string }[] }): Promise<{
+    id: string;
+    version: number;
+    source: { id: string };
+  }>;
 }
 
 /** Valid rows made through the API, with overrides; each helper fails loudly on a non-2xx. */
@@ -30,5 +36,18 @@ export function factories(http: TestAgent, token: string): Factories {
       });
     },
     transition: (slug, body) => post(`/proposals/${slug}/transitions`, body),
+    event: (overrides = {}) =>
+      post('/events', { name: `Event ${unique()}`, kind: 'conference', startsOn: '2024', ...overrides }),
+    async statement(overrides) {
+      const speaker =
+        overrides.speaker === undefined ? await this.actor({ kind: 'person', name: `Person ${unique()}` }) : undefined;
+      return post('/statements', {
+        saidOn: '2024-05-01',
+        quote: `Words ${unique()}`,
+        source: { publisher: 'TASS', title: `Report ${unique()}` },
+        ...(speaker ? { speaker: speaker.slug } : {}),
+        ...overrides,
+      });
+    },
   };
 }

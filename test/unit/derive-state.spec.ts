@@ -8,7 +8,7 @@ describe('deriveState', () => {
         { to: 'proposed', occurredOn: '2015' },
         { to: 'drafting', occurredOn: '2023-10' },
       ]),
-    ).toEqual({ status: 'drafting', statusSince: '2023-10', furthestStatus: 'drafting', lastActivityOn: '2023-10' });
+    ).toEqual({ status: 'drafting', statusSince: '2023-10', furthestStatus: 'drafting' });
   });
 
   it('keeps the furthest stage reached after being sent back or suspended', () => {
@@ -26,15 +26,6 @@ describe('deriveState', () => {
     expect(furthestOf('implementing', 'implemented')).toBe('implemented');
     expect(furthestOf('drafting', 'rejected')).toBe('drafting');
     expect(furthestOf('drafting', 'suspended')).toBe('drafting');
-  });
-
-  it('takes the latest world date as last activity, a day after its month', () => {
-    expect(
-      deriveState([
-        { to: 'proposed', occurredOn: '2024-07' },
-        { to: 'adopted', occurredOn: '2024-07-01' },
-      ]).lastActivityOn,
-    ).toBe('2024-07-01');
   });
 
   it('refuses an empty history', () => {

@@ -1,8 +1,15 @@
 import type { DataSourceOptions } from 'typeorm';
 import { DataSource } from 'typeorm';
 import { InitialSchema1763800000000 } from '../../../migrations/1763800000000-InitialSchema.js';
+import { StatementsEventsSearch1763900000000 } from '../../../migrations/1763900000000-StatementsEventsSearch.js';
 import { ActorMemberEntity } from '../../modules/actors/entities/actor-member.entity.js';
 import { ActorEntity } from '../../modules/actors/entities/actor.entity.js';
+import { EventOrganizerEntity } from '../../modules/events/entities/event-organizer.entity.js';
+import { EventEntity } from '../../modules/events/entities/event.entity.js';
+import { ProposalRelationEntity } from '../../modules/proposals/entities/proposal-relation.entity.js';
+import { TransitionStatementEntity } from '../../modules/proposals/entities/transition-statement.entity.js';
+import { StatementProposalEntity } from '../../modules/statements/entities/statement-proposal.entity.js';
+import { StatementEntity } from '../../modules/statements/entities/statement.entity.js';
 import { ProposalActorEntity } from '../../modules/proposals/entities/proposal-actor.entity.js';
 import { ProposalForumEntity } from '../../modules/proposals/entities/proposal-forum.entity.js';
 import { ProposalEntity } from '../../modules/proposals/entities/proposal.entity.js';
@@ -23,10 +30,16 @@ export const ENTITIES = [
   ProposalForumEntity,
   TransitionEntity,
   TransitionSourceEntity,
+  ProposalRelationEntity,
+  EventEntity,
+  EventOrganizerEntity,
+  StatementEntity,
+  StatementProposalEntity,
+  TransitionStatementEntity,
 ];
 
 /** Every migration, oldest first. A new one is appended here and never edited after it lands. */
-export const MIGRATIONS = [InitialSchema1763800000000];
+export const MIGRATIONS = [InitialSchema1763800000000, StatementsEventsSearch1763900000000];
 
 export interface PoolSettings {
   poolSize: number;

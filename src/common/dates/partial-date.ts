@@ -37,6 +37,16 @@ export function firstDay(value: PartialDate): string {
   return value.length === 4 ? `${value}-01-01` : value.length === 7 ? `${value}-01` : value;
 }
 
+/** The last day the partial date covers, as `YYYY-MM-DD`. */
+export function lastDay(value: PartialDate): string {
+  if (value.length === 10) return value;
+  const year = Number(value.slice(0, 4));
+  const month = value.length === 7 ? Number(value.slice(5, 7)) : 12;
+  // Day 0 of the next month is the last day of this one.
+  const day = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return `${value.slice(0, 4)}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
 /** Orders by first day, then by precision (a year before a month before a day). */
 export function comparePartialDates(a: PartialDate, b: PartialDate): number {
   return a < b ? -1 : a > b ? 1 : 0;

@@ -6,7 +6,21 @@ import type { ActorRefDto } from '../actors/dto/actors.dto.js';
 import type { SourceDto } from '../sources/dto/source.dto.js';
 import type { ProposalDto, ProposalRefDto, ProposerDto } from './dto/proposals.dto.js';
 import type { ProposerRole } from './entities/proposal-actor.entity.js';
+import { type ProposalSort, SORTS } from './proposal-sorts.js';
 import type { Status } from './workflow/statuses.js';
+
+export interface RelatedProposalDtoShape {
+  slug: string;
+  title: string;
+  relation: string | null;
+}
+
+export interface StatementCounts {
+  supports: number;
+  opposes: number;
+  neutral: number;
+  total: number;
+}
 
 export interface ProposalRow {
   id: string;
@@ -18,15 +32,19 @@ export interface ProposalRow {
   forums: ActorRefDto[];
   tags: string[];
   parent: ProposalRefDto | null;
+  related: RelatedProposalDtoShape[];
   supersededBy: ProposalRefDto | null;
   status: Status;
   statusSince: string;
   furthestStatus: Status;
   lastActivityOn: string;
+  statementCounts: StatementCounts;
   sources: SourceDto[];
   createdAt: Date;
   updatedAt: Date;
   version: number;
+  /** Full-text relevance, on rows listed with `q`. */
+  rank?: number;
 }
 
 /** The columns the workflow needs, read under a row lock. */
@@ -36,7 +54,6 @@ export interface ProposalState {
   status: Status;
   statusSince: string;
   furthestStatus: Status;
-  lastActivityOn: string;
   version: number;
 }
 
@@ -45,10 +62,17 @@ export interface ProposalFilters {
   proposer?: string;
   forum?: string;
   tag?: string;
+  /** Full text over title, summary and the quotes and summaries of standing statements. */
+  q?: string;
+  /** Proposals with any change recorded after this instant. */
+  updatedSince?: Date;
 }
 
-const SELECT = `
-  SELECT p.id, p.slug, p.title, p.summary, p.proposed_on AS "proposedOn", p.tags,
+/** Standing statements' share of a match is weighted below the proposal's own text. */
+const STATEMENT_MATCH_WEIGHT = 0.5;
+
+const COLUMNS = `
+         p.id, p.slug, p.title, p.summary, p.proposed_on AS "proposedOn", p.tags,
          p.status, p.status_since AS "statusSince", p.furthest_status AS "furthestStatus",
          p.last_activity_on AS "lastActivityOn", p.created_at AS "createdAt",
          p.updated_at AS "updatedAt", p.version,
@@ -60,12 +84,22 @@ const SELECT = `
                      FROM proposal_forums pf JOIN actors a ON a.id = pf.actor_id
                     WHERE pf.proposal_id = p.id), '[]') AS forums,
          (SELECT json_build_object('slug', pp.slug, 'title', pp.title) FROM proposals pp WHERE pp.id = p.parent_id) AS parent,
+         COALESCE((SELECT json_agg(json_build_object('slug', rp.slug, 'title', rp.title, 'relation', pr.relation) ORDER BY rp.slug)
+                     FROM proposal_relations pr JOIN proposals rp ON rp.id = pr.related_id
+                    WHERE pr.proposal_id = p.id), '[]') AS related,
          (SELECT json_build_object('slug', sp.slug, 'title', sp.title) FROM proposals sp WHERE sp.id = p.superseded_by_id) AS "supersededBy",
+         (SELECT json_build_object('supports', count(*) FILTER (WHERE sp.stance = 'supports'),
+                                   'opposes', count(*) FILTER (WHERE sp.stance = 'opposes'),
+                                   'neutral', count(*) FILTER (WHERE sp.stance = 'neutral'),
+                                   'total', count(*))
+            FROM statement_proposals sp JOIN statements s ON s.id = sp.statement_id
+           WHERE sp.proposal_id = p.id AND s.retracted_at IS NULL) AS "statementCounts",
          COALESCE((SELECT json_agg(json_build_object('id', s.id, 'url', s.url, 'publisher', s.publisher,
                                                      'title', s.title, 'publishedOn', s.published_on) ORDER BY s.created_at, s.id)
                      FROM transitions t JOIN transition_sources ts ON ts.transition_id = t.id JOIN sources s ON s.id = ts.source_id
-                    WHERE t.proposal_id = p.id AND t.seq = 1), '[]') AS sources
-    FROM proposals p`;
+                    WHERE t.proposal_id = p.id AND t.seq = 1), '[]') AS sources`;
+
+const SELECT = `SELECT ${COLUMNS} FROM proposals p`;
 
 @Injectable()
 export class ProposalsRepository {
@@ -87,21 +121,41 @@ export class ProposalsRepository {
    */
   async lockBySlug(slug: string, manager: EntityManager): Promise<ProposalState | null> {
     const rows: ProposalState[] = await manager.query(
-      `SELECT id, slug, status, status_since AS "statusSince", furthest_status AS "furthestStatus",
-              last_activity_on AS "lastActivityOn", version
+      `SELECT id, slug, status, status_since AS "statusSince", furthest_status AS "furthestStatus", version
          FROM proposals WHERE slug = $1 FOR UPDATE`,
       [slug],
     );
     return rows[0] ?? null;
   }
 
-  async list(filters: ProposalFilters, limit: number, after: [string, string] | undefined): Promise<ProposalRow[]> {
+  /**
+   * One page of proposals in `sort` order, after the keyset `after` when given; one row more
+   * than `limit` tells whether another page follows. With `q`, only matches, each with its rank.
+   */
+  async list(
+    filters: ProposalFilters,
+    sort: ProposalSort,
+    limit: number,
+    after: unknown[] | undefined,
+  ): Promise<ProposalRow[]> {
     const where: string[] = [];
     const params: unknown[] = [];
     const param = (value: unknown): string => {
       params.push(value);
       return `$${params.length}`;
     };
+    let matches = '';
+    if (filters.q !== undefined) {
+      const query = `websearch_to_tsquery('english', ${param(filters.q)})`;
+      matches = `
+        JOIN (SELECT id, max(rank) AS rank FROM (
+                SELECT p2.id, ts_rank(p2.search, ${query}) AS rank FROM proposals p2 WHERE p2.search @@ ${query}
+                UNION ALL
+                SELECT sp.proposal_id, ts_rank(s.search, ${query}) * ${STATEMENT_MATCH_WEIGHT}
+                  FROM statements s JOIN statement_proposals sp ON sp.statement_id = s.id
+                 WHERE s.search @@ ${query} AND s.retracted_at IS NULL
+              ) hits GROUP BY id) m ON m.id = p.id`;
+    }
     if (filters.status !== undefined) where.push(`p.status = ANY(${param(filters.status)})`);
     if (filters.proposer !== undefined) {
       where.push(`EXISTS (SELECT 1 FROM proposal_actors pa JOIN actors a ON a.id = pa.actor_id
@@ -112,11 +166,16 @@ export class ProposalsRepository {
                            WHERE pf.proposal_id = p.id AND a.slug = ${param(filters.forum)})`);
     }
     if (filters.tag !== undefined) where.push(`p.tags @> ARRAY[${param(filters.tag)}]::text[]`);
+    if (filters.updatedSince !== undefined) where.push(`p.updated_at > ${param(filters.updatedSince)}`);
+    const spec = SORTS[sort];
     if (after !== undefined) {
-      where.push(`(p.last_activity_on, p.id) < (${param(after[0])}::partial_date, ${param(after[1])}::uuid)`);
+      const values = after.map((value, index) => `${param(value)}::${spec.casts[index]}`);
+      where.push(`(${spec.columns.join(', ')}) ${spec.descending ? '<' : '>'} (${values.join(', ')})`);
     }
-    const sql = `${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY p.last_activity_on DESC, p.id DESC LIMIT ${param(limit + 1)}`;
+    const direction = spec.descending ? 'DESC' : 'ASC';
+    const sql = `SELECT ${COLUMNS}${matches ? ', m.rank' : ''} FROM proposals p ${matches}
+      ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY ${spec.columns.map((column) => `${column} ${direction}`).join(', ')} LIMIT ${param(limit + 1)}`;
     return this.dataSource.query(sql, params);
   }
 
@@ -216,25 +275,76 @@ export class ProposalsRepository {
   /** Writes the status fields derived from the standing history (the row is locked). */
   async setStatus(
     id: string,
-    state: {
-      status: Status;
-      statusSince: string;
-      furthestStatus: Status;
-      lastActivityOn: string;
-      supersededById: string | null;
-    },
+    state: { status: Status; statusSince: string; furthestStatus: Status; supersededById: string | null },
     manager: EntityManager,
   ): Promise<void> {
     await manager.query(
-      `UPDATE proposals SET status = $2, status_since = $3, furthest_status = $4, last_activity_on = $5,
-              superseded_by_id = $6, updated_at = now(), version = version + 1
+      `UPDATE proposals SET status = $2, status_since = $3, furthest_status = $4,
+              superseded_by_id = $5, updated_at = now(), version = version + 1
         WHERE id = $1`,
-      [id, state.status, state.statusSince, state.furthestStatus, state.lastActivityOn, state.supersededById],
+      [id, state.status, state.statusSince, state.furthestStatus, state.supersededById],
+    );
+    await this.refreshActivity([id], manager);
+  }
+
+  /**
+   * Rederives `last_activity_on`: the latest world date among the standing transitions and
+   * standing statements of each proposal (partial dates order by first day, then precision).
+   */
+  async refreshActivity(ids: string[], manager: EntityManager): Promise<void> {
+    await manager.query(
+      `UPDATE proposals p SET last_activity_on = GREATEST(
+         (SELECT max(t.occurred_on) FROM transitions t WHERE t.proposal_id = p.id AND t.retracted_at IS NULL),
+         (SELECT max(s.said_on) FROM statement_proposals sp JOIN statements s ON s.id = sp.statement_id
+           WHERE sp.proposal_id = p.id AND s.retracted_at IS NULL))
+        WHERE p.id = ANY($1::uuid[])`,
+      [ids],
+    );
+  }
+
+  /** Locks proposals for the rest of the transaction, in id order so that writers never deadlock. */
+  async lockByIds(ids: string[], manager: EntityManager): Promise<void> {
+    if (ids.length === 0) return;
+    await manager.query(`SELECT 1 FROM proposals WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [ids]);
+  }
+
+  /**
+   * Marks proposals changed by a write about them (a statement): a new version and `updated_at`,
+   * and their last activity rederived. Lock them first with {@link lockByIds}.
+   */
+  async touch(ids: string[], manager: EntityManager): Promise<void> {
+    if (ids.length === 0) return;
+    await manager.query(`UPDATE proposals SET updated_at = now(), version = version + 1 WHERE id = ANY($1::uuid[])`, [
+      ids,
+    ]);
+    await this.refreshActivity(ids, manager);
+  }
+
+  async idsBySlugs(slugs: string[], manager: EntityManager = this.dataSource.manager): Promise<Map<string, string>> {
+    if (slugs.length === 0) return new Map();
+    const rows: { id: string; slug: string }[] = await manager.query(
+      'SELECT id, slug FROM proposals WHERE slug = ANY($1)',
+      [slugs],
+    );
+    return new Map(rows.map((row) => [row.slug, row.id]));
+  }
+
+  async replaceRelated(
+    proposalId: string,
+    related: { relatedId: string; relation: string | null }[],
+    manager: EntityManager,
+  ): Promise<void> {
+    await manager.query('DELETE FROM proposal_relations WHERE proposal_id = $1', [proposalId]);
+    if (related.length === 0) return;
+    await manager.query(
+      `INSERT INTO proposal_relations (proposal_id, related_id, relation)
+       SELECT $1, related_id, relation FROM unnest($2::uuid[], $3::text[]) AS x(related_id, relation)`,
+      [proposalId, related.map((r) => r.relatedId), related.map((r) => r.relation)],
     );
   }
 }
 
 export function toProposalDto(row: ProposalRow): ProposalDto {
-  const { id: _id, createdAt, updatedAt, ...rest } = row;
+  const { id: _id, rank: _rank, createdAt, updatedAt, ...rest } = row;
   return { ...rest, createdAt: createdAt.toISOString(), updatedAt: updatedAt.toISOString() };
 }

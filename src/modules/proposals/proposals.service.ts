@@ -2,10 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { AuthenticatedUser } from '../../common/auth/auth.decorators.js';
-import { isPartialDate } from '../../common/dates/partial-date.js';
 import { DomainError, invalid, notFound, unknownReference } from '../../common/errors/domain-error.js';
 import { staleVersion } from '../../common/http/conditional.js';
-import { isUuid } from '../../common/http/uuid.pipe.js';
 import { decodeCursor, type Page, toPage } from '../../common/pagination/cursor.js';
 import { insertWithSlug } from '../../common/slugs/slug-allocation.js';
 import { ActorsRepository } from '../actors/actors.repository.js';
@@ -15,9 +13,11 @@ import type {
   ListProposalsQueryDto,
   ProposalDto,
   ProposerInputDto,
+  RelatedInputDto,
   UpdateProposalDto,
 } from './dto/proposals.dto.js';
-import { type ProposalRow, ProposalsRepository, toProposalDto } from './proposals.repository.js';
+import { isSortKey, type ProposalSort, SORTS } from './proposal-sorts.js';
+import { type ProposalFilters, type ProposalRow, ProposalsRepository, toProposalDto } from './proposals.repository.js';
 import { TransitionsRepository } from './transitions.repository.js';
 
 @Injectable()
@@ -37,18 +37,34 @@ export class ProposalsService {
   }
 
   async list(query: ListProposalsQueryDto): Promise<Page<ProposalDto>> {
-    const filters = { status: query.status, proposer: query.proposer, forum: query.forum, tag: query.tag };
-    const bound = { resource: 'proposals', ...filters, status: query.status?.slice().sort() };
-    let after: [string, string] | undefined;
-    if (query.cursor !== undefined) {
-      const key = decodeCursor(query.cursor, bound);
-      if (key.length !== 2 || !isPartialDate(key[0]) || typeof key[1] !== 'string' || !isUuid(key[1])) {
-        throw invalid('cursor', 'is not a cursor this API issued');
-      }
-      after = [key[0], key[1]];
+    if (query.sort === 'relevance' && query.q === undefined) throw invalid('sort', 'relevance needs q');
+    const sort: ProposalSort = query.sort ?? (query.q === undefined ? '-lastActivityOn' : 'relevance');
+    const updatedSince = query.updatedSince === undefined ? undefined : new Date(query.updatedSince);
+    if (updatedSince !== undefined && Number.isNaN(updatedSince.getTime())) {
+      throw invalid('updatedSince', 'is not a real instant');
     }
-    const rows = await this.proposals.list(filters, query.limit, after);
-    return toPage(rows, query.limit, bound, (row) => [row.lastActivityOn, row.id], toProposalDto);
+    const filters: ProposalFilters = {
+      status: query.status,
+      proposer: query.proposer,
+      forum: query.forum,
+      tag: query.tag,
+      q: query.q,
+      updatedSince,
+    };
+    const bound = {
+      resource: 'proposals',
+      ...filters,
+      status: query.status?.slice().sort(),
+      updatedSince: query.updatedSince,
+      sort,
+    };
+    let after: unknown[] | undefined;
+    if (query.cursor !== undefined) {
+      after = decodeCursor(query.cursor, bound);
+      if (!isSortKey(sort, after)) throw invalid('cursor', 'is not a cursor this API issued');
+    }
+    const rows = await this.proposals.list(filters, sort, query.limit, after);
+    return toPage(rows, query.limit, bound, SORTS[sort].key, toProposalDto);
   }
 
   /** Records a proposal and its first transition, dated `proposedOn`, in one transaction. */
@@ -80,6 +96,7 @@ export class ProposalsService {
       );
       await this.proposals.replaceProposers(id, proposers, manager);
       await this.proposals.replaceForums(id, forumIds, manager);
+      await this.proposals.replaceRelated(id, await this.resolveRelated(input.related ?? [], id, manager), manager);
       const sources = await this.sources.findOrCreate(input.sources ?? [], manager);
       await this.transitions.append(
         {
@@ -89,7 +106,7 @@ export class ProposalsService {
           to: status,
           direction: 'advance',
           occurredOn: input.proposedOn,
-          note: null,
+          note: input.note ?? null,
           supersededById: null,
           recordedBy: user.id,
           sourceIds: sources.map((source) => source.id),
@@ -108,6 +125,8 @@ export class ProposalsService {
       const proposers =
         input.proposers === undefined ? undefined : await this.resolveProposers(input.proposers, manager);
       const forumIds = input.forums === undefined ? undefined : await this.resolveForums(input.forums, manager);
+      const related =
+        input.related === undefined ? undefined : await this.resolveRelated(input.related, current.id, manager);
       let parentId: string | null | undefined;
       if (input.parent !== undefined) {
         parentId = await this.resolveParent(input.parent ?? undefined, manager);
@@ -128,6 +147,7 @@ export class ProposalsService {
       if (id === null) throw staleVersion('the proposal', current.version);
       if (proposers !== undefined) await this.proposals.replaceProposers(id, proposers, manager);
       if (forumIds !== undefined) await this.proposals.replaceForums(id, forumIds, manager);
+      if (related !== undefined) await this.proposals.replaceRelated(id, related, manager);
       return (await this.proposals.findBySlug(slug, manager)) as ProposalRow;
     });
   }
@@ -160,6 +180,27 @@ export class ProposalsService {
         );
       }
       return actor.id;
+    });
+  }
+
+  private async resolveRelated(
+    related: RelatedInputDto[],
+    proposalId: string,
+    manager: EntityManager,
+  ): Promise<{ relatedId: string; relation: string | null }[]> {
+    const found = await this.proposals.idsBySlugs(
+      related.map((r) => r.proposal),
+      manager,
+    );
+    return related.map((r, index) => {
+      const relatedId = found.get(r.proposal);
+      if (relatedId === undefined) throw unknownReference(`related[${index}].proposal`, 'proposal', r.proposal);
+      if (relatedId === proposalId) {
+        throw new DomainError('unprocessable', 'a proposal cannot be related to itself', [
+          { field: `related[${index}].proposal`, message: 'names the proposal itself' },
+        ]);
+      }
+      return { relatedId, relation: r.relation ?? null };
     });
   }
 

@@ -27,7 +27,14 @@ const SELECT = `
          COALESCE((SELECT json_agg(json_build_object('id', s.id, 'url', s.url, 'publisher', s.publisher,
                                                      'title', s.title, 'publishedOn', s.published_on) ORDER BY s.created_at, s.id)
                      FROM transition_sources ts JOIN sources s ON s.id = ts.source_id
-                    WHERE ts.transition_id = t.id), '[]') AS sources
+                    WHERE ts.transition_id = t.id), '[]') AS sources,
+         COALESCE((SELECT json_agg(json_build_object('id', st.id, 'saidOn', st.said_on, 'quote', st.quote, 'summary', st.summary,
+                                                     'retracted', st.retracted_at IS NOT NULL,
+                                                     'speaker', json_build_object('slug', a.slug, 'name', a.name, 'kind', a.kind))
+                                   ORDER BY st.said_on, st.created_at, st.id)
+                     FROM transition_statements tst JOIN statements st ON st.id = tst.statement_id
+                     JOIN actors a ON a.id = st.speaker_id
+                    WHERE tst.transition_id = t.id), '[]') AS statements
     FROM transitions t
     JOIN users rb ON rb.id = t.recorded_by
     LEFT JOIN users xb ON xb.id = t.retracted_by`;
@@ -93,6 +100,7 @@ export class TransitionsRepository {
       supersededById: string | null;
       recordedBy: string;
       sourceIds: string[];
+      statementIds?: string[];
     },
     manager: EntityManager,
   ): Promise<string> {
@@ -119,6 +127,12 @@ export class TransitionsRepository {
         transition.sourceIds,
       ]);
     }
+    if (transition.statementIds !== undefined && transition.statementIds.length > 0) {
+      await manager.query(
+        `INSERT INTO transition_statements (transition_id, statement_id) SELECT DISTINCT $1::uuid, unnest($2::uuid[])`,
+        [id, transition.statementIds],
+      );
+    }
     return id;
   }
 
@@ -128,6 +142,19 @@ export class TransitionsRepository {
         WHERE id = $1 AND retracted_at IS NULL`,
       [id, userId, reason],
     );
+  }
+
+  /**
+   * Which of these statement ids name a statement, and whether it stands. A transition may cite
+   * standing statements only; one retracted later stays cited, flagged as retracted.
+   */
+  async citableStatements(ids: string[], manager: EntityManager): Promise<Map<string, { retracted: boolean }>> {
+    if (ids.length === 0) return new Map();
+    const rows: { id: string; retracted: boolean }[] = await manager.query(
+      `SELECT id, retracted_at IS NOT NULL AS retracted FROM statements WHERE id = ANY($1::uuid[])`,
+      [ids],
+    );
+    return new Map(rows.map((row) => [row.id, { retracted: row.retracted }]));
   }
 
   /** The standing transition in force on `asOf` (a full date), or null before the first. */

@@ -76,6 +76,7 @@ export class WorkflowService {
         );
       }
       const supersededById = await this.resolveSuperseding(proposal, input, manager);
+      const statementIds = await this.resolveStatements(input.statementIds ?? [], manager);
       const sources = await this.sources.findOrCreate(input.sources ?? [], manager);
       const id = await this.transitions.append(
         {
@@ -89,6 +90,7 @@ export class WorkflowService {
           supersededById,
           recordedBy: user.id,
           sourceIds: sources.map((source) => source.id),
+          statementIds,
         },
         manager,
       );
@@ -161,6 +163,21 @@ export class WorkflowService {
       ]);
     }
     return id;
+  }
+
+  private async resolveStatements(ids: string[], manager: EntityManager): Promise<string[]> {
+    const lowered = [...new Set(ids.map((id) => id.toLowerCase()))];
+    const found = await this.transitions.citableStatements(lowered, manager);
+    ids.forEach((id, index) => {
+      const statement = found.get(id.toLowerCase());
+      if (!statement) throw unknownReference(`statementIds[${index}]`, 'statement', id);
+      if (statement.retracted) {
+        throw new DomainError('unprocessable', `statementIds[${index}] names a retracted statement`, [
+          { field: `statementIds[${index}]`, message: 'is retracted and cannot be cited' },
+        ]);
+      }
+    });
+    return lowered;
   }
 
   /** Rewrites the proposal's status fields from its standing history (the row is locked). */

@@ -1,4 +1,4 @@
-import { Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
 import { ActorEntity } from './actor.entity.js';
 
 /** An organization's member actors. */
@@ -13,9 +13,9 @@ export class ActorMemberEntity {
 
   @ManyToOne(() => ActorEntity, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'organization_id', foreignKeyConstraintName: 'fk_actor_members_organization' })
-  organization?: ActorEntity;
+  organization?: Relation<ActorEntity>;
 
   @ManyToOne(() => ActorEntity, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'member_id', foreignKeyConstraintName: 'fk_actor_members_member' })
-  member?: ActorEntity;
+  member?: Relation<ActorEntity>;
 }

@@ -8,6 +8,7 @@ import {
   ManyToOne,
   PrimaryGeneratedColumn,
   UpdateDateColumn,
+  type Relation,
 } from 'typeorm';
 
 export const ACTOR_KINDS = ['state', 'organization', 'person'] as const;
@@ -46,7 +47,7 @@ export class ActorEntity {
 
   @ManyToOne(() => ActorEntity)
   @JoinColumn({ name: 'country_id', foreignKeyConstraintName: 'fk_actors_country' })
-  country?: ActorEntity | null;
+  country?: Relation<ActorEntity> | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

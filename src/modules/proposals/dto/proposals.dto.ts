@@ -26,9 +26,12 @@ import { SLUG_PATTERN } from '../../../common/slugs/slugify.js';
 import { ActorRefDto } from '../../actors/dto/actors.dto.js';
 import { SourceDto, SourceInputDto } from '../../sources/dto/source.dto.js';
 import { PROPOSER_ROLES, type ProposerRole } from '../entities/proposal-actor.entity.js';
+import { PROPOSAL_SORTS, type ProposalSort } from '../proposal-sorts.js';
 import { INITIAL_STATUSES, type InitialStatus, STATUSES, type Status } from '../workflow/statuses.js';
 
 const SLUG_MESSAGE = 'must be lower-case a-z, 0-9 and single hyphens';
+/** An instant with date, time and zone: `2026-01-31T12:00:00Z`, `…T12:00:00.123+03:00`. */
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
 const TAG_PATTERN = /^[\p{L}\p{N}][\p{L}\p{N} ._-]{0,49}$/u;
 
 export class ProposerInputDto {
@@ -80,6 +83,34 @@ class HasProposerConstraint implements ValidatorConstraintInterface {
   }
 }
 
+export class RelatedInputDto {
+  @ApiProperty({ example: 'eurasian-security-architecture', description: 'Slug of another proposal' })
+  @IsString()
+  @Matches(SLUG_PATTERN, { message: `proposal ${SLUG_MESSAGE}` })
+  @MaxLength(100)
+  proposal: string;
+
+  @ApiPropertyOptional({ example: 'complements', description: 'How it relates, in a word or two', maxLength: 100 })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  relation?: string;
+}
+
+@ValidatorConstraint({ name: 'distinctProposals' })
+class DistinctProposalsConstraint implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    if (!Array.isArray(value)) return true;
+    const slugs = value.map((item: RelatedInputDto) => item?.proposal);
+    return new Set(slugs).size === slugs.length;
+  }
+
+  defaultMessage(): string {
+    return 'related must name each proposal once';
+  }
+}
+
 class ProposalFieldsDto {
   @ApiPropertyOptional({ maxLength: 10000 })
   @IsOptional()
@@ -120,6 +151,18 @@ class ProposalFieldsDto {
   @Matches(SLUG_PATTERN, { message: `parent ${SLUG_MESSAGE}` })
   @MaxLength(100)
   parent?: string;
+
+  @ApiPropertyOptional({
+    type: [RelatedInputDto],
+    description: 'Other proposals it relates to (PATCH replaces the list); at most 50, each named once',
+  })
+  @IsOptionalNotNull()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => RelatedInputDto)
+  @Validate(DistinctProposalsConstraint)
+  related?: RelatedInputDto[];
 }
 
 export class CreateProposalDto extends ProposalFieldsDto {
@@ -157,6 +200,15 @@ export class CreateProposalDto extends ProposalFieldsDto {
   @ValidateNested({ each: true })
   @Type(() => SourceInputDto)
   sources?: SourceInputDto[];
+
+  @ApiPropertyOptional({
+    maxLength: 5000,
+    description: 'Note on the first transition, e.g. how proposedOn was inferred when the source does not say',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(5000)
+  note?: string;
 }
 
 export class UpdateProposalDto extends ProposalFieldsDto {
@@ -204,6 +256,37 @@ export class ListProposalsQueryDto extends ListQueryDto {
   @IsString()
   @MaxLength(50)
   tag?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'Full-text search (English stemming) over title, summary and the quotes and summaries of standing statements ' +
+      'about the proposal; web-search syntax: "exact phrase", or, -exclude. Sorts by relevance unless `sort` says otherwise.',
+    example: 'multilateral charter',
+  })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  q?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'Proposals with any change recorded after this instant (ISO 8601 with a time zone), for clients that sync',
+    example: '2026-01-31T12:00:00Z',
+  })
+  @IsOptional()
+  @Matches(ISO_INSTANT, {
+    message: 'updatedSince must be an ISO 8601 timestamp with a time zone, e.g. 2026-01-31T12:00:00Z',
+  })
+  updatedSince?: string;
+
+  @ApiPropertyOptional({
+    enum: PROPOSAL_SORTS,
+    description: 'Default `-lastActivityOn` (most recent first), or `relevance` when `q` is given; relevance needs `q`',
+  })
+  @IsOptional()
+  @IsIn(PROPOSAL_SORTS)
+  sort?: ProposalSort;
 }
 
 export class ProposerDto extends ActorRefDto {
@@ -217,6 +300,25 @@ export class ProposalRefDto {
 
   @ApiProperty()
   title: string;
+}
+
+export class RelatedProposalDto extends ProposalRefDto {
+  @ApiProperty({ type: String, nullable: true, example: 'complements' })
+  relation: string | null;
+}
+
+export class StatementCountsDto {
+  @ApiProperty({ example: 3 })
+  supports: number;
+
+  @ApiProperty({ example: 0 })
+  opposes: number;
+
+  @ApiProperty({ example: 1 })
+  neutral: number;
+
+  @ApiProperty({ example: 4 })
+  total: number;
 }
 
 export class ProposalDto {
@@ -244,6 +346,9 @@ export class ProposalDto {
   @ApiProperty({ type: ProposalRefDto, nullable: true })
   parent: ProposalRefDto | null;
 
+  @ApiProperty({ type: [RelatedProposalDto], description: 'Other proposals this one names as related' })
+  related: RelatedProposalDto[];
+
   @ApiProperty({ type: ProposalRefDto, nullable: true, description: 'Set while the status is superseded' })
   supersededBy: ProposalRefDto | null;
 
@@ -256,8 +361,17 @@ export class ProposalDto {
   @ApiProperty({ enum: STATUSES, description: 'The furthest stage a standing transition reached' })
   furthestStatus: Status;
 
-  @ApiProperty({ example: '2024-07-04', description: 'The latest world date among standing transitions' })
+  @ApiProperty({
+    example: '2024-07-04',
+    description: 'The latest world date among standing transitions and standing statements',
+  })
   lastActivityOn: string;
+
+  @ApiProperty({
+    type: StatementCountsDto,
+    description: 'Standing statements about it, by stance (retracted ones excluded)',
+  })
+  statementCounts: StatementCountsDto;
 
   @ApiProperty({ type: [SourceDto], description: 'Sources cited when the proposal was recorded' })
   sources: SourceDto[];

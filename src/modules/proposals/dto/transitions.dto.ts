@@ -5,6 +5,7 @@ import {
   IsArray,
   IsIn,
   IsOptional,
+  IsUUID,
   IsString,
   Matches,
   MaxLength,
@@ -15,6 +16,7 @@ import { IsCalendarDate, IsPartialDate } from '../../../common/dates/partial-dat
 import { IsOptionalNotNull } from '../../../common/http/validators.js';
 import { PageDto } from '../../../common/pagination/cursor.js';
 import { SLUG_PATTERN } from '../../../common/slugs/slugify.js';
+import { ActorRefDto } from '../../actors/dto/actors.dto.js';
 import { SourceDto, SourceInputDto } from '../../sources/dto/source.dto.js';
 import { DIRECTIONS, type Direction, STATUSES, type Status } from '../workflow/statuses.js';
 import { ProposalRefDto } from './proposals.dto.js';
@@ -52,6 +54,17 @@ export class TransitionProposalDto {
   sources?: SourceInputDto[];
 
   @ApiPropertyOptional({
+    type: [String],
+    format: 'uuid',
+    description: 'Ids of standing statements that evidence the change; at most 50; 422 if unknown or retracted',
+  })
+  @IsOptionalNotNull()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsUUID('all', { each: true, message: 'each statementIds entry must be a UUID' })
+  statementIds?: string[];
+
+  @ApiPropertyOptional({
     example: 'eurasian-charter',
     description: 'Slug of the replacing proposal; required for superseded',
   })
@@ -84,6 +97,27 @@ export class UserRefDto {
   name: string;
 }
 
+/** A statement as cited by a transition: enough to recognise it; GET /statements/{id} has the rest. */
+export class CitedStatementDto {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ type: ActorRefDto })
+  speaker: ActorRefDto;
+
+  @ApiProperty({ example: '2025-10-29' })
+  saidOn: string;
+
+  @ApiProperty({ type: String, nullable: true })
+  quote: string | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  summary: string | null;
+
+  @ApiProperty({ description: 'Retracted after it was cited; the citation stays in the history' })
+  retracted: boolean;
+}
+
 export class TransitionDto {
   @ApiProperty({ format: 'uuid' })
   id: string;
@@ -108,6 +142,9 @@ export class TransitionDto {
 
   @ApiProperty({ type: [SourceDto] })
   sources: SourceDto[];
+
+  @ApiProperty({ type: [CitedStatementDto], description: 'Statements cited as evidence' })
+  statements: CitedStatementDto[];
 
   @ApiProperty({ type: ProposalRefDto, nullable: true })
   supersededBy: ProposalRefDto | null;

@@ -1,4 +1,4 @@
-import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
 import { ActorEntity } from '../../actors/entities/actor.entity.js';
 import { ProposalEntity } from './proposal.entity.js';
 
@@ -20,9 +20,9 @@ export class ProposalActorEntity {
 
   @ManyToOne(() => ProposalEntity, (proposal) => proposal.proposers, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'proposal_id', foreignKeyConstraintName: 'fk_proposal_actors_proposal' })
-  proposal?: ProposalEntity;
+  proposal?: Relation<ProposalEntity>;
 
   @ManyToOne(() => ActorEntity)
   @JoinColumn({ name: 'actor_id', foreignKeyConstraintName: 'fk_proposal_actors_actor' })
-  actor?: ActorEntity;
+  actor?: Relation<ActorEntity>;
 }

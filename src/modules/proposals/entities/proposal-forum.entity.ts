@@ -1,4 +1,4 @@
-import { Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
 import { ActorEntity } from '../../actors/entities/actor.entity.js';
 import { ProposalEntity } from './proposal.entity.js';
 
@@ -14,9 +14,9 @@ export class ProposalForumEntity {
 
   @ManyToOne(() => ProposalEntity, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'proposal_id', foreignKeyConstraintName: 'fk_proposal_forums_proposal' })
-  proposal?: ProposalEntity;
+  proposal?: Relation<ProposalEntity>;
 
   @ManyToOne(() => ActorEntity)
   @JoinColumn({ name: 'actor_id', foreignKeyConstraintName: 'fk_proposal_forums_actor' })
-  actor?: ActorEntity;
+  actor?: Relation<ActorEntity>;
 }

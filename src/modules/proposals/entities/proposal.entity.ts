@@ -9,6 +9,7 @@ import {
   OneToMany,
   PrimaryGeneratedColumn,
   UpdateDateColumn,
+  type Relation,
 } from 'typeorm';
 import type { Status } from '../workflow/statuses.js';
 import { ProposalActorEntity } from './proposal-actor.entity.js';
@@ -54,17 +55,22 @@ export class ProposalEntity {
 
   @ManyToOne(() => ProposalEntity)
   @JoinColumn({ name: 'parent_id', foreignKeyConstraintName: 'fk_proposals_parent' })
-  parent?: ProposalEntity | null;
+  parent?: Relation<ProposalEntity> | null;
 
   @Column({ name: 'superseded_by_id', type: 'uuid', nullable: true })
   supersededById: string | null;
 
   @ManyToOne(() => ProposalEntity)
   @JoinColumn({ name: 'superseded_by_id', foreignKeyConstraintName: 'fk_proposals_superseded_by' })
-  supersededBy?: ProposalEntity | null;
+  supersededBy?: Relation<ProposalEntity> | null;
+
+  /** Title and summary for full-text search, kept current by a trigger. */
+  @Index('ix_proposals_search', { synchronize: false })
+  @Column({ type: 'tsvector', nullable: true, select: false, insert: false, update: false })
+  search: string | null;
 
   @OneToMany(() => ProposalActorEntity, (link) => link.proposal)
-  proposers?: ProposalActorEntity[];
+  proposers?: Relation<ProposalActorEntity[]>;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -1,4 +1,4 @@
-import { Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
 import { SourceEntity } from '../../sources/entities/source.entity.js';
 import { TransitionEntity } from './transition.entity.js';
 
@@ -14,9 +14,9 @@ export class TransitionSourceEntity {
 
   @ManyToOne(() => TransitionEntity)
   @JoinColumn({ name: 'transition_id', foreignKeyConstraintName: 'fk_transition_sources_transition' })
-  transition?: TransitionEntity;
+  transition?: Relation<TransitionEntity>;
 
   @ManyToOne(() => SourceEntity)
   @JoinColumn({ name: 'source_id', foreignKeyConstraintName: 'fk_transition_sources_source' })
-  source?: SourceEntity;
+  source?: Relation<SourceEntity>;
 }

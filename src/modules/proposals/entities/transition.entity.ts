@@ -1,5 +1,5 @@
 import { PartialDateColumn } from '../../../common/dates/partial-date.column.js';
-import { Check, Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { Check, Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique, type Relation } from 'typeorm';
 import { UserEntity } from '../../users/entities/user.entity.js';
 import type { Direction, Status } from '../workflow/statuses.js';
 import { ProposalEntity } from './proposal.entity.js';
@@ -24,7 +24,7 @@ export class TransitionEntity {
 
   @ManyToOne(() => ProposalEntity)
   @JoinColumn({ name: 'proposal_id', foreignKeyConstraintName: 'fk_transitions_proposal' })
-  proposal?: ProposalEntity;
+  proposal?: Relation<ProposalEntity>;
 
   /** Position in the proposal's history, from 1. */
   @Column({ type: 'integer' })
@@ -50,7 +50,7 @@ export class TransitionEntity {
 
   @ManyToOne(() => ProposalEntity)
   @JoinColumn({ name: 'superseded_by_id', foreignKeyConstraintName: 'fk_transitions_superseded_by' })
-  supersededBy?: ProposalEntity | null;
+  supersededBy?: Relation<ProposalEntity> | null;
 
   @Column({ name: 'recorded_at', type: 'timestamptz', default: () => 'now()' })
   recordedAt: Date;
@@ -60,7 +60,7 @@ export class TransitionEntity {
 
   @ManyToOne(() => UserEntity)
   @JoinColumn({ name: 'recorded_by', foreignKeyConstraintName: 'fk_transitions_recorded_by' })
-  recorder?: UserEntity;
+  recorder?: Relation<UserEntity>;
 
   @Column({ name: 'retracted_at', type: 'timestamptz', nullable: true })
   retractedAt: Date | null;
@@ -70,7 +70,7 @@ export class TransitionEntity {
 
   @ManyToOne(() => UserEntity)
   @JoinColumn({ name: 'retracted_by', foreignKeyConstraintName: 'fk_transitions_retracted_by' })
-  retractor?: UserEntity | null;
+  retractor?: Relation<UserEntity> | null;
 
   @Column({ name: 'retraction_reason', type: 'text', nullable: true })
   retractionReason: string | null;

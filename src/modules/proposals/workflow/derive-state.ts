@@ -10,25 +10,19 @@ export interface DerivedState {
   status: Status;
   statusSince: string;
   furthestStatus: Status;
-  lastActivityOn: string;
 }
 
 /**
  * A proposal's status fields, rebuilt from its standing transitions (oldest first, at least
  * the creation): the status is the last `to`, the furthest status the furthest stage any of
- * them reached, the last activity the latest world date among them.
+ * them reached. (The last activity also counts statements: the repository derives it in SQL.)
  */
 export function deriveState(standing: readonly HistoryEntry[]): DerivedState {
   if (standing.length === 0) throw new Error('a proposal always has its creation transition');
   const last = standing[standing.length - 1];
   let furthest = standing[0].to;
-  let latest = standing[0].occurredOn;
-  for (const entry of standing) {
-    furthest = furthestOf(furthest, entry.to);
-    // Byte order of partial dates is first day, then precision: the max is the latest.
-    if (entry.occurredOn > latest) latest = entry.occurredOn;
-  }
-  return { status: last.to, statusSince: last.occurredOn, furthestStatus: furthest, lastActivityOn: latest };
+  for (const entry of standing) furthest = furthestOf(furthest, entry.to);
+  return { status: last.to, statusSince: last.occurredOn, furthestStatus: furthest };
 }
 
 /** A new transition may not be dated before the latest standing one (compared by first day). */

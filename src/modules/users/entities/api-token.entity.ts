@@ -1,4 +1,13 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  type Relation,
+} from 'typeorm';
 import { UserEntity } from './user.entity.js';
 
 /** A bearer token; only its SHA-256 is kept. */
@@ -13,7 +22,7 @@ export class ApiTokenEntity {
 
   @ManyToOne(() => UserEntity)
   @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'fk_api_tokens_user' })
-  user?: UserEntity;
+  user?: Relation<UserEntity>;
 
   @Column({ name: 'token_hash', type: 'text', unique: true })
   tokenHash: string;

@@ -1,0 +1,55 @@
+import { Body, Controller, Get, Headers, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { OpenRead, RequireRole } from '../../common/auth/auth.decorators.js';
+import { withEtag } from '../../common/http/conditional.js';
+import { ApiAuthenticated, ApiProblems } from '../../common/openapi/api-problems.js';
+import { CreateEventDto, EventDto, EventListDto, ListEventsQueryDto } from './dto/events.dto.js';
+import { EventsService } from './events.service.js';
+import { toEventDto } from './events.repository.js';
+
+@ApiTags('events')
+@ApiAuthenticated()
+@Controller('events')
+export class EventsController {
+  constructor(private readonly events: EventsService) {}
+
+  @Post()
+  @RequireRole('staff')
+  @ApiOperation({ summary: 'Record a summit, conference, roundtable, meeting, interview or publication' })
+  @ApiCreatedResponse({ type: EventDto, description: 'With an ETag header' })
+  @ApiProblems(400, 409, 422)
+  async create(
+    @Body() body: CreateEventDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<EventDto | undefined> {
+    const event = await this.events.create(body);
+    return withEtag(reply, event.version, toEventDto(event));
+  }
+
+  @Get()
+  @RequireRole('analyst')
+  @OpenRead()
+  @ApiOperation({ summary: 'List events, most recent startsOn first' })
+  @ApiOkResponse({ type: EventListDto })
+  @ApiProblems(400)
+  list(@Query() query: ListEventsQueryDto): Promise<EventListDto> {
+    return this.events.list(query);
+  }
+
+  @Get(':slug')
+  @RequireRole('analyst')
+  @OpenRead()
+  @ApiOperation({ summary: 'One event with its organizers' })
+  @ApiHeader({ name: 'If-None-Match', required: false, description: 'An ETag you hold: 304 if unchanged' })
+  @ApiOkResponse({ type: EventDto, description: 'With an ETag header' })
+  @ApiProblems(404)
+  async get(
+    @Param('slug') slug: string,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<EventDto | undefined> {
+    const event = await this.events.get(slug);
+    return withEtag(reply, event.version, toEventDto(event), ifNoneMatch);
+  }
+}

@@ -1,0 +1,88 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { firstDay, isPartialDate, lastDay } from '../../common/dates/partial-date.js';
+import { invalid, notFound, unknownReference } from '../../common/errors/domain-error.js';
+import { isUuid } from '../../common/http/uuid.pipe.js';
+import { decodeCursor, type Page, toPage } from '../../common/pagination/cursor.js';
+import { insertWithSlug } from '../../common/slugs/slug-allocation.js';
+import { ActorsRepository } from '../actors/actors.repository.js';
+import type { CreateEventDto, EventDto, ListEventsQueryDto } from './dto/events.dto.js';
+import { type EventRow, EventsRepository, toEventDto } from './events.repository.js';
+
+@Injectable()
+export class EventsService {
+  constructor(
+    private readonly events: EventsRepository,
+    private readonly actors: ActorsRepository,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  async get(slug: string): Promise<EventRow> {
+    const event = await this.events.findBySlug(slug);
+    if (!event) throw notFound('event', slug);
+    return event;
+  }
+
+  async list(query: ListEventsQueryDto): Promise<Page<EventDto>> {
+    const bound = {
+      resource: 'events',
+      kind: query.kind,
+      from: query.from,
+      to: query.to,
+      q: query.q,
+      organizer: query.organizer,
+    };
+    let after: [string, string] | undefined;
+    if (query.cursor !== undefined) {
+      const key = decodeCursor(query.cursor, bound);
+      if (key.length !== 2 || !isPartialDate(key[0]) || typeof key[1] !== 'string' || !isUuid(key[1])) {
+        throw invalid('cursor', 'is not a cursor this API issued');
+      }
+      after = [key[0], key[1]];
+    }
+    const rows = await this.events.list(
+      {
+        kind: query.kind,
+        fromDay: query.from === undefined ? undefined : firstDay(query.from),
+        toDay: query.to === undefined ? undefined : lastDay(query.to),
+        q: query.q,
+        organizer: query.organizer,
+      },
+      query.limit,
+      after,
+    );
+    return toPage(rows, query.limit, bound, (row) => [row.startsOn, row.id], toEventDto);
+  }
+
+  async create(input: CreateEventDto): Promise<EventRow> {
+    if (input.endsOn !== undefined && firstDay(input.endsOn) < firstDay(input.startsOn)) {
+      throw invalid('endsOn', `must not be before startsOn (${input.startsOn})`);
+    }
+    return this.dataSource.transaction(async (manager) => {
+      const organizers = input.organizers ?? [];
+      const found = await this.actors.idsBySlugs(organizers, manager);
+      const organizerIds = organizers.map((slug, index) => {
+        const actor = found.get(slug);
+        if (!actor) throw unknownReference(`organizers[${index}]`, 'actor', slug);
+        return actor.id;
+      });
+      const { slug, row: id } = await insertWithSlug(manager, 'events', 'event', input.slug, input.name, (candidate) =>
+        this.events.insert(
+          {
+            slug: candidate,
+            name: input.name,
+            kind: input.kind,
+            startsOn: input.startsOn,
+            endsOn: input.endsOn ?? null,
+            location: input.location ?? null,
+            description: input.description ?? null,
+          },
+          manager,
+        ),
+      );
+      await this.events.addOrganizers(id, organizerIds, manager);
+      return (await this.events.findBySlug(slug, manager)) as EventRow;
+    });
+  }
+}

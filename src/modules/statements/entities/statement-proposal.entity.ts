@@ -1,0 +1,29 @@
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
+import { ProposalEntity } from '../../proposals/entities/proposal.entity.js';
+import { StatementEntity } from './statement.entity.js';
+
+export const STANCES = ['supports', 'opposes', 'neutral'] as const;
+export type Stance = (typeof STANCES)[number];
+
+/** A statement's stance toward one proposal it concerns. */
+@Entity({ name: 'statement_proposals' })
+@Index('ix_statement_proposals_proposal_id', ['proposalId', 'statementId'])
+@Check('ck_statement_proposals_stance', `stance IN ('supports', 'opposes', 'neutral')`)
+export class StatementProposalEntity {
+  @PrimaryColumn({ name: 'statement_id', type: 'uuid', primaryKeyConstraintName: 'pk_statement_proposals' })
+  statementId: string;
+
+  @PrimaryColumn({ name: 'proposal_id', type: 'uuid', primaryKeyConstraintName: 'pk_statement_proposals' })
+  proposalId: string;
+
+  @Column({ type: 'text' })
+  stance: Stance;
+
+  @ManyToOne(() => StatementEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'statement_id', foreignKeyConstraintName: 'fk_statement_proposals_statement' })
+  statement?: Relation<StatementEntity>;
+
+  @ManyToOne(() => ProposalEntity)
+  @JoinColumn({ name: 'proposal_id', foreignKeyConstraintName: 'fk_statement_proposals_proposal' })
+  proposal?: Relation<ProposalEntity>;
+}

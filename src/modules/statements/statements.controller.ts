@@ -1,0 +1,107 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { type AuthenticatedUser, CurrentUser, OpenRead, RequireRole } from '../../common/auth/auth.decorators.js';
+import { expectedVersion, withEtag } from '../../common/http/conditional.js';
+import { UuidPipe } from '../../common/http/uuid.pipe.js';
+import { ApiAuthenticated, ApiProblems } from '../../common/openapi/api-problems.js';
+import {
+  CreateStatementDto,
+  ListStatementsQueryDto,
+  RetractStatementDto,
+  StatementDto,
+  StatementListDto,
+  UpdateStatementDto,
+} from './dto/statements.dto.js';
+import { toStatementDto } from './statements.repository.js';
+import { StatementsService } from './statements.service.js';
+
+const statementId = new UuidPipe('statement');
+
+@ApiTags('statements')
+@ApiAuthenticated()
+@Controller('statements')
+export class StatementsController {
+  constructor(private readonly statements: StatementsService) {}
+
+  @Post()
+  @RequireRole('staff')
+  @ApiOperation({
+    summary: 'Log what an actor said, where and when, in which source, and its stance toward each proposal',
+    description:
+      'The source is deduplicated: the same URL (scheme and host lower-cased, fragment and trailing slash ignored), ' +
+      'or without a URL the same publisher, title and date, is one source row however often it is cited.',
+  })
+  @ApiCreatedResponse({ type: StatementDto, description: 'With an ETag header' })
+  @ApiProblems(400, 422)
+  async create(
+    @Body() body: CreateStatementDto,
+    @CurrentUser() user: AuthenticatedUser,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<StatementDto | undefined> {
+    const statement = await this.statements.create(body, user);
+    return withEtag(reply, statement.version, toStatementDto(statement));
+  }
+
+  @Get()
+  @RequireRole('analyst')
+  @OpenRead()
+  @ApiOperation({
+    summary: 'List statements, most recent saidOn first, or best match first with q; retracted ones hidden',
+  })
+  @ApiOkResponse({ type: StatementListDto })
+  @ApiProblems(400)
+  list(@Query() query: ListStatementsQueryDto): Promise<StatementListDto> {
+    return this.statements.list(query);
+  }
+
+  @Get(':id')
+  @RequireRole('analyst')
+  @OpenRead()
+  @ApiOperation({ summary: 'One statement, retracted or not' })
+  @ApiHeader({ name: 'If-None-Match', required: false, description: 'An ETag you hold: 304 if unchanged' })
+  @ApiOkResponse({ type: StatementDto, description: 'With an ETag header' })
+  @ApiProblems(404)
+  async get(
+    @Param('id', statementId) id: string,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<StatementDto | undefined> {
+    const statement = await this.statements.get(id);
+    return withEtag(reply, statement.version, toStatementDto(statement), ifNoneMatch);
+  }
+
+  @Patch(':id')
+  @RequireRole('staff')
+  @ApiOperation({ summary: 'Edit a standing statement; null clears speakerRole, event, quote, summary or note' })
+  @ApiHeader({ name: 'If-Match', required: false, description: 'The ETag you read; or send `version` in the body' })
+  @ApiOkResponse({ type: StatementDto, description: 'With the new ETag' })
+  @ApiProblems(400, 404, 409, 412, 422, 428)
+  async update(
+    @Param('id', statementId) id: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Body() body: UpdateStatementDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<StatementDto | undefined> {
+    const statement = await this.statements.update(id, expectedVersion(ifMatch, body.version), body);
+    return withEtag(reply, statement.version, toStatementDto(statement));
+  }
+
+  @Post(':id/retract')
+  @RequireRole('editor')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Retract a statement: kept and flagged, excluded from counts, momentum and default lists',
+  })
+  @ApiOkResponse({ type: StatementDto, description: 'The statement, flagged' })
+  @ApiProblems(400, 404, 409)
+  async retract(
+    @Param('id', statementId) id: string,
+    @Body() body: RetractStatementDto,
+    @CurrentUser() user: AuthenticatedUser,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<StatementDto | undefined> {
+    const statement = await this.statements.retract(id, body, user);
+    return withEtag(reply, statement.version, toStatementDto(statement));
+  }
+}

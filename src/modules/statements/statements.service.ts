@@ -1,0 +1,215 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { AuthenticatedUser } from '../../common/auth/auth.decorators.js';
+import { firstDay, isPartialDate, lastDay } from '../../common/dates/partial-date.js';
+import { DomainError, invalid, notFound, unknownReference } from '../../common/errors/domain-error.js';
+import { staleVersion } from '../../common/http/conditional.js';
+import { isUuid } from '../../common/http/uuid.pipe.js';
+import { decodeCursor, type Page, toPage } from '../../common/pagination/cursor.js';
+import { ActorsRepository } from '../actors/actors.repository.js';
+import { EventsRepository } from '../events/events.repository.js';
+import { ProposalsRepository } from '../proposals/proposals.repository.js';
+import { SourcesRepository } from '../sources/sources.repository.js';
+import type {
+  CreateStatementDto,
+  ListStatementsQueryDto,
+  RetractStatementDto,
+  StanceInputDto,
+  StatementDto,
+  UpdateStatementDto,
+} from './dto/statements.dto.js';
+import type { Stance } from './entities/statement-proposal.entity.js';
+import { type StatementRow, StatementsRepository, toStatementDto } from './statements.repository.js';
+
+/**
+ * Logs, edits and retracts statements. A statement changes what the proposals it concerns show
+ * (stance counts, last activity), so each write locks those proposals — always after the
+ * statement itself and in id order, so concurrent writers never deadlock — and marks them changed.
+ */
+@Injectable()
+export class StatementsService {
+  constructor(
+    private readonly statements: StatementsRepository,
+    private readonly proposals: ProposalsRepository,
+    private readonly actors: ActorsRepository,
+    private readonly events: EventsRepository,
+    private readonly sources: SourcesRepository,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  async get(id: string): Promise<StatementRow> {
+    const statement = await this.statements.findById(id);
+    if (!statement) throw notFound('statement', id);
+    return statement;
+  }
+
+  /** `proposalSlug` from the path takes the place of the `proposal` filter (404 if unknown). */
+  async list(query: ListStatementsQueryDto, proposalSlug?: string): Promise<Page<StatementDto>> {
+    const proposal = proposalSlug ?? query.proposal;
+    let proposalId: string | undefined;
+    if (proposal !== undefined) {
+      const id = await this.proposals.idBySlug(proposal);
+      // An unknown proposal in the path is a 404; as a filter it simply matches nothing.
+      if (id === null && proposalSlug !== undefined) throw notFound('proposal', proposalSlug);
+      if (id === null) return { data: [], page: { limit: query.limit, nextCursor: null } };
+      proposalId = id;
+    }
+    const includeRetracted = query.includeRetracted ?? false;
+    const bound = {
+      resource: 'statements',
+      proposal,
+      speaker: query.speaker,
+      event: query.event,
+      stance: query.stance,
+      from: query.from,
+      to: query.to,
+      q: query.q,
+      includeRetracted,
+    };
+    let after: unknown[] | undefined;
+    if (query.cursor !== undefined) {
+      after = decodeCursor(query.cursor, bound);
+      const firstValid = query.q === undefined ? isPartialDate(after[0]) : typeof after[0] === 'number';
+      if (after.length !== 2 || !firstValid || typeof after[1] !== 'string' || !isUuid(after[1])) {
+        throw invalid('cursor', 'is not a cursor this API issued');
+      }
+    }
+    const rows = await this.statements.list(
+      {
+        proposalId,
+        speaker: query.speaker,
+        event: query.event,
+        stance: query.stance,
+        fromDay: query.from === undefined ? undefined : firstDay(query.from),
+        toDay: query.to === undefined ? undefined : lastDay(query.to),
+        q: query.q,
+        includeRetracted,
+      },
+      query.limit,
+      after,
+    );
+    const keyOf = (row: StatementRow): unknown[] => [query.q === undefined ? row.saidOn : (row.rank ?? 0), row.id];
+    return toPage(rows, query.limit, bound, keyOf, toStatementDto);
+  }
+
+  async create(input: CreateStatementDto, user: AuthenticatedUser): Promise<StatementRow> {
+    requireContent(input.quote, input.summary);
+    return this.dataSource.transaction(async (manager) => {
+      const stances = await this.resolveStances(input.proposals, manager);
+      const proposalIds = stances.map((s) => s.proposalId);
+      await this.proposals.lockByIds(proposalIds, manager);
+      const speakerId = await this.resolveSpeaker(input.speaker, manager);
+      const eventId = input.event === undefined ? null : await this.resolveEvent(input.event, manager);
+      const [source] = await this.sources.findOrCreate([input.source], manager);
+      const id = await this.statements.insert(
+        {
+          speakerId,
+          speakerRole: input.speakerRole ?? null,
+          saidOn: input.saidOn,
+          eventId,
+          quote: input.quote ?? null,
+          summary: input.summary ?? null,
+          language: input.language ?? 'en',
+          note: input.note ?? null,
+          sourceId: source.id,
+          recordedBy: user.id,
+        },
+        manager,
+      );
+      await this.statements.replaceStances(id, stances, manager);
+      await this.proposals.touch(proposalIds, manager);
+      return (await this.statements.findById(id, manager)) as StatementRow;
+    });
+  }
+
+  async update(id: string, version: number, input: UpdateStatementDto): Promise<StatementRow> {
+    return this.dataSource.transaction(async (manager) => {
+      const current = await this.statements.lock(id, manager);
+      if (!current) throw notFound('statement', id);
+      if (current.retracted) {
+        throw new DomainError('conflict', 'a retracted statement is kept as it was and cannot be edited');
+      }
+      if (current.version !== version) throw staleVersion('the statement', current.version);
+      const before = await this.statements.proposalIds(id, manager);
+      const stances = input.proposals === undefined ? undefined : await this.resolveStances(input.proposals, manager);
+      const affected = [...new Set([...before, ...(stances ?? []).map((s) => s.proposalId)])];
+      await this.proposals.lockByIds(affected, manager);
+      const row = await this.statements.findById(id, manager);
+      const quote = input.quote === undefined ? row?.quote : input.quote;
+      const summary = input.summary === undefined ? row?.summary : input.summary;
+      requireContent(quote ?? undefined, summary ?? undefined);
+      const source =
+        input.source === undefined ? undefined : (await this.sources.findOrCreate([input.source], manager))[0];
+      const updated = await this.statements.update(
+        id,
+        version,
+        {
+          speakerId: input.speaker === undefined ? undefined : await this.resolveSpeaker(input.speaker, manager),
+          speakerRole: input.speakerRole,
+          saidOn: input.saidOn,
+          eventId: input.event === undefined ? undefined : await this.resolveEvent(input.event, manager),
+          quote: input.quote,
+          summary: input.summary,
+          language: input.language,
+          note: input.note,
+          sourceId: source?.id,
+        },
+        manager,
+      );
+      if (!updated) throw staleVersion('the statement', current.version);
+      if (stances !== undefined) await this.statements.replaceStances(id, stances, manager);
+      await this.proposals.touch(affected, manager);
+      return (await this.statements.findById(id, manager)) as StatementRow;
+    });
+  }
+
+  /** Flags the statement as retracted; it stays readable but no longer counts anywhere. */
+  async retract(id: string, input: RetractStatementDto, user: AuthenticatedUser): Promise<StatementRow> {
+    return this.dataSource.transaction(async (manager) => {
+      const current = await this.statements.lock(id, manager);
+      if (!current) throw notFound('statement', id);
+      if (current.retracted) throw new DomainError('retraction_refused', 'this statement is already retracted');
+      const affected = await this.statements.proposalIds(id, manager);
+      await this.proposals.lockByIds(affected, manager);
+      await this.statements.retract(id, user.id, input.reason, manager);
+      await this.proposals.touch(affected, manager);
+      return (await this.statements.findById(id, manager)) as StatementRow;
+    });
+  }
+
+  private async resolveStances(
+    stances: StanceInputDto[],
+    manager: EntityManager,
+  ): Promise<{ proposalId: string; stance: Stance }[]> {
+    const found = await this.proposals.idsBySlugs(
+      stances.map((s) => s.slug),
+      manager,
+    );
+    return stances.map((s, index) => {
+      const proposalId = found.get(s.slug);
+      if (proposalId === undefined) throw unknownReference(`proposals[${index}].slug`, 'proposal', s.slug);
+      return { proposalId, stance: s.stance };
+    });
+  }
+
+  private async resolveSpeaker(slug: string, manager: EntityManager): Promise<string> {
+    const speaker = (await this.actors.idsBySlugs([slug], manager)).get(slug);
+    if (!speaker) throw unknownReference('speaker', 'actor', slug);
+    return speaker.id;
+  }
+
+  private async resolveEvent(slug: string | null, manager: EntityManager): Promise<string | null> {
+    if (slug === null) return null;
+    const id = await this.events.idBySlug(slug, manager);
+    if (id === null) throw unknownReference('event', 'event', slug);
+    return id;
+  }
+}
+
+/** A statement records words (a quote) or their gist (a summary), or both. */
+function requireContent(quote: string | undefined | null, summary: string | undefined | null): void {
+  if ((quote ?? null) === null && (summary ?? null) === null) {
+    throw invalid('quote', 'or summary is required: a statement needs the words said or their gist');
+  }
+}
