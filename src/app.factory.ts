@@ -11,6 +11,8 @@ import { ProblemDto } from './common/errors/problem.js';
 import { createValidationPipe } from './common/errors/validation.js';
 import { requestIdOf } from './common/http/request-id.js';
 import { JsonLogger } from './common/logging/json-logger.js';
+import { loadSeeds } from '../seeds/loader.js';
+import { ProposalsRepository } from './modules/proposals/proposals.repository.js';
 import { AdminBootstrapService } from './modules/users/admin-bootstrap.service.js';
 
 export const API_PREFIX = 'api/v1';
@@ -92,9 +94,18 @@ export async function createApp({
   return app;
 }
 
-/** Applies pending migrations and makes sure an admin can log in; before the app listens. */
-export async function prepareDatabase(app: NestFastifyApplication): Promise<string[]> {
+/**
+ * Before the app listens: applies pending migrations, makes sure an admin can log in, and with
+ * `SEED_ON_EMPTY` loads the seed initiatives into a database that holds no proposal yet.
+ */
+export async function prepareDatabase(
+  app: NestFastifyApplication,
+  config: AppConfig,
+  log: (line: string) => void = () => undefined,
+): Promise<string[]> {
   const applied = await runMigrations(app.get<DataSource>(getDataSourceToken()));
+  if (applied.length > 0) log(`applied migrations: ${applied.join(', ')}`);
   await app.get(AdminBootstrapService).ensureAdmin();
+  if (config.seedOnEmpty && !(await app.get(ProposalsRepository).any())) await loadSeeds(app, log);
   return applied;
 }

@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   if (databaseUrl === undefined) {
     logger.write('info', 'starting embedded PostgreSQL', { dataDir: config.dataDir });
     embedded = await startEmbeddedPostgres(config.dataDir, (line) =>
-      logger.write('warn', line, { context: 'postgres' }),
+      logger.write(/\b(ERROR|FATAL|PANIC)\b/.test(line) ? 'warn' : 'info', line, { context: 'postgres' }),
     );
     databaseUrl = embedded.url;
   }
@@ -43,8 +43,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 
-  const applied = await prepareDatabase(app);
-  if (applied.length > 0) logger.write('info', 'migrations applied', { migrations: applied });
+  await prepareDatabase(app, config, (line) => logger.write('info', line));
   await app.listen(config.port, '0.0.0.0');
   logger.write('info', 'listening', {
     url: `http://localhost:${config.port}`,

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { freePort } from '../../src/common/database/embedded-postgres.js';
 
 const MAIN = path.resolve('dist/src/main.js');
+const SEED = path.resolve('dist/seeds/run-seeds.js');
 
 interface Running {
   child: ChildProcess;
@@ -16,9 +17,9 @@ interface Running {
 const started: Running[] = [];
 
 /** The built service as `npm start` runs it, with the environment given (no DATABASE_URL). */
-function start(env: Record<string, string>): Running {
+function start(env: Record<string, string>, script = MAIN): Running {
   const { DATABASE_URL: _external, ADMIN_TOKEN: _admin, ...inherited } = process.env;
-  const child = spawn(process.execPath, [MAIN], { env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [script], { env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -67,9 +68,12 @@ describe('the service as a process (npm start)', () => {
     const created = await fetch(`${base}/api/v1/actors`, {
       method: 'POST',
       headers: auth,
-      body: JSON.stringify({ kind: 'state', name: 'Belarus' }),
+      body: JSON.stringify({ kind: 'state', name: 'Mongolia' }),
     });
     expect(created.status).toBe(201);
+    // An empty embedded database gets the seed initiatives on its first start.
+    expect(first.output()).toMatch(/seeds: created \d+ actors/);
+    expect((await fetch(`${base}/api/v1/proposals/eurasian-charter`, { headers: auth })).status).toBe(200);
 
     // One JSON line per request, with the request id and never the token. The line is written
     // once the response has gone out, so it may arrive a moment after the client has it.
@@ -96,10 +100,16 @@ describe('the service as a process (npm start)', () => {
     const second = start(env);
     await waitFor(() => second.output().includes('"msg":"listening"'), 'the second start');
     expect(second.output()).not.toContain('created the first admin user');
-    const actor = await fetch(`${base}/api/v1/actors/belarus`, { headers: auth });
+    expect(second.output()).not.toContain('seeds: created');
+    const actor = await fetch(`${base}/api/v1/actors/mongolia`, { headers: auth });
     expect(actor.status).toBe(200);
     second.child.kill('SIGINT');
     expect(await second.exited).toBe(0);
+
+    // `npm run seed` on the same data directory: everything is already there.
+    const seed = start(env, SEED);
+    expect(await seed.exited).toBe(0);
+    expect(seed.output()).toMatch(/created 0 actors, 0 events, 0 proposals, 0 statements, 0 transitions/);
   }, 180_000);
 
   it.each([

@@ -38,7 +38,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const app = await createApp({ config, databaseUrl: database.url, logger: options.logger, docsUi: false });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
-  await prepareDatabase(app);
+  await prepareDatabase(app, config);
   const http = request(app.getHttpServer());
   const tokens = new Map<Role, string>();
   let users = 0;

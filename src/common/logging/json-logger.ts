@@ -6,6 +6,18 @@ const RANK: Record<LogLevel, number> = Object.fromEntries(
 ) as Record<LogLevel, number>;
 
 /**
+ * Nest's start-up chatter (a line per module and per route): kept at debug, so that at the
+ * default level a start shows what matters — the database, the admin token, the URL.
+ */
+const NEST_BOOT_CONTEXTS = new Set([
+  'NestFactory',
+  'InstanceLoader',
+  'RoutesResolver',
+  'RouterExplorer',
+  'NestApplication',
+]);
+
+/**
  * One JSON object per line on stdout, for the application, for Nest and for every request.
  * Request headers are never written, so `Authorization` cannot leak into logs.
  */
@@ -22,7 +34,8 @@ export class JsonLogger implements LoggerService {
   }
 
   log(message: unknown, context?: string): void {
-    this.write('info', String(message), context ? { context } : {});
+    const level = context !== undefined && NEST_BOOT_CONTEXTS.has(context) ? 'debug' : 'info';
+    this.write(level, String(message), context ? { context } : {});
   }
 
   error(message: unknown, stackOrContext?: string, context?: string): void {

@@ -110,6 +110,12 @@ export class ProposalsRepository {
     return rows[0] ?? null;
   }
 
+  /** Whether the database holds any proposal (an empty one gets the seeds on first start). */
+  async any(): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query('SELECT 1 FROM proposals LIMIT 1');
+    return rows.length > 0;
+  }
+
   async idBySlug(slug: string, manager: EntityManager = this.dataSource.manager): Promise<string | null> {
     const rows: { id: string }[] = await manager.query('SELECT id FROM proposals WHERE slug = $1', [slug]);
     return rows[0]?.id ?? null;

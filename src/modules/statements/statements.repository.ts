@@ -142,6 +142,22 @@ export class StatementsRepository {
     );
   }
 
+  /** The statement with this speaker, date and words, retracted or not (the seeds' natural key). */
+  async findByNaturalKey(key: {
+    speaker: string;
+    saidOn: string;
+    quote: string | null;
+    summary: string | null;
+  }): Promise<string | null> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT s.id FROM statements s JOIN actors a ON a.id = s.speaker_id
+        WHERE a.slug = $1 AND s.said_on = $2 AND s.quote IS NOT DISTINCT FROM $3 AND s.summary IS NOT DISTINCT FROM $4
+        ORDER BY s.created_at LIMIT 1`,
+      [key.speaker, key.saidOn, key.quote, key.summary],
+    );
+    return rows[0]?.id ?? null;
+  }
+
   async insert(statement: StatementWrite & { recordedBy: string }, manager: EntityManager): Promise<string> {
     const rows: { id: string }[] = await manager.query(
       `INSERT INTO statements (speaker_id, speaker_role, said_on, event_id, quote, summary, language, note, source_id, recorded_by)
