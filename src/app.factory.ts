@@ -9,6 +9,7 @@ import { runMigrations } from './common/database/data-source.js';
 import { ProblemFilter } from './common/errors/problem.filter.js';
 import { ProblemDto } from './common/errors/problem.js';
 import { createValidationPipe } from './common/errors/validation.js';
+import { PageLinkInterceptor } from './common/http/page-link.interceptor.js';
 import { requestIdOf } from './common/http/request-id.js';
 import { JsonLogger } from './common/logging/json-logger.js';
 import { loadSeeds } from '../seeds/loader.js';
@@ -51,6 +52,7 @@ export async function createApp({
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'ready'] });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemFilter(logger));
+  app.useGlobalInterceptors(new PageLinkInterceptor());
   if (config.corsOrigins.length > 0)
     app.enableCors({ origin: config.corsOrigins, exposedHeaders: ['ETag', 'X-Request-Id', 'Location'] });
 

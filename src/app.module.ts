@@ -4,6 +4,7 @@ import { ActorsModule } from './modules/actors/actors.module.js';
 import { EventsModule } from './modules/events/events.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { ProposalsModule } from './modules/proposals/proposals.module.js';
+import { ReportsModule } from './modules/reports/reports.module.js';
 import { SourcesModule } from './modules/sources/sources.module.js';
 import { StatementsModule } from './modules/statements/statements.module.js';
 import { UsersModule } from './modules/users/users.module.js';
@@ -22,6 +23,7 @@ export class AppModule {
         ProposalsModule,
         EventsModule,
         StatementsModule,
+        ReportsModule,
       ],
     };
   }

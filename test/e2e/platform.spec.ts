@@ -156,6 +156,7 @@ describe('platform', () => {
           'POST /api/v1/events',
           'GET /api/v1/events',
           'GET /api/v1/events/{slug}',
+          'GET /api/v1/reports/progress',
         ]),
       );
       for (const { path, method, operation } of operations) {

@@ -1,3 +1,4 @@
+import { today } from '../../src/common/dates/partial-date.js';
 import type request from 'supertest';
 import { factories, type Factories } from '../factories/factories.js';
 import { bearer, startTestApp, type TestApp } from '../helpers/test-app.js';
@@ -60,7 +61,8 @@ describe('proposals', () => {
       sources: [{ publisher: 'BelTA', title: 'Minsk conference', publishedOn: '2024-10-29' }],
     });
     expect(response.status).toBe(201);
-    expect(response.headers.etag).toBe('"1"');
+    // The momentum is as of today, so the ETag names the day as well as the version.
+    expect(response.headers.etag).toBe(`"1@${today()}"`);
     expect(response.body).toMatchObject({
       slug: 'eurasian-charter',
       proposedOn: '2023-10',
@@ -172,7 +174,12 @@ describe('proposals', () => {
   it('gets a proposal with ETag and 304; 404 for an unknown slug', async () => {
     const got = await t.http.get('/api/v1/proposals/eurasian-charter').set(...analyst);
     expect(got.status).toBe(200);
-    expect(got.headers.etag).toBe(`"${got.body.version}"`);
+    expect(got.headers.etag).toBe(`"${got.body.version}@${today()}"`);
+    expect(got.body).toMatchObject({
+      momentum: 'stalled',
+      momentumAsOf: today(),
+      momentumReasons: [expect.any(String)],
+    });
     expect(
       (
         await t.http

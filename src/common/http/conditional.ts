@@ -1,14 +1,18 @@
 import { DomainError, invalid } from '../errors/domain-error.js';
 
-/** The strong ETag of a versioned resource. */
-export function etagFor(version: number): string {
-  return `"${version}"`;
+/**
+ * The strong ETag of a versioned resource: `"3"`. A representation that also depends on the
+ * day it is read (a proposal's momentum as of today) carries the day too: `"3@2026-11-22"`, so a
+ * cached copy is not reused once the day has moved on.
+ */
+export function etagFor(version: number, day?: string): string {
+  return day === undefined ? `"${version}"` : `"${version}@${day}"`;
 }
 
-/** Reads the version out of an `If-Match` header (`"3"`, also tolerating `W/"3"` and `3`). */
+/** Reads the version out of an `If-Match` header (`"3"` or `"3@2026-11-22"`, also `W/"3"` and `3`). */
 export function parseIfMatch(header: string | undefined): number | undefined {
   if (header === undefined || header.trim() === '') return undefined;
-  const match = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
+  const match = /^\s*(?:W\/)?"?(\d{1,9})(?:@\d{4}-\d{2}-\d{2})?"?\s*$/.exec(header);
   if (!match) {
     throw invalid('If-Match', 'must be the ETag of the resource, e.g. "3"');
   }
@@ -50,8 +54,14 @@ interface HeaderReply {
  * Sets the ETag of a single-resource response. On a GET whose `If-None-Match` already names
  * it, answers 304 with no body instead.
  */
-export function withEtag<T>(reply: HeaderReply, version: number, body: T, ifNoneMatch?: string): T | undefined {
-  const etag = etagFor(version);
+export function withEtag<T>(
+  reply: HeaderReply,
+  version: number,
+  body: T,
+  ifNoneMatch?: string,
+  day?: string,
+): T | undefined {
+  const etag = etagFor(version, day);
   reply.header('etag', etag);
   if (
     ifNoneMatch !== undefined &&

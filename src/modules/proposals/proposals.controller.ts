@@ -20,7 +20,6 @@ import {
   TransitionListDto,
   TransitionProposalDto,
 } from './dto/transitions.dto.js';
-import { toProposalDto } from './proposals.repository.js';
 import { ProposalsService } from './proposals.service.js';
 import { WorkflowService } from './workflow.service.js';
 
@@ -44,7 +43,7 @@ export class ProposalsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ProposalDto | undefined> {
     const proposal = await this.proposals.create(body, user);
-    return withEtag(reply, proposal.version, toProposalDto(proposal));
+    return withEtag(reply, proposal.version, proposal, undefined, proposal.momentumAsOf);
   }
 
   @Get()
@@ -69,8 +68,8 @@ export class ProposalsController {
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ProposalDto | undefined> {
-    const proposal = await this.proposals.get(slug);
-    return withEtag(reply, proposal.version, toProposalDto(proposal), ifNoneMatch);
+    const proposal = await this.proposals.view(slug);
+    return withEtag(reply, proposal.version, proposal, ifNoneMatch, proposal.momentumAsOf);
   }
 
   @Patch(':slug')
@@ -86,7 +85,7 @@ export class ProposalsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ProposalDto | undefined> {
     const proposal = await this.proposals.update(slug, expectedVersion(ifMatch, body.version), body);
-    return withEtag(reply, proposal.version, toProposalDto(proposal));
+    return withEtag(reply, proposal.version, proposal, undefined, proposal.momentumAsOf);
   }
 
   @Get(':slug/status')

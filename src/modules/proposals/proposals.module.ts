@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ActorsModule } from '../actors/actors.module.js';
 import { SourcesModule } from '../sources/sources.module.js';
+import { MomentumRepository } from './momentum.repository.js';
 import { ProposalsController } from './proposals.controller.js';
 import { ProposalsRepository } from './proposals.repository.js';
 import { ProposalsService } from './proposals.service.js';
@@ -10,7 +11,7 @@ import { WorkflowService } from './workflow.service.js';
 @Module({
   imports: [ActorsModule, SourcesModule],
   controllers: [ProposalsController],
-  providers: [ProposalsRepository, TransitionsRepository, ProposalsService, WorkflowService],
-  exports: [ProposalsRepository, TransitionsRepository],
+  providers: [ProposalsRepository, TransitionsRepository, MomentumRepository, ProposalsService, WorkflowService],
+  exports: [ProposalsRepository, TransitionsRepository, MomentumRepository],
 })
 export class ProposalsModule {}

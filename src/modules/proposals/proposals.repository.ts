@@ -6,7 +6,9 @@ import type { ActorRefDto } from '../actors/dto/actors.dto.js';
 import type { SourceDto } from '../sources/dto/source.dto.js';
 import type { ProposalDto, ProposalRefDto, ProposerDto } from './dto/proposals.dto.js';
 import type { ProposerRole } from './entities/proposal-actor.entity.js';
+import { momentumSql } from './momentum.repository.js';
 import { type ProposalSort, SORTS } from './proposal-sorts.js';
+import type { Momentum, MomentumResult } from './workflow/momentum.js';
 import type { Status } from './workflow/statuses.js';
 
 export interface RelatedProposalDtoShape {
@@ -66,6 +68,8 @@ export interface ProposalFilters {
   q?: string;
   /** Proposals with any change recorded after this instant. */
   updatedSince?: Date;
+  /** Proposals whose momentum on `asOf` is one of `values`. */
+  momentum?: { values: Momentum[]; asOf: string; windowDays: number };
 }
 
 /** Standing statements' share of a match is weighted below the proposal's own text. */
@@ -173,6 +177,11 @@ export class ProposalsRepository {
     }
     if (filters.tag !== undefined) where.push(`p.tags @> ARRAY[${param(filters.tag)}]::text[]`);
     if (filters.updatedSince !== undefined) where.push(`p.updated_at > ${param(filters.updatedSince)}`);
+    if (filters.momentum !== undefined) {
+      const { values, asOf, windowDays } = filters.momentum;
+      const classes = momentumSql(param, asOf, windowDays);
+      where.push(`p.id IN (SELECT m."proposalId" FROM (${classes}) m WHERE m.momentum = ANY(${param(values)}))`);
+    }
     const spec = SORTS[sort];
     if (after !== undefined) {
       const values = after.map((value, index) => `${param(value)}::${spec.casts[index]}`);
@@ -350,7 +359,19 @@ export class ProposalsRepository {
   }
 }
 
-export function toProposalDto(row: ProposalRow): ProposalDto {
+/** The response shape: the row, with its momentum on `asOf` (null if it did not exist yet). */
+export function toProposalDto(
+  row: ProposalRow,
+  momentum: Pick<MomentumResult, 'momentum' | 'reasons'> | null,
+  asOf: string,
+): ProposalDto {
   const { id: _id, rank: _rank, createdAt, updatedAt, ...rest } = row;
-  return { ...rest, createdAt: createdAt.toISOString(), updatedAt: updatedAt.toISOString() };
+  return {
+    ...rest,
+    momentum: momentum?.momentum ?? null,
+    momentumReasons: momentum?.reasons ?? [],
+    momentumAsOf: asOf,
+    createdAt: createdAt.toISOString(),
+    updatedAt: updatedAt.toISOString(),
+  };
 }

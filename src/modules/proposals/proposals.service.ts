@@ -16,6 +16,9 @@ import type {
   RelatedInputDto,
   UpdateProposalDto,
 } from './dto/proposals.dto.js';
+import { today } from '../../common/dates/partial-date.js';
+import { MomentumRepository } from './momentum.repository.js';
+import { DEFAULT_WINDOW_DAYS, explain, momentumOf } from './workflow/momentum.js';
 import { isSortKey, type ProposalSort, SORTS } from './proposal-sorts.js';
 import { type ProposalFilters, type ProposalRow, ProposalsRepository, toProposalDto } from './proposals.repository.js';
 import { TransitionsRepository } from './transitions.repository.js';
@@ -27,6 +30,7 @@ export class ProposalsService {
     private readonly transitions: TransitionsRepository,
     private readonly actors: ActorsRepository,
     private readonly sources: SourcesRepository,
+    private readonly momentum: MomentumRepository,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
@@ -36,6 +40,17 @@ export class ProposalsService {
     return proposal;
   }
 
+  /** The proposal as the API shows it, with its momentum as of today. */
+  async view(slug: string): Promise<ProposalDto> {
+    return this.present(await this.get(slug));
+  }
+
+  private async present(row: ProposalRow): Promise<ProposalDto> {
+    const asOf = today();
+    const { transitions, statements } = await this.momentum.history(row.id);
+    return toProposalDto(row, momentumOf(transitions, statements, asOf), asOf);
+  }
+
   async list(query: ListProposalsQueryDto): Promise<Page<ProposalDto>> {
     if (query.sort === 'relevance' && query.q === undefined) throw invalid('sort', 'relevance needs q');
     const sort: ProposalSort = query.sort ?? (query.q === undefined ? '-lastActivityOn' : 'relevance');
@@ -43,6 +58,8 @@ export class ProposalsService {
     if (updatedSince !== undefined && Number.isNaN(updatedSince.getTime())) {
       throw invalid('updatedSince', 'is not a real instant');
     }
+    const asOf = query.asOf ?? today();
+    const windowDays = query.windowDays ?? DEFAULT_WINDOW_DAYS;
     const filters: ProposalFilters = {
       status: query.status,
       proposer: query.proposer,
@@ -50,12 +67,16 @@ export class ProposalsService {
       tag: query.tag,
       q: query.q,
       updatedSince,
+      momentum: query.momentum === undefined ? undefined : { values: query.momentum, asOf, windowDays },
     };
     const bound = {
       resource: 'proposals',
       ...filters,
       status: query.status?.slice().sort(),
       updatedSince: query.updatedSince,
+      momentum: query.momentum?.slice().sort(),
+      asOf: query.asOf,
+      windowDays,
       sort,
     };
     let after: unknown[] | undefined;
@@ -64,11 +85,23 @@ export class ProposalsService {
       if (!isSortKey(sort, after)) throw invalid('cursor', 'is not a cursor this API issued');
     }
     const rows = await this.proposals.list(filters, sort, query.limit, after);
-    return toPage(rows, query.limit, bound, SORTS[sort].key, toProposalDto);
+    const momenta = await this.momentum.forProposals(
+      rows.map((row) => row.id),
+      asOf,
+      windowDays,
+    );
+    return toPage(rows, query.limit, bound, SORTS[sort].key, (row) => {
+      const facts = momenta.get(row.id);
+      return toProposalDto(row, facts ? { momentum: facts.momentum, reasons: explain(facts, windowDays) } : null, asOf);
+    });
   }
 
   /** Records a proposal and its first transition, dated `proposedOn`, in one transaction. */
-  async create(input: CreateProposalDto, user: AuthenticatedUser): Promise<ProposalRow> {
+  async create(input: CreateProposalDto, user: AuthenticatedUser): Promise<ProposalDto> {
+    return this.present(await this.insert(input, user));
+  }
+
+  private async insert(input: CreateProposalDto, user: AuthenticatedUser): Promise<ProposalRow> {
     return this.dataSource.transaction(async (manager) => {
       const proposers = await this.resolveProposers(input.proposers, manager);
       const forumIds = await this.resolveForums(input.forums ?? [], manager);
@@ -118,7 +151,11 @@ export class ProposalsService {
   }
 
   /** Edits descriptive fields; the status only ever changes through transitions. */
-  async update(slug: string, version: number, input: UpdateProposalDto): Promise<ProposalRow> {
+  async update(slug: string, version: number, input: UpdateProposalDto): Promise<ProposalDto> {
+    return this.present(await this.edit(slug, version, input));
+  }
+
+  private async edit(slug: string, version: number, input: UpdateProposalDto): Promise<ProposalRow> {
     return this.dataSource.transaction(async (manager) => {
       const current = await this.proposals.findBySlug(slug, manager);
       if (!current) throw notFound('proposal', slug);

@@ -27,6 +27,8 @@ import { ActorRefDto } from '../../actors/dto/actors.dto.js';
 import { SourceDto, SourceInputDto } from '../../sources/dto/source.dto.js';
 import { PROPOSER_ROLES, type ProposerRole } from '../entities/proposal-actor.entity.js';
 import { PROPOSAL_SORTS, type ProposalSort } from '../proposal-sorts.js';
+import { MOMENTA, type Momentum } from '../workflow/momentum.js';
+import { AsOfField, MomentumFilterField, WindowDaysField } from './momentum.dto.js';
 import { INITIAL_STATUSES, type InitialStatus, STATUSES, type Status } from '../workflow/statuses.js';
 
 const SLUG_MESSAGE = 'must be lower-case a-z, 0-9 and single hyphens';
@@ -280,6 +282,15 @@ export class ListProposalsQueryDto extends ListQueryDto {
   })
   updatedSince?: string;
 
+  @MomentumFilterField()
+  momentum?: Momentum[];
+
+  @AsOfField()
+  asOf?: string;
+
+  @WindowDaysField()
+  windowDays?: number;
+
   @ApiPropertyOptional({
     enum: PROPOSAL_SORTS,
     description: 'Default `-lastActivityOn` (most recent first), or `relevance` when `q` is given; relevance needs `q`',
@@ -366,6 +377,25 @@ export class ProposalDto {
     description: 'The latest world date among standing transitions and standing statements',
   })
   lastActivityOn: string;
+
+  @ApiProperty({
+    enum: MOMENTA,
+    nullable: true,
+    description:
+      'Advancing, active, stalled or concluded (spec section 2), as of today (UTC) with a 365-day window, or as of ' +
+      'the list’s asOf and windowDays; null if not yet proposed on that day. The ETag carries the day.',
+  })
+  momentum: Momentum | null;
+
+  @ApiProperty({
+    type: [String],
+    description: 'The dates and counts that decided the momentum',
+    example: ['suspended since 2024-05'],
+  })
+  momentumReasons: string[];
+
+  @ApiProperty({ example: '2026-11-22', description: 'The day the momentum is computed for' })
+  momentumAsOf: string;
 
   @ApiProperty({
     type: StatementCountsDto,

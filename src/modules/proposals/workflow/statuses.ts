@@ -23,7 +23,7 @@ export type InitialStatus = (typeof INITIAL_STATUSES)[number];
  * The order `furthestStatus` is measured on: the active statuses, then `implemented`.
  * Paused and other terminal statuses are not stages and have no rank.
  */
-const STAGE_ORDER: readonly Status[] = [...ACTIVE_STATUSES, 'implemented'];
+export const STAGE_ORDER: readonly Status[] = [...ACTIVE_STATUSES, 'implemented'];
 
 export function isActive(status: Status): status is ActiveStatus {
   return (ACTIVE_STATUSES as readonly Status[]).includes(status);

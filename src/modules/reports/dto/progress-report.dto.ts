@@ -1,0 +1,117 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { SLUG_PATTERN } from '../../../common/slugs/slugify.js';
+import { AsOfField, WindowDaysField } from '../../proposals/dto/momentum.dto.js';
+import { StatementCountsDto } from '../../proposals/dto/proposals.dto.js';
+import { MOMENTA, type Momentum } from '../../proposals/workflow/momentum.js';
+import { STATUSES, type Status } from '../../proposals/workflow/statuses.js';
+
+export const REPORT_FORMATS = ['json', 'csv'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+export class ProgressReportQueryDto {
+  @AsOfField()
+  asOf?: string;
+
+  @WindowDaysField()
+  windowDays?: number;
+
+  @ApiPropertyOptional({ description: `Comma list of statuses on asOf: ${STATUSES.join(', ')}` })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.split(',').map((part) => part.trim()) : value,
+  )
+  @IsIn(STATUSES, { each: true, message: `status must be a comma list of ${STATUSES.join(', ')}` })
+  @ArrayMaxSize(STATUSES.length)
+  status?: Status[];
+
+  @ApiPropertyOptional({ description: 'Slug of a forum organization' })
+  @IsOptional()
+  @Matches(SLUG_PATTERN, { message: 'forum must be a slug' })
+  forum?: string;
+
+  @ApiPropertyOptional({ description: 'Slug of an actor among the proposers, co-proposers or backers' })
+  @IsOptional()
+  @Matches(SLUG_PATTERN, { message: 'proposer must be a slug' })
+  proposer?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(50)
+  tag?: string;
+
+  @ApiPropertyOptional({
+    enum: REPORT_FORMATS,
+    description: 'csv: the rows as RFC 4180 CSV (also chosen by Accept: text/csv); default json',
+  })
+  @IsOptional()
+  @IsIn(REPORT_FORMATS)
+  format?: ReportFormat;
+}
+
+export class ReportRowDto {
+  @ApiProperty({ example: 'cica-transformation' })
+  slug: string;
+
+  @ApiProperty()
+  title: string;
+
+  @ApiProperty({ enum: STATUSES, description: 'The status on asOf' })
+  status: Status;
+
+  @ApiProperty({ example: '2025-04-29' })
+  statusSince: string;
+
+  @ApiProperty({ example: 207, description: 'Days from the first day of statusSince to asOf' })
+  daysInStatus: number;
+
+  @ApiProperty({ enum: STATUSES, description: 'The furthest stage reached by asOf' })
+  furthestStatus: Status;
+
+  @ApiProperty({ example: '2025-04-29', description: 'The latest standing transition on or before asOf' })
+  lastTransitionOn: string;
+
+  @ApiProperty({ type: String, nullable: true, description: 'The latest standing statement on or before asOf' })
+  lastStatementOn: string | null;
+
+  @ApiProperty({ type: StatementCountsDto, description: 'Standing statements in the window, by stance' })
+  statementsInWindow: StatementCountsDto;
+
+  @ApiProperty({ enum: MOMENTA })
+  momentum: Momentum;
+
+  @ApiProperty({ type: [String], example: ['advanced from drafting to implementing on 2025-04-29'] })
+  reasons: string[];
+}
+
+export class MomentumTotalsDto {
+  @ApiProperty() advancing: number;
+  @ApiProperty() active: number;
+  @ApiProperty() stalled: number;
+  @ApiProperty() concluded: number;
+  @ApiProperty() total: number;
+}
+
+export class ProgressReportDto {
+  @ApiProperty({ example: '2026-11-22' })
+  asOf: string;
+
+  @ApiProperty({ example: 365 })
+  windowDays: number;
+
+  @ApiProperty({ type: MomentumTotalsDto })
+  totals: MomentumTotalsDto;
+
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'integer' },
+    example: { proposed: 6, drafting: 1, implemented: 1 },
+    description: 'Proposals in each status on asOf (every status, zero included)',
+  })
+  byStatus: Record<Status, number>;
+
+  @ApiProperty({ type: [ReportRowDto], description: 'One row per proposal that existed on asOf, by slug' })
+  proposals: ReportRowDto[];
+}

@@ -1,0 +1,46 @@
+import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { OpenRead, RequireRole } from '../../common/auth/auth.decorators.js';
+import { ApiAuthenticated, ApiProblems } from '../../common/openapi/api-problems.js';
+import { ProgressReportDto, ProgressReportQueryDto } from './dto/progress-report.dto.js';
+import { ReportsService } from './reports.service.js';
+
+/** Whether the caller asked for CSV: `format=csv`, or an Accept that prefers text/csv to JSON. */
+function wantsCsv(format: string | undefined, accept: string | undefined): boolean {
+  if (format !== undefined) return format === 'csv';
+  return accept !== undefined && /\btext\/csv\b/i.test(accept) && !/\bapplication\/json\b/i.test(accept);
+}
+
+@ApiTags('reports')
+@ApiAuthenticated()
+@Controller('reports')
+export class ReportsController {
+  constructor(private readonly reports: ReportsService) {}
+
+  @Get('progress')
+  @RequireRole('analyst')
+  @OpenRead()
+  @ApiOperation({
+    summary: 'Which proposals are advancing, active, stalled or concluded on a date, and why',
+    description:
+      'One row per proposal that existed on asOf (its first standing transition dated on or before it), with the ' +
+      'rules of spec section 2. `format=csv` or `Accept: text/csv` answers RFC 4180 CSV with a header line, as an ' +
+      'attachment named progress-report-<asOf>.csv.',
+  })
+  @ApiProduces('application/json', 'text/csv')
+  @ApiOkResponse({ type: ProgressReportDto })
+  @ApiProblems(400)
+  async progress(
+    @Query() query: ProgressReportQueryDto,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ProgressReportDto | string> {
+    const report = await this.reports.progress(query);
+    if (!wantsCsv(query.format, accept)) return report;
+    void reply
+      .header('content-type', 'text/csv; charset=utf-8; header=present')
+      .header('content-disposition', `attachment; filename="progress-report-${report.asOf}.csv"`);
+    return this.reports.toCsv(report);
+  }
+}

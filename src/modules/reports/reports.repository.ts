@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { type MomentumRow, momentumSql, type Param, toMomentumRow } from '../proposals/momentum.repository.js';
+import type { Status } from '../proposals/workflow/statuses.js';
+
+export interface ReportFilters {
+  status?: Status[];
+  forum?: string;
+  proposer?: string;
+  tag?: string;
+}
+
+export interface ReportRow extends MomentumRow {
+  slug: string;
+  title: string;
+}
+
+@Injectable()
+export class ReportsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Every proposal that existed on `asOf`, with its momentum facts, by slug: one query. */
+  async progress(asOf: string, windowDays: number, filters: ReportFilters): Promise<ReportRow[]> {
+    const params: unknown[] = [];
+    const param: Param = (value) => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    const where: string[] = [];
+    const classes = momentumSql(param, asOf, windowDays);
+    if (filters.status !== undefined) where.push(`m.status = ANY(${param(filters.status)})`);
+    if (filters.forum !== undefined) {
+      where.push(`EXISTS (SELECT 1 FROM proposal_forums pf JOIN actors a ON a.id = pf.actor_id
+                           WHERE pf.proposal_id = p.id AND a.slug = ${param(filters.forum)})`);
+    }
+    if (filters.proposer !== undefined) {
+      where.push(`EXISTS (SELECT 1 FROM proposal_actors pa JOIN actors a ON a.id = pa.actor_id
+                           WHERE pa.proposal_id = p.id AND a.slug = ${param(filters.proposer)})`);
+    }
+    if (filters.tag !== undefined) where.push(`p.tags @> ARRAY[${param(filters.tag)}]::text[]`);
+    const rows: (Parameters<typeof toMomentumRow>[0] & { slug: string; title: string })[] = await this.dataSource.query(
+      `SELECT p.slug, p.title, m.* FROM (${classes}) m JOIN proposals p ON p.id = m."proposalId"
+        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY p.slug`,
+      params,
+    );
+    return rows.map((row) => ({ ...toMomentumRow(row), slug: row.slug, title: row.title }));
+  }
+}
