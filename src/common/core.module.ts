@@ -2,6 +2,7 @@ import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, type AppConfig } from './config/app-config.js';
 import { dataSourceOptions } from './database/data-source.js';
+import { Db } from './database/db.js';
 import { JsonLogger } from './logging/json-logger.js';
 
 export interface CoreOptions {
@@ -29,11 +30,8 @@ export class CoreModule {
           retryDelay: 2000,
         }),
       ],
-      providers: [
-        { provide: APP_CONFIG, useValue: config },
-        { provide: JsonLogger, useValue: logger },
-      ],
-      exports: [APP_CONFIG, JsonLogger],
+      providers: [{ provide: APP_CONFIG, useValue: config }, { provide: JsonLogger, useValue: logger }, Db],
+      exports: [APP_CONFIG, JsonLogger, Db],
     };
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
+import { Db } from '../../common/database/db.js';
+import type { EntityManager } from 'typeorm';
 import { returning } from '../../common/database/returning.js';
 import type { ActorKind } from './entities/actor.entity.js';
 import type { ActorDto, ActorRefDto } from './dto/actors.dto.js';
@@ -49,9 +49,9 @@ export function likePattern(text: string): string {
 
 @Injectable()
 export class ActorsRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly db: Db) {}
 
-  async findBySlug(slug: string, manager: EntityManager = this.dataSource.manager): Promise<ActorRow | null> {
+  async findBySlug(slug: string, manager: EntityManager = this.db.manager): Promise<ActorRow | null> {
     const rows: ActorRow[] = await manager.query(`${SELECT} WHERE a.slug = $1`, [slug]);
     return rows[0] ?? null;
   }
@@ -59,7 +59,7 @@ export class ActorsRepository {
   /** Ids and kinds of the actors with these slugs; missing slugs are absent from the map. */
   async idsBySlugs(
     slugs: string[],
-    manager: EntityManager = this.dataSource.manager,
+    manager: EntityManager = this.db.manager,
   ): Promise<Map<string, { id: string; kind: ActorKind }>> {
     if (slugs.length === 0) return new Map();
     const rows: { id: string; slug: string; kind: ActorKind }[] = await manager.query(
@@ -94,7 +94,7 @@ export class ActorsRepository {
     params.push(limit + 1);
     const sql = `${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY a.slug COLLATE "C" LIMIT $${params.length}`;
-    return this.dataSource.query(sql, params);
+    return this.db.manager.query(sql, params);
   }
 
   /** Inserts an actor; null when the slug is taken. */

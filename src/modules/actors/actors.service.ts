@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
+import { Db } from '../../common/database/db.js';
+import type { EntityManager } from 'typeorm';
 import { DomainError, invalid, notFound, unknownReference } from '../../common/errors/domain-error.js';
 import { staleVersion } from '../../common/http/conditional.js';
 import { decodeCursor, type Page, toPage } from '../../common/pagination/cursor.js';
@@ -13,7 +13,7 @@ import type { ActorKind } from './entities/actor.entity.js';
 export class ActorsService {
   constructor(
     private readonly actors: ActorsRepository,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly db: Db,
   ) {}
 
   async get(slug: string): Promise<ActorRow> {
@@ -33,7 +33,7 @@ export class ActorsService {
     if (input.kind !== 'organization' && input.members !== undefined && input.members.length > 0) {
       throw invalid('members', 'is only for organizations');
     }
-    return this.dataSource.transaction(async (manager) => {
+    return this.db.transaction(async (manager) => {
       const countryId = await this.resolveCountry(input.country, manager);
       const memberIds = await this.resolveMembers(input.members ?? [], manager);
       const fields = {
@@ -54,7 +54,7 @@ export class ActorsService {
   }
 
   async update(slug: string, version: number, input: UpdateActorDto): Promise<ActorRow> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.db.transaction(async (manager) => {
       const current = await this.actors.findBySlug(slug, manager);
       if (!current) throw notFound('actor', slug);
       if (current.kind !== 'organization' && input.members !== undefined && input.members.length > 0) {

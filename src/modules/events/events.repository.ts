@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
+import { Db } from '../../common/database/db.js';
+import type { EntityManager } from 'typeorm';
 import { likePattern } from '../actors/actors.repository.js';
 import type { ActorRefDto } from '../actors/dto/actors.dto.js';
 import type { EventDto } from './dto/events.dto.js';
@@ -33,14 +33,14 @@ const SELECT = `
 
 @Injectable()
 export class EventsRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly db: Db) {}
 
-  async findBySlug(slug: string, manager: EntityManager = this.dataSource.manager): Promise<EventRow | null> {
+  async findBySlug(slug: string, manager: EntityManager = this.db.manager): Promise<EventRow | null> {
     const rows: EventRow[] = await manager.query(`${SELECT} WHERE e.slug = $1`, [slug]);
     return rows[0] ?? null;
   }
 
-  async idBySlug(slug: string, manager: EntityManager = this.dataSource.manager): Promise<string | null> {
+  async idBySlug(slug: string, manager: EntityManager = this.db.manager): Promise<string | null> {
     const rows: { id: string }[] = await manager.query('SELECT id FROM events WHERE slug = $1', [slug]);
     return rows[0]?.id ?? null;
   }
@@ -69,7 +69,7 @@ export class EventsRepository {
     }
     const sql = `${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY e.starts_on DESC, e.id DESC LIMIT ${param(limit + 1)}`;
-    return this.dataSource.query(sql, params);
+    return this.db.manager.query(sql, params);
   }
 
   /** Inserts an event; null when the slug is taken. */

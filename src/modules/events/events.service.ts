@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { Db } from '../../common/database/db.js';
 import { firstDay, isPartialDate, lastDay } from '../../common/dates/partial-date.js';
 import { invalid, notFound, unknownReference } from '../../common/errors/domain-error.js';
 import { isUuid } from '../../common/http/uuid.pipe.js';
@@ -15,7 +14,7 @@ export class EventsService {
   constructor(
     private readonly events: EventsRepository,
     private readonly actors: ActorsRepository,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly db: Db,
   ) {}
 
   async get(slug: string): Promise<EventRow> {
@@ -59,7 +58,7 @@ export class EventsService {
     if (input.endsOn !== undefined && firstDay(input.endsOn) < firstDay(input.startsOn)) {
       throw invalid('endsOn', `must not be before startsOn (${input.startsOn})`);
     }
-    return this.dataSource.transaction(async (manager) => {
+    return this.db.transaction(async (manager) => {
       const organizers = input.organizers ?? [];
       const found = await this.actors.idsBySlugs(organizers, manager);
       const organizerIds = organizers.map((slug, index) => {

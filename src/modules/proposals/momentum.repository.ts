@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { Db } from '../../common/database/db.js';
 import {
   daysBefore,
   type Momentum,
@@ -110,7 +109,7 @@ export function toMomentumRow(raw: RawMomentumRow): MomentumRow {
 
 @Injectable()
 export class MomentumRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly db: Db) {}
 
   /** The momentum of these proposals (those that existed on `asOf`), by id. */
   async forProposals(ids: string[], asOf: string, windowDays: number): Promise<Map<string, MomentumRow>> {
@@ -120,20 +119,20 @@ export class MomentumRepository {
       params.push(value);
       return `$${params.length}`;
     };
-    const rows: RawMomentumRow[] = await this.dataSource.query(momentumSql(param, asOf, windowDays, ids), params);
+    const rows: RawMomentumRow[] = await this.db.manager.query(momentumSql(param, asOf, windowDays, ids), params);
     return new Map(rows.map((raw) => [raw.proposalId, toMomentumRow(raw)]));
   }
 
   /** One proposal's history and statements, as the pure momentum function takes them. */
   async history(proposalId: string): Promise<{ transitions: MomentumTransition[]; statements: MomentumStatement[] }> {
     const [transitions, statements] = await Promise.all([
-      this.dataSource.query<MomentumTransition[]>(
+      this.db.manager.query<MomentumTransition[]>(
         `SELECT from_status AS "from", to_status AS "to", direction, occurred_on AS "occurredOn",
                 retracted_at IS NOT NULL AS retracted
            FROM transitions WHERE proposal_id = $1 ORDER BY seq`,
         [proposalId],
       ),
-      this.dataSource.query<MomentumStatement[]>(
+      this.db.manager.query<MomentumStatement[]>(
         `SELECT s.said_on AS "saidOn", sp.stance, s.retracted_at IS NOT NULL AS retracted
            FROM statement_proposals sp JOIN statements s ON s.id = sp.statement_id
           WHERE sp.proposal_id = $1`,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
+import { Db } from '../../common/database/db.js';
+import type { EntityManager } from 'typeorm';
 import { returning } from '../../common/database/returning.js';
 import type { ActorRefDto } from '../actors/dto/actors.dto.js';
 import type { SourceDto } from '../sources/dto/source.dto.js';
@@ -107,20 +107,20 @@ const SELECT = `SELECT ${COLUMNS} FROM proposals p`;
 
 @Injectable()
 export class ProposalsRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly db: Db) {}
 
-  async findBySlug(slug: string, manager: EntityManager = this.dataSource.manager): Promise<ProposalRow | null> {
+  async findBySlug(slug: string, manager: EntityManager = this.db.manager): Promise<ProposalRow | null> {
     const rows: ProposalRow[] = await manager.query(`${SELECT} WHERE p.slug = $1`, [slug]);
     return rows[0] ?? null;
   }
 
   /** Whether the database holds any proposal (an empty one gets the seeds on first start). */
   async any(): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query('SELECT 1 FROM proposals LIMIT 1');
+    const rows: unknown[] = await this.db.manager.query('SELECT 1 FROM proposals LIMIT 1');
     return rows.length > 0;
   }
 
-  async idBySlug(slug: string, manager: EntityManager = this.dataSource.manager): Promise<string | null> {
+  async idBySlug(slug: string, manager: EntityManager = this.db.manager): Promise<string | null> {
     const rows: { id: string }[] = await manager.query('SELECT id FROM proposals WHERE slug = $1', [slug]);
     return rows[0]?.id ?? null;
   }
@@ -191,7 +191,7 @@ export class ProposalsRepository {
     const sql = `SELECT ${COLUMNS}${matches ? ', m.rank' : ''} FROM proposals p ${matches}
       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY ${spec.columns.map((column) => `${column} ${direction}`).join(', ')} LIMIT ${param(limit + 1)}`;
-    return this.dataSource.query(sql, params);
+    return this.db.manager.query(sql, params);
   }
 
   async insert(
@@ -335,7 +335,7 @@ export class ProposalsRepository {
     await this.refreshActivity(ids, manager);
   }
 
-  async idsBySlugs(slugs: string[], manager: EntityManager = this.dataSource.manager): Promise<Map<string, string>> {
+  async idsBySlugs(slugs: string[], manager: EntityManager = this.db.manager): Promise<Map<string, string>> {
     if (slugs.length === 0) return new Map();
     const rows: { id: string; slug: string }[] = await manager.query(
       'SELECT id, slug FROM proposals WHERE slug = ANY($1)',

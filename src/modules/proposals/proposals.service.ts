@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
+import { Db } from '../../common/database/db.js';
+import type { EntityManager } from 'typeorm';
 import type { AuthenticatedUser } from '../../common/auth/auth.decorators.js';
 import { DomainError, invalid, notFound, unknownReference } from '../../common/errors/domain-error.js';
 import { staleVersion } from '../../common/http/conditional.js';
@@ -31,7 +31,7 @@ export class ProposalsService {
     private readonly actors: ActorsRepository,
     private readonly sources: SourcesRepository,
     private readonly momentum: MomentumRepository,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly db: Db,
   ) {}
 
   async get(slug: string): Promise<ProposalRow> {
@@ -102,7 +102,7 @@ export class ProposalsService {
   }
 
   private async insert(input: CreateProposalDto, user: AuthenticatedUser): Promise<ProposalRow> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.db.transaction(async (manager) => {
       const proposers = await this.resolveProposers(input.proposers, manager);
       const forumIds = await this.resolveForums(input.forums ?? [], manager);
       const parentId = await this.resolveParent(input.parent, manager);
@@ -156,7 +156,7 @@ export class ProposalsService {
   }
 
   private async edit(slug: string, version: number, input: UpdateProposalDto): Promise<ProposalRow> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.db.transaction(async (manager) => {
       const current = await this.proposals.findBySlug(slug, manager);
       if (!current) throw notFound('proposal', slug);
       const proposers =

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
+import { Db } from '../../common/database/db.js';
+import type { EntityManager } from 'typeorm';
 import type { TransitionDto } from './dto/transitions.dto.js';
 import type { Direction, Status } from './workflow/statuses.js';
 
@@ -50,10 +50,10 @@ function toTransitionDto(row: TransitionRow): TransitionDto {
 
 @Injectable()
 export class TransitionsRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly db: Db) {}
 
   async history(proposalId: string): Promise<TransitionDto[]> {
-    const rows: TransitionRow[] = await this.dataSource.query(`${SELECT} WHERE t.proposal_id = $1 ORDER BY t.seq`, [
+    const rows: TransitionRow[] = await this.db.manager.query(`${SELECT} WHERE t.proposal_id = $1 ORDER BY t.seq`, [
       proposalId,
     ]);
     return rows.map(toTransitionDto);
@@ -62,7 +62,7 @@ export class TransitionsRepository {
   async findById(
     proposalId: string,
     id: string,
-    manager: EntityManager = this.dataSource.manager,
+    manager: EntityManager = this.db.manager,
   ): Promise<TransitionDto | null> {
     const rows: TransitionRow[] = await manager.query(`${SELECT} WHERE t.proposal_id = $1 AND t.id = $2`, [
       proposalId,
@@ -159,7 +159,7 @@ export class TransitionsRepository {
 
   /** The standing transition in force on `asOf` (a full date), or null before the first. */
   async inForceOn(proposalId: string, asOf: string): Promise<StandingTransition | null> {
-    const rows: StandingTransition[] = await this.dataSource.query(
+    const rows: StandingTransition[] = await this.db.manager.query(
       `SELECT id, seq, to_status AS "to", occurred_on AS "occurredOn"
          FROM transitions
         WHERE proposal_id = $1 AND retracted_at IS NULL AND occurred_on <= $2

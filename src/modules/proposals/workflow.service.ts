@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
+import { Db } from '../../common/database/db.js';
+import type { EntityManager } from 'typeorm';
 import type { AuthenticatedUser } from '../../common/auth/auth.decorators.js';
 import { hasRole } from '../../common/auth/roles.js';
 import { today } from '../../common/dates/partial-date.js';
@@ -28,7 +28,7 @@ export class WorkflowService {
     private readonly proposals: ProposalsRepository,
     private readonly transitions: TransitionsRepository,
     private readonly sources: SourcesRepository,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly db: Db,
   ) {}
 
   async history(slug: string): Promise<TransitionDto[]> {
@@ -41,7 +41,7 @@ export class WorkflowService {
     if (input.supersededBy !== undefined && input.to !== 'superseded') {
       throw invalid('supersededBy', 'is only for a transition to superseded');
     }
-    return this.dataSource.transaction(async (manager) => {
+    return this.db.transaction(async (manager) => {
       const proposal = await this.lock(slug, manager);
       if (input.from !== undefined && input.from !== proposal.status) {
         throw new DomainError(
@@ -109,7 +109,7 @@ export class WorkflowService {
     input: RetractTransitionDto,
     user: AuthenticatedUser,
   ): Promise<TransitionDto> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.db.transaction(async (manager) => {
       const proposal = await this.lock(slug, manager);
       const target = await this.transitions.findById(proposal.id, transitionId, manager);
       if (!target) throw notFound('transition', transitionId);

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { Db } from '../../common/database/db.js';
 import { type MomentumRow, momentumSql, type Param, toMomentumRow } from '../proposals/momentum.repository.js';
 import type { Status } from '../proposals/workflow/statuses.js';
 
@@ -18,7 +17,7 @@ export interface ReportRow extends MomentumRow {
 
 @Injectable()
 export class ReportsRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly db: Db) {}
 
   /** Every proposal that existed on `asOf`, with its momentum facts, by slug: one query. */
   async progress(asOf: string, windowDays: number, filters: ReportFilters): Promise<ReportRow[]> {
@@ -39,7 +38,7 @@ export class ReportsRepository {
                            WHERE pa.proposal_id = p.id AND a.slug = ${param(filters.proposer)})`);
     }
     if (filters.tag !== undefined) where.push(`p.tags @> ARRAY[${param(filters.tag)}]::text[]`);
-    const rows: (Parameters<typeof toMomentumRow>[0] & { slug: string; title: string })[] = await this.dataSource.query(
+    const rows: (Parameters<typeof toMomentumRow>[0] & { slug: string; title: string })[] = await this.db.manager.query(
       `SELECT p.slug, p.title, m.* FROM (${classes}) m JOIN proposals p ON p.id = m."proposalId"
         ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
         ORDER BY p.slug`,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
+import { Db } from '../../common/database/db.js';
+import type { EntityManager } from 'typeorm';
 import { returning } from '../../common/database/returning.js';
 import type { StatementDto } from './dto/statements.dto.js';
 import type { Stance } from './entities/statement-proposal.entity.js';
@@ -66,9 +66,9 @@ const FROM = `
 
 @Injectable()
 export class StatementsRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly db: Db) {}
 
-  async findById(id: string, manager: EntityManager = this.dataSource.manager): Promise<StatementRow | null> {
+  async findById(id: string, manager: EntityManager = this.db.manager): Promise<StatementRow | null> {
     const rows: StatementRow[] = await manager.query(`SELECT ${COLUMNS} ${FROM} WHERE s.id = $1`, [id]);
     return rows[0] ?? null;
   }
@@ -129,12 +129,12 @@ export class StatementsRepository {
     const sql = `SELECT ${COLUMNS}${rank} ${FROM} ${joins.join(' ')}
       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY ${keys.map((key) => `${key} DESC`).join(', ')} LIMIT ${param(limit + 1)}`;
-    return this.dataSource.query(sql, params);
+    return this.db.manager.query(sql, params);
   }
 
   /** Every statement about a proposal with its stance toward it, for the timeline. */
   async aboutProposal(proposalId: string, includeRetracted: boolean): Promise<(StatementRow & { stance: Stance })[]> {
-    return this.dataSource.query(
+    return this.db.manager.query(
       `SELECT ${COLUMNS}, spf.stance ${FROM}
          JOIN statement_proposals spf ON spf.statement_id = s.id AND spf.proposal_id = $1
         WHERE $2 OR s.retracted_at IS NULL`,
@@ -149,7 +149,7 @@ export class StatementsRepository {
     quote: string | null;
     summary: string | null;
   }): Promise<string | null> {
-    const rows: { id: string }[] = await this.dataSource.query(
+    const rows: { id: string }[] = await this.db.manager.query(
       `SELECT s.id FROM statements s JOIN actors a ON a.id = s.speaker_id
         WHERE a.slug = $1 AND s.said_on = $2 AND s.quote IS NOT DISTINCT FROM $3 AND s.summary IS NOT DISTINCT FROM $4
         ORDER BY s.created_at LIMIT 1`,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
+import { Db } from '../../common/database/db.js';
+import type { EntityManager } from 'typeorm';
 import type { AuthenticatedUser } from '../../common/auth/auth.decorators.js';
 import { firstDay, isPartialDate, lastDay } from '../../common/dates/partial-date.js';
 import { DomainError, invalid, notFound, unknownReference } from '../../common/errors/domain-error.js';
@@ -35,7 +35,7 @@ export class StatementsService {
     private readonly actors: ActorsRepository,
     private readonly events: EventsRepository,
     private readonly sources: SourcesRepository,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly db: Db,
   ) {}
 
   async get(id: string): Promise<StatementRow> {
@@ -95,7 +95,7 @@ export class StatementsService {
 
   async create(input: CreateStatementDto, user: AuthenticatedUser): Promise<StatementRow> {
     requireContent(input.quote, input.summary);
-    return this.dataSource.transaction(async (manager) => {
+    return this.db.transaction(async (manager) => {
       const stances = await this.resolveStances(input.proposals, manager);
       const proposalIds = stances.map((s) => s.proposalId);
       await this.proposals.lockByIds(proposalIds, manager);
@@ -124,7 +124,7 @@ export class StatementsService {
   }
 
   async update(id: string, version: number, input: UpdateStatementDto): Promise<StatementRow> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.db.transaction(async (manager) => {
       const current = await this.statements.lock(id, manager);
       if (!current) throw notFound('statement', id);
       if (current.retracted) {
@@ -166,7 +166,7 @@ export class StatementsService {
 
   /** Flags the statement as retracted; it stays readable but no longer counts anywhere. */
   async retract(id: string, input: RetractStatementDto, user: AuthenticatedUser): Promise<StatementRow> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.db.transaction(async (manager) => {
       const current = await this.statements.lock(id, manager);
       if (!current) throw notFound('statement', id);
       if (current.retracted) throw new DomainError('retraction_refused', 'this statement is already retracted');

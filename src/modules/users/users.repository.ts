@@ -1,17 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
+import { Db } from '../../common/database/db.js';
+import type { EntityManager } from 'typeorm';
 import type { AuthenticatedUser } from '../../common/auth/auth.decorators.js';
 import type { Role } from '../../common/auth/roles.js';
 import { UserEntity } from './entities/user.entity.js';
 
 @Injectable()
 export class UsersRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly db: Db) {}
 
   /** The active owner of a standing token, or null for unknown, revoked or deactivated. */
   async findActiveByTokenHash(tokenHash: string): Promise<AuthenticatedUser | null> {
-    const rows: AuthenticatedUser[] = await this.dataSource.query(
+    const rows: AuthenticatedUser[] = await this.db.manager.query(
       `SELECT u.id, u.name, u.role
          FROM api_tokens t JOIN users u ON u.id = t.user_id
         WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active`,
@@ -21,20 +21,20 @@ export class UsersRepository {
   }
 
   findById(id: string): Promise<UserEntity | null> {
-    return this.dataSource.getRepository(UserEntity).findOneBy({ id });
+    return this.db.manager.getRepository(UserEntity).findOneBy({ id });
   }
 
-  findByName(name: string, manager: EntityManager = this.dataSource.manager): Promise<UserEntity | null> {
+  findByName(name: string, manager: EntityManager = this.db.manager): Promise<UserEntity | null> {
     return manager.getRepository(UserEntity).findOneBy({ name });
   }
 
-  async exists(manager: EntityManager = this.dataSource.manager): Promise<boolean> {
+  async exists(manager: EntityManager = this.db.manager): Promise<boolean> {
     const rows: unknown[] = await manager.query('SELECT 1 FROM users LIMIT 1');
     return rows.length > 0;
   }
 
   /** Inserts a user unless the name is taken; null when it is. */
-  async insert(name: string, role: Role, manager: EntityManager = this.dataSource.manager): Promise<UserEntity | null> {
+  async insert(name: string, role: Role, manager: EntityManager = this.db.manager): Promise<UserEntity | null> {
     const rows: { id: string }[] = await manager.query(
       `INSERT INTO users (name, role) VALUES ($1, $2) ON CONFLICT ON CONSTRAINT uq_users_name DO NOTHING RETURNING id`,
       [name, role],
@@ -47,7 +47,7 @@ export class UsersRepository {
     userId: string,
     tokenHash: string,
     prefix: string,
-    manager: EntityManager = this.dataSource.manager,
+    manager: EntityManager = this.db.manager,
   ): Promise<string> {
     const rows: { id: string }[] = await manager.query(
       `INSERT INTO api_tokens (user_id, token_hash, prefix) VALUES ($1, $2, $3)
@@ -76,7 +76,7 @@ export class UsersRepository {
 
   /** Users by name, the page after `afterName`. */
   async list(limit: number, afterName: string | undefined): Promise<UserEntity[]> {
-    const qb = this.dataSource
+    const qb = this.db.manager
       .getRepository(UserEntity)
       .createQueryBuilder('u')
       .orderBy('u.name COLLATE "C"', 'ASC')
@@ -87,7 +87,7 @@ export class UsersRepository {
 
   /** Applies the change if `version` is still current; false when it is not. */
   async update(id: string, version: number, changes: { role?: Role; active?: boolean }): Promise<boolean> {
-    const [, count]: [unknown, number] = await this.dataSource.query(
+    const [, count]: [unknown, number] = await this.db.manager.query(
       `UPDATE users SET role = COALESCE($3, role), active = COALESCE($4, active),
               updated_at = now(), version = version + 1
         WHERE id = $1 AND version = $2`,

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { Db } from '../../common/database/db.js';
 import type { AuthenticatedUser } from '../../common/auth/auth.decorators.js';
 import { displayPrefix, generateToken, hashToken } from '../../common/auth/tokens.js';
 import { DomainError, notFound } from '../../common/errors/domain-error.js';
@@ -26,7 +25,7 @@ export function toUserDto(user: UserEntity): UserDto {
 export class UsersService {
   constructor(
     private readonly users: UsersRepository,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly db: Db,
   ) {}
 
   authenticate(token: string): Promise<AuthenticatedUser | null> {
@@ -34,7 +33,7 @@ export class UsersService {
   }
 
   async create(input: CreateUserDto): Promise<CreatedUserDto> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.db.transaction(async (manager) => {
       const user = await this.users.insert(input.name, input.role, manager);
       if (!user) throw new DomainError('conflict', `a user named "${input.name}" already exists`);
       const token = generateToken();
