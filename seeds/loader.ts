@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { INestApplicationContext, Type } from '@nestjs/common';
 import type { AuthenticatedUser } from '../src/common/auth/auth.decorators.js';
+import { runInContext } from '../src/common/context/request-context.js';
 import { DomainError } from '../src/common/errors/domain-error.js';
 import { createValidationPipe } from '../src/common/errors/validation.js';
 import { ActorsRepository } from '../src/modules/actors/actors.repository.js';
@@ -104,7 +105,8 @@ export async function loadSeeds(
   const seeds = data ?? (await readSeedData());
   const user = await app.get(UsersService).systemUser(SEED_USER);
   const loader = new SeedLoader(app, user, seeds, log);
-  return loader.run();
+  // Audit rows name the seed user, and a request id that says where the writes came from.
+  return runInContext({ userId: user.id, requestId: 'seeds' }, () => loader.run());
 }
 
 class SeedLoader {

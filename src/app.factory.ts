@@ -1,4 +1,7 @@
+import { createHash } from 'node:crypto';
+import helmet from '@fastify/helmet';
 import { NestFactory } from '@nestjs/core';
+import type { FastifyInstance } from 'fastify';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { getDataSourceToken } from '@nestjs/typeorm';
@@ -6,9 +9,13 @@ import type { DataSource } from 'typeorm';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './common/config/app-config.js';
 import { runMigrations } from './common/database/data-source.js';
-import { ProblemFilter } from './common/errors/problem.filter.js';
+import { DomainError } from './common/errors/domain-error.js';
+import { ProblemFilter, sendProblem } from './common/errors/problem.filter.js';
+import { RateLimiter } from './common/http/rate-limit.js';
 import { ProblemDto } from './common/errors/problem.js';
 import { createValidationPipe } from './common/errors/validation.js';
+import { API_DESCRIPTION, documentIdempotency } from './common/openapi/document.js';
+import { RequestContextInterceptor } from './common/context/request-context.js';
 import { PageLinkInterceptor } from './common/http/page-link.interceptor.js';
 import { requestIdOf } from './common/http/request-id.js';
 import { JsonLogger } from './common/logging/json-logger.js';
@@ -52,11 +59,23 @@ export async function createApp({
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'ready'] });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemFilter(logger));
-  app.useGlobalInterceptors(new PageLinkInterceptor());
+  app.useGlobalInterceptors(new RequestContextInterceptor(), new PageLinkInterceptor());
   if (config.corsOrigins.length > 0)
     app.enableCors({ origin: config.corsOrigins, exposedHeaders: ['ETag', 'X-Request-Id', 'Location'] });
 
   const fastify = app.getHttpAdapter().getInstance();
+  await app.register(helmet, {
+    // The API answers JSON; the Swagger UI at /docs needs its inline styles and scripts.
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: [`'self'`],
+        styleSrc: [`'self'`, `'unsafe-inline'`],
+        imgSrc: [`'self'`, 'data:'],
+        scriptSrc: [`'self'`, `'unsafe-inline'`],
+      },
+    },
+  });
+  limitRate(fastify, new RateLimiter(config.rateLimitPerMinute), logger);
   // JSON only: any other body type is a 415, not a string handed to validation.
   fastify.removeContentTypeParser('text/plain');
   fastify.addHook('onRequest', async (request, reply) => {
@@ -74,19 +93,17 @@ export async function createApp({
     });
   });
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Policy-proposal tracker')
-      .setDescription(
-        'Follows international initiatives from first floated to adoption, implementation or abandonment, ' +
-          'with an append-only, sourced status history. Errors are RFC 9457 application/problem+json. ' +
-          'PATCH needs If-Match (the ETag you read) or `version` in the body: 428 without, 412 when stale.',
-      )
-      .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A token issued by an admin (ppt_…)' })
-      .build(),
-    { extraModels: [ProblemDto] },
+  const document = documentIdempotency(
+    SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle('Policy-proposal tracker')
+        .setDescription(API_DESCRIPTION)
+        .setVersion('1')
+        .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A token issued by an admin (ppt_…)' })
+        .build(),
+      { extraModels: [ProblemDto] },
+    ),
   );
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'openapi.json',
@@ -94,6 +111,46 @@ export async function createApp({
     swaggerUiEnabled: docsUi,
   });
   return app;
+}
+
+/** Paths never limited: probes must answer whatever the load. */
+const UNLIMITED = new Set(['/health', '/ready']);
+
+/**
+ * Limits each token (or, without one, each IP) to RATE_LIMIT_PER_MINUTE requests a minute:
+ * RateLimit-* headers on every limited response, 429 with Retry-After beyond.
+ */
+function limitRate(fastify: FastifyInstance, limiter: RateLimiter, logger: JsonLogger): void {
+  const sweeper = setInterval(() => limiter.sweep(), 60_000);
+  sweeper.unref();
+  fastify.addHook('onClose', (_instance, done) => {
+    clearInterval(sweeper);
+    done();
+  });
+  fastify.addHook('onRequest', async (request, reply) => {
+    if (UNLIMITED.has(request.url.split('?')[0])) return;
+    const authorization = request.headers.authorization;
+    const key = authorization
+      ? `token:${createHash('sha256').update(authorization).digest('base64url')}`
+      : `ip:${request.ip}`;
+    const decision = limiter.take(key);
+    void reply
+      .header('ratelimit-limit', decision.limit)
+      .header('ratelimit-remaining', decision.remaining)
+      .header('ratelimit-reset', decision.resetSeconds);
+    if (decision.allowed) return;
+    void reply.header('retry-after', decision.retryAfterSeconds);
+    sendProblem(
+      new DomainError(
+        'rate_limited',
+        `More than ${decision.limit} requests a minute; retry in ${decision.retryAfterSeconds} s`,
+      ),
+      request,
+      reply,
+      logger,
+    );
+    return reply;
+  });
 }
 
 /**

@@ -1,8 +1,10 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { CoreModule, type CoreOptions } from './common/core.module.js';
 import { ActorsModule } from './modules/actors/actors.module.js';
+import { AuditModule } from './modules/audit/audit.module.js';
 import { EventsModule } from './modules/events/events.module.js';
 import { HealthModule } from './modules/health/health.module.js';
+import { IdempotencyModule } from './modules/idempotency/idempotency.module.js';
 import { ProposalsModule } from './modules/proposals/proposals.module.js';
 import { ReportsModule } from './modules/reports/reports.module.js';
 import { SourcesModule } from './modules/sources/sources.module.js';
@@ -17,6 +19,8 @@ export class AppModule {
       imports: [
         CoreModule.forRoot(core),
         HealthModule,
+        AuditModule,
+        IdempotencyModule,
         UsersModule,
         ActorsModule,
         SourcesModule,

@@ -2,6 +2,9 @@ import type { DataSourceOptions } from 'typeorm';
 import { DataSource } from 'typeorm';
 import { InitialSchema1763800000000 } from '../../../migrations/1763800000000-InitialSchema.js';
 import { StatementsEventsSearch1763900000000 } from '../../../migrations/1763900000000-StatementsEventsSearch.js';
+import { SafeWrites1764000000000 } from '../../../migrations/1764000000000-SafeWrites.js';
+import { AuditEntryEntity } from '../../modules/audit/entities/audit-entry.entity.js';
+import { IdempotencyKeyEntity } from '../../modules/idempotency/entities/idempotency-key.entity.js';
 import { ActorMemberEntity } from '../../modules/actors/entities/actor-member.entity.js';
 import { ActorEntity } from '../../modules/actors/entities/actor.entity.js';
 import { EventOrganizerEntity } from '../../modules/events/entities/event-organizer.entity.js';
@@ -36,10 +39,12 @@ export const ENTITIES = [
   StatementEntity,
   StatementProposalEntity,
   TransitionStatementEntity,
+  AuditEntryEntity,
+  IdempotencyKeyEntity,
 ];
 
 /** Every migration, oldest first. A new one is appended here and never edited after it lands. */
-export const MIGRATIONS = [InitialSchema1763800000000, StatementsEventsSearch1763900000000];
+export const MIGRATIONS = [InitialSchema1763800000000, StatementsEventsSearch1763900000000, SafeWrites1764000000000];
 
 export interface PoolSettings {
   poolSize: number;

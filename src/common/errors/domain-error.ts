@@ -16,6 +16,9 @@ export type ErrorCode =
   | 'precondition_failed'
   | 'precondition_required'
   | 'unprocessable'
+  | 'idempotency_in_flight'
+  | 'idempotency_mismatch'
+  | 'rate_limited'
   | 'database_unavailable';
 
 export interface FieldProblem {

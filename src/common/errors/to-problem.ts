@@ -18,13 +18,17 @@ function statusOf(code: ErrorCode): number {
     case 'status_mismatch':
     case 'out_of_order':
     case 'retraction_refused':
+    case 'idempotency_in_flight':
       return 409;
     case 'precondition_failed':
       return 412;
     case 'unprocessable':
+    case 'idempotency_mismatch':
       return 422;
     case 'precondition_required':
       return 428;
+    case 'rate_limited':
+      return 429;
     case 'database_unavailable':
       return 503;
   }

@@ -13,6 +13,7 @@ const DESCRIPTIONS: Record<number, string> = {
   415: 'The body is not application/json',
   422: 'The body names something that does not exist',
   428: 'Neither If-Match nor version was sent',
+  429: 'Over the rate limit; retry after the Retry-After seconds',
   503: 'The database is unreachable; retry after the Retry-After seconds',
 };
 
@@ -30,9 +31,9 @@ export function ApiProblems(...statuses: number[]): MethodDecorator & ClassDecor
   );
 }
 
-/** A route behind a token: bearer auth plus 401 and 403 in the docs. */
+/** A route behind a token: bearer auth plus 401, 403 and 429 in the docs. */
 export function ApiAuthenticated(): MethodDecorator & ClassDecorator {
-  return applyDecorators(ApiBearerAuth(), ApiProblems(401, 403));
+  return applyDecorators(ApiBearerAuth(), ApiProblems(401, 403, 429));
 }
 
 export { ProblemDto };

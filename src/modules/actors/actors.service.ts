@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service.js';
 import { Db } from '../../common/database/db.js';
 import type { EntityManager } from 'typeorm';
 import { DomainError, invalid, notFound, unknownReference } from '../../common/errors/domain-error.js';
@@ -13,6 +14,7 @@ import type { ActorKind } from './entities/actor.entity.js';
 export class ActorsService {
   constructor(
     private readonly actors: ActorsRepository,
+    private readonly audit: AuditService,
     private readonly db: Db,
   ) {}
 
@@ -49,7 +51,9 @@ export class ActorsService {
         this.actors.insert({ ...fields, slug: candidate }, manager),
       );
       if (memberIds.length > 0) await this.actors.replaceMembers(id, memberIds, manager);
-      return (await this.actors.findBySlug(slug, manager)) as ActorRow;
+      const created = (await this.actors.findBySlug(slug, manager)) as ActorRow;
+      await this.audit.record('create', 'actor', slug, null, toActorDto(created));
+      return created;
     });
   }
 
@@ -78,7 +82,9 @@ export class ActorsService {
       );
       if (id === null) throw staleVersion('the actor', current.version);
       if (memberIds !== undefined) await this.actors.replaceMembers(id, memberIds, manager);
-      return (await this.actors.findBySlug(slug, manager)) as ActorRow;
+      const updated = (await this.actors.findBySlug(slug, manager)) as ActorRow;
+      await this.audit.recordChange('actor', slug, { ...toActorDto(current) }, { ...toActorDto(updated) });
+      return updated;
     });
   }
 

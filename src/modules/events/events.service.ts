@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service.js';
 import { Db } from '../../common/database/db.js';
 import { firstDay, isPartialDate, lastDay } from '../../common/dates/partial-date.js';
 import { invalid, notFound, unknownReference } from '../../common/errors/domain-error.js';
@@ -13,6 +14,7 @@ import { type EventRow, EventsRepository, toEventDto } from './events.repository
 export class EventsService {
   constructor(
     private readonly events: EventsRepository,
+    private readonly audit: AuditService,
     private readonly actors: ActorsRepository,
     private readonly db: Db,
   ) {}
@@ -81,7 +83,9 @@ export class EventsService {
         ),
       );
       await this.events.addOrganizers(id, organizerIds, manager);
-      return (await this.events.findBySlug(slug, manager)) as EventRow;
+      const created = (await this.events.findBySlug(slug, manager)) as EventRow;
+      await this.audit.record('create', 'event', slug, null, toEventDto(created));
+      return created;
     });
   }
 }

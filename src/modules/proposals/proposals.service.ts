@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service.js';
 import { Db } from '../../common/database/db.js';
 import type { EntityManager } from 'typeorm';
 import type { AuthenticatedUser } from '../../common/auth/auth.decorators.js';
@@ -27,6 +28,7 @@ import { TransitionsRepository } from './transitions.repository.js';
 export class ProposalsService {
   constructor(
     private readonly proposals: ProposalsRepository,
+    private readonly audit: AuditService,
     private readonly transitions: TransitionsRepository,
     private readonly actors: ActorsRepository,
     private readonly sources: SourcesRepository,
@@ -146,7 +148,9 @@ export class ProposalsService {
         },
         manager,
       );
-      return (await this.proposals.findBySlug(slug, manager)) as ProposalRow;
+      const created = (await this.proposals.findBySlug(slug, manager)) as ProposalRow;
+      await this.audit.record('create', 'proposal', slug, null, snapshot(created));
+      return created;
     });
   }
 
@@ -185,7 +189,9 @@ export class ProposalsService {
       if (proposers !== undefined) await this.proposals.replaceProposers(id, proposers, manager);
       if (forumIds !== undefined) await this.proposals.replaceForums(id, forumIds, manager);
       if (related !== undefined) await this.proposals.replaceRelated(id, related, manager);
-      return (await this.proposals.findBySlug(slug, manager)) as ProposalRow;
+      const updated = (await this.proposals.findBySlug(slug, manager)) as ProposalRow;
+      await this.audit.recordChange('proposal', slug, snapshot(current), snapshot(updated));
+      return updated;
     });
   }
 
@@ -247,6 +253,19 @@ export class ProposalsService {
     if (id === null) throw unknownReference('parent', 'proposal', slug);
     return id;
   }
+}
+
+/** What the audit log keeps of a proposal: its descriptive and status fields. */
+function snapshot(row: ProposalRow): Record<string, unknown> {
+  const {
+    id: _id,
+    rank: _rank,
+    createdAt: _createdAt,
+    updatedAt: _updatedAt,
+    statementCounts: _counts,
+    ...fields
+  } = row;
+  return fields;
 }
 
 function dedupe(values: string[]): string[] {

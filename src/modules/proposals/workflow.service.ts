@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service.js';
 import { Db } from '../../common/database/db.js';
 import type { EntityManager } from 'typeorm';
 import type { AuthenticatedUser } from '../../common/auth/auth.decorators.js';
@@ -26,6 +27,7 @@ import { decideTransition } from './workflow/workflow.js';
 export class WorkflowService {
   constructor(
     private readonly proposals: ProposalsRepository,
+    private readonly audit: AuditService,
     private readonly transitions: TransitionsRepository,
     private readonly sources: SourcesRepository,
     private readonly db: Db,
@@ -95,7 +97,15 @@ export class WorkflowService {
         manager,
       );
       await this.refreshStatus(proposal.id, supersededById, manager);
-      return (await this.transitions.findById(proposal.id, id, manager)) as TransitionDto;
+      const recorded = (await this.transitions.findById(proposal.id, id, manager)) as TransitionDto;
+      await this.audit.record(
+        'transition',
+        'proposal',
+        proposal.slug,
+        { status: proposal.status, statusSince: proposal.statusSince },
+        { status: recorded.to, statusSince: recorded.occurredOn, transition: recorded },
+      );
+      return recorded;
     });
   }
 
@@ -127,7 +137,22 @@ export class WorkflowService {
       }
       await this.transitions.retract(target.id, user.id, input.reason, manager);
       await this.refreshStatus(proposal.id, null, manager);
-      return (await this.transitions.findById(proposal.id, target.id, manager)) as TransitionDto;
+      const previous = standing[standing.length - 2];
+      const retracted = (await this.transitions.findById(proposal.id, target.id, manager)) as TransitionDto;
+      await this.audit.record(
+        'retract',
+        'proposal',
+        proposal.slug,
+        { status: proposal.status, statusSince: proposal.statusSince, transitionId: target.id, retracted: false },
+        {
+          status: previous.to,
+          statusSince: previous.occurredOn,
+          transitionId: target.id,
+          retracted: true,
+          reason: input.reason,
+        },
+      );
+      return retracted;
     });
   }
 

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service.js';
 import { Db } from '../../common/database/db.js';
 import type { EntityManager } from 'typeorm';
 import type { AuthenticatedUser } from '../../common/auth/auth.decorators.js';
@@ -31,6 +32,7 @@ import { type StatementRow, StatementsRepository, toStatementDto } from './state
 export class StatementsService {
   constructor(
     private readonly statements: StatementsRepository,
+    private readonly audit: AuditService,
     private readonly proposals: ProposalsRepository,
     private readonly actors: ActorsRepository,
     private readonly events: EventsRepository,
@@ -119,7 +121,9 @@ export class StatementsService {
       );
       await this.statements.replaceStances(id, stances, manager);
       await this.proposals.touch(proposalIds, manager);
-      return (await this.statements.findById(id, manager)) as StatementRow;
+      const created = (await this.statements.findById(id, manager)) as StatementRow;
+      await this.audit.record('create', 'statement', id, null, toStatementDto(created));
+      return created;
     });
   }
 
@@ -135,13 +139,13 @@ export class StatementsService {
       const stances = input.proposals === undefined ? undefined : await this.resolveStances(input.proposals, manager);
       const affected = [...new Set([...before, ...(stances ?? []).map((s) => s.proposalId)])];
       await this.proposals.lockByIds(affected, manager);
-      const row = await this.statements.findById(id, manager);
-      const quote = input.quote === undefined ? row?.quote : input.quote;
-      const summary = input.summary === undefined ? row?.summary : input.summary;
+      const row = (await this.statements.findById(id, manager)) as StatementRow;
+      const quote = input.quote === undefined ? row.quote : input.quote;
+      const summary = input.summary === undefined ? row.summary : input.summary;
       requireContent(quote ?? undefined, summary ?? undefined);
       const source =
         input.source === undefined ? undefined : (await this.sources.findOrCreate([input.source], manager))[0];
-      const updated = await this.statements.update(
+      const applied = await this.statements.update(
         id,
         version,
         {
@@ -157,10 +161,12 @@ export class StatementsService {
         },
         manager,
       );
-      if (!updated) throw staleVersion('the statement', current.version);
+      if (!applied) throw staleVersion('the statement', current.version);
       if (stances !== undefined) await this.statements.replaceStances(id, stances, manager);
       await this.proposals.touch(affected, manager);
-      return (await this.statements.findById(id, manager)) as StatementRow;
+      const updated = (await this.statements.findById(id, manager)) as StatementRow;
+      await this.audit.recordChange('statement', id, { ...toStatementDto(row) }, { ...toStatementDto(updated) });
+      return updated;
     });
   }
 
@@ -174,7 +180,15 @@ export class StatementsService {
       await this.proposals.lockByIds(affected, manager);
       await this.statements.retract(id, user.id, input.reason, manager);
       await this.proposals.touch(affected, manager);
-      return (await this.statements.findById(id, manager)) as StatementRow;
+      const retracted = (await this.statements.findById(id, manager)) as StatementRow;
+      await this.audit.record(
+        'retract',
+        'statement',
+        id,
+        { retracted: false },
+        { retracted: true, reason: input.reason, proposals: retracted.proposals.map((p) => p.slug) },
+      );
+      return retracted;
     });
   }
 

@@ -1,11 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { Db } from '../../common/database/db.js';
 import { APP_CONFIG, type AppConfig } from '../../common/config/app-config.js';
 import { displayPrefix, generateToken, hashToken } from '../../common/auth/tokens.js';
 import { JsonLogger } from '../../common/logging/json-logger.js';
+import { AuditService } from '../audit/audit.service.js';
 import { UsersRepository } from './users.repository.js';
 
 /** Serializes the bootstrap of instances starting together on one database. */
@@ -19,25 +19,25 @@ const BOOTSTRAP_LOCK = 7_301_001;
 export class AdminBootstrapService {
   constructor(
     private readonly users: UsersRepository,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly db: Db,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly logger: JsonLogger,
+    private readonly audit: AuditService,
   ) {}
 
   async ensureAdmin(): Promise<void> {
-    const created = await this.dataSource.transaction(async (manager) => {
+    const created = await this.db.transaction(async (manager) => {
       await manager.query('SELECT pg_advisory_xact_lock($1)', [BOOTSTRAP_LOCK]);
       const { adminToken } = this.config;
-      if (adminToken !== undefined) {
-        const id = await this.users.upsertAdmin('admin', manager);
-        await this.users.insertToken(id, hashToken(adminToken), displayPrefix(adminToken), manager);
-        return undefined;
+      if (adminToken === undefined && (await this.users.exists(manager))) return undefined;
+      const token = adminToken ?? generateToken();
+      const admin = await this.users.upsertAdmin('admin', manager);
+      if (admin.changed) {
+        await this.audit.record('create', 'user', admin.id, null, { name: 'admin', role: 'admin', active: true });
       }
-      if (await this.users.exists(manager)) return undefined;
-      const id = await this.users.upsertAdmin('admin', manager);
-      const token = generateToken();
-      await this.users.insertToken(id, hashToken(token), displayPrefix(token), manager);
-      return token;
+      const tokenId = await this.users.insertToken(admin.id, hashToken(token), displayPrefix(token), manager);
+      if (tokenId !== '') await this.audit.record('issue', 'token', tokenId, null, { userId: admin.id });
+      return adminToken === undefined ? token : undefined;
     });
     if (created === undefined) return;
     let savedTo: string | undefined;

@@ -1,7 +1,15 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import {
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import { type AuthenticatedUser, CurrentUser, RequireRole } from '../../common/auth/auth.decorators.js';
-import { expectedVersion } from '../../common/http/conditional.js';
+import { expectedVersion, withEtag } from '../../common/http/conditional.js';
 import { UuidPipe } from '../../common/http/uuid.pipe.js';
 import { ApiAuthenticated, ApiProblems } from '../../common/openapi/api-problems.js';
 import {
@@ -29,8 +37,12 @@ export class UsersController {
   @ApiOperation({ summary: 'Create a user; the response carries their first token, shown once' })
   @ApiCreatedResponse({ type: CreatedUserDto })
   @ApiProblems(400, 409)
-  create(@Body() body: CreateUserDto): Promise<CreatedUserDto> {
-    return this.users.create(body);
+  async create(
+    @Body() body: CreateUserDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CreatedUserDto | undefined> {
+    const created = await this.users.create(body);
+    return withEtag(reply, created.user.version, created);
   }
 
   @Get('users')
@@ -52,12 +64,24 @@ export class UsersController {
   })
   @ApiOkResponse({ type: UserDto })
   @ApiProblems(400, 404, 412, 428)
-  update(
+  async update(
     @Param('id', uuid) id: string,
     @Headers('if-match') ifMatch: string | undefined,
     @Body() body: UpdateUserDto,
-  ): Promise<UserDto> {
-    return this.users.update(id, expectedVersion(ifMatch, body.version), body);
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<UserDto | undefined> {
+    const user = await this.users.update(id, expectedVersion(ifMatch, body.version), body);
+    return withEtag(reply, user.version, user);
+  }
+
+  @Delete('users/:id/tokens/:tokenId')
+  @RequireRole('admin')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Revoke one of a user’s tokens: it stops working at once' })
+  @ApiNoContentResponse({ description: 'Revoked' })
+  @ApiProblems(404, 409)
+  revokeToken(@Param('id', uuid) id: string, @Param('tokenId', new UuidPipe('token')) tokenId: string): Promise<void> {
+    return this.users.revokeToken(id, tokenId);
   }
 
   @Post('users/:id/tokens')
@@ -74,8 +98,12 @@ export class UsersController {
   @HttpCode(200)
   @ApiOperation({ summary: 'The caller’s user and role' })
   @ApiOkResponse({ type: MeDto })
-  async me(@CurrentUser() caller: AuthenticatedUser): Promise<MeDto> {
+  async me(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<MeDto | undefined> {
     const user = await this.users.get(caller.id);
-    return { user: toUserDto(user), role: user.role };
+    return withEtag(reply, user.version, { user: toUserDto(user), role: user.role }, ifNoneMatch);
   }
 }

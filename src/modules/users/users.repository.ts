@@ -9,10 +9,10 @@ import { UserEntity } from './entities/user.entity.js';
 export class UsersRepository {
   constructor(private readonly db: Db) {}
 
-  /** The active owner of a standing token, or null for unknown, revoked or deactivated. */
-  async findActiveByTokenHash(tokenHash: string): Promise<AuthenticatedUser | null> {
-    const rows: AuthenticatedUser[] = await this.db.manager.query(
-      `SELECT u.id, u.name, u.role
+  /** The active owner of a standing token (with the stored hash), or null for unknown, revoked or deactivated. */
+  async findActiveByTokenHash(tokenHash: string): Promise<(AuthenticatedUser & { tokenHash: string }) | null> {
+    const rows: (AuthenticatedUser & { tokenHash: string })[] = await this.db.manager.query(
+      `SELECT u.id, u.name, u.role, t.token_hash AS "tokenHash"
          FROM api_tokens t JOIN users u ON u.id = t.user_id
         WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active`,
       [tokenHash],
@@ -43,6 +43,7 @@ export class UsersRepository {
     return manager.getRepository(UserEntity).findOneByOrFail({ id: rows[0].id });
   }
 
+  /** Stores a token's hash; the token id, or '' when that token already stood for the user. */
   async insertToken(
     userId: string,
     tokenHash: string,
@@ -52,15 +53,27 @@ export class UsersRepository {
     const rows: { id: string }[] = await manager.query(
       `INSERT INTO api_tokens (user_id, token_hash, prefix) VALUES ($1, $2, $3)
        ON CONFLICT ON CONSTRAINT uq_api_tokens_token_hash DO UPDATE SET revoked_at = NULL
-       WHERE api_tokens.user_id = EXCLUDED.user_id
+       WHERE api_tokens.user_id = EXCLUDED.user_id AND api_tokens.revoked_at IS NOT NULL
        RETURNING id`,
       [userId, tokenHash, prefix],
     );
     return rows[0]?.id ?? '';
   }
 
+  /** Revokes a standing token of the user's. */
+  async revokeToken(userId: string, tokenId: string): Promise<'revoked' | 'already' | 'missing'> {
+    const rows: { revoked: boolean }[] = await this.db.manager.query(
+      `SELECT revoked_at IS NOT NULL AS revoked FROM api_tokens WHERE id = $1 AND user_id = $2 FOR UPDATE`,
+      [tokenId, userId],
+    );
+    if (rows.length === 0) return 'missing';
+    if (rows[0].revoked) return 'already';
+    await this.db.manager.query(`UPDATE api_tokens SET revoked_at = now() WHERE id = $1`, [tokenId]);
+    return 'revoked';
+  }
+
   /** Makes the named user an active admin (the ADMIN_TOKEN bootstrap). */
-  async upsertAdmin(name: string, manager: EntityManager): Promise<string> {
+  async upsertAdmin(name: string, manager: EntityManager): Promise<{ id: string; changed: boolean }> {
     const rows: { id: string }[] = await manager.query(
       `INSERT INTO users (name, role) VALUES ($1, 'admin')
        ON CONFLICT ON CONSTRAINT uq_users_name
@@ -69,9 +82,9 @@ export class UsersRepository {
        RETURNING id`,
       [name],
     );
-    if (rows[0]) return rows[0].id;
+    if (rows[0]) return { id: rows[0].id, changed: true };
     const existing = await this.findByName(name, manager);
-    return (existing as UserEntity).id;
+    return { id: (existing as UserEntity).id, changed: false };
   }
 
   /** Users by name, the page after `afterName`. */

@@ -1,4 +1,6 @@
+import { timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service.js';
 import { Db } from '../../common/database/db.js';
 import type { AuthenticatedUser } from '../../common/auth/auth.decorators.js';
 import { displayPrefix, generateToken, hashToken } from '../../common/auth/tokens.js';
@@ -25,11 +27,19 @@ export function toUserDto(user: UserEntity): UserDto {
 export class UsersService {
   constructor(
     private readonly users: UsersRepository,
+    private readonly audit: AuditService,
     private readonly db: Db,
   ) {}
 
-  authenticate(token: string): Promise<AuthenticatedUser | null> {
-    return this.users.findActiveByTokenHash(hashToken(token));
+  /**
+   * The user a token belongs to, or null. The hash is found by index and then compared in constant
+   * time, so the answer's timing says nothing about how much of a guess matched.
+   */
+  async authenticate(token: string): Promise<AuthenticatedUser | null> {
+    const hash = hashToken(token);
+    const found = await this.users.findActiveByTokenHash(hash);
+    if (!found || !timingSafeEqual(Buffer.from(found.tokenHash, 'hex'), Buffer.from(hash, 'hex'))) return null;
+    return { id: found.id, name: found.name, role: found.role };
   }
 
   async create(input: CreateUserDto): Promise<CreatedUserDto> {
@@ -37,8 +47,10 @@ export class UsersService {
       const user = await this.users.insert(input.name, input.role, manager);
       if (!user) throw new DomainError('conflict', `a user named "${input.name}" already exists`);
       const token = generateToken();
-      await this.users.insertToken(user.id, hashToken(token), displayPrefix(token), manager);
-      return { user: toUserDto(user), token };
+      const tokenId = await this.users.insertToken(user.id, hashToken(token), displayPrefix(token), manager);
+      await this.audit.record('create', 'user', user.id, null, toUserDto(user));
+      await this.audit.record('issue', 'token', tokenId, null, { userId: user.id });
+      return { user: toUserDto(user), token, tokenId };
     });
   }
 
@@ -47,9 +59,13 @@ export class UsersService {
    * logged it. It has no token and so cannot log in.
    */
   async systemUser(name: string): Promise<AuthenticatedUser> {
-    const user = (await this.users.insert(name, 'editor')) ?? (await this.users.findByName(name));
-    if (!user) throw new Error(`the system user "${name}" could not be created`);
-    return { id: user.id, name: user.name, role: user.role };
+    return this.db.transaction(async (manager) => {
+      const created = await this.users.insert(name, 'editor', manager);
+      if (created) await this.audit.record('create', 'user', created.id, null, toUserDto(created));
+      const user = created ?? (await this.users.findByName(name, manager));
+      if (!user) throw new Error(`the system user "${name}" could not be created`);
+      return { id: user.id, name: user.name, role: user.role };
+    });
   }
 
   async get(id: string): Promise<UserEntity> {
@@ -65,17 +81,36 @@ export class UsersService {
     return toPage(rows, limit, filters, (u) => [u.name], toUserDto);
   }
 
+  /** Changes a role, or deactivates (`active: false`): every token of theirs stops working at once. */
   async update(id: string, version: number, input: UpdateUserDto): Promise<UserDto> {
-    const current = await this.get(id);
-    const updated = await this.users.update(id, version, { role: input.role, active: input.active });
-    if (!updated) throw staleVersion('the user', current.version);
-    return toUserDto(await this.get(id));
+    return this.db.transaction(async () => {
+      const current = await this.get(id);
+      const applied = await this.users.update(id, version, { role: input.role, active: input.active });
+      if (!applied) throw staleVersion('the user', current.version);
+      const updated = toUserDto(await this.get(id));
+      await this.audit.recordChange('user', id, { ...toUserDto(current) }, { ...updated });
+      return updated;
+    });
   }
 
   async issueToken(userId: string): Promise<IssuedTokenDto> {
-    await this.get(userId);
-    const token = generateToken();
-    const id = await this.users.insertToken(userId, hashToken(token), displayPrefix(token));
-    return { id, token };
+    return this.db.transaction(async (manager) => {
+      await this.get(userId);
+      const token = generateToken();
+      const id = await this.users.insertToken(userId, hashToken(token), displayPrefix(token), manager);
+      await this.audit.record('issue', 'token', id, null, { userId });
+      return { id, token };
+    });
+  }
+
+  /** Revokes one of a user's tokens; 404 if it is not theirs, 409 if it already is revoked. */
+  async revokeToken(userId: string, tokenId: string): Promise<void> {
+    await this.db.transaction(async () => {
+      await this.get(userId);
+      const outcome = await this.users.revokeToken(userId, tokenId);
+      if (outcome === 'missing') throw notFound('token', tokenId);
+      if (outcome === 'already') throw new DomainError('conflict', 'this token is already revoked');
+      await this.audit.record('revoke', 'token', tokenId, { revoked: false, userId }, { revoked: true, userId });
+    });
   }
 }

@@ -72,6 +72,9 @@ export class CreatedUserDto {
 
   @ApiProperty({ description: 'The bearer token, shown this once; only its hash is kept.', example: 'ppt_3q2…' })
   token: string;
+
+  @ApiProperty({ format: 'uuid', description: 'The token’s id, to revoke it' })
+  tokenId: string;
 }
 
 export class IssuedTokenDto {

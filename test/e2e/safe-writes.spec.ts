@@ -1,0 +1,383 @@
+import { IdempotencyService } from '../../src/modules/idempotency/idempotency.service.js';
+import { factories, type Factories } from '../factories/factories.js';
+import { ADMIN_TOKEN, bearer, startTestApp, type TestApp } from '../helpers/test-app.js';
+
+const count = async (t: TestApp, sql: string, params: unknown[] = []): Promise<number> =>
+  (await t.dataSource.query<{ n: number }[]>(sql, params))[0].n;
+
+describe('idempotency keys', () => {
+  let t: TestApp;
+  let staff: [string, string];
+  let f: Factories;
+  beforeAll(async () => {
+    t = await startTestApp();
+    const token = await t.tokenFor('staff');
+    staff = bearer(token);
+    f = factories(t.http, token);
+    await f.actor({ kind: 'person', name: 'Speaker', slug: 'speaker' });
+    await f.actor({ kind: 'state', name: 'Kazakhstan', slug: 'kazakhstan' });
+    await f.proposal({ slug: 'target', proposers: [{ actor: 'kazakhstan' }], proposedOn: '2020' });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const post = (path: string, body: Record<string, unknown>, key?: string, as = staff) => {
+    const request = t.http.post(`/api/v1${path}`).set(...as);
+    return (key === undefined ? request : request.set('idempotency-key', key)).send(body);
+  };
+  const statement = (quote: string) => ({
+    speaker: 'speaker',
+    saidOn: '2024-05-01',
+    quote,
+    source: { publisher: 'TASS' },
+    proposals: [{ slug: 'target', stance: 'supports' }],
+  });
+
+  it('replays the first response for a repeat, with Idempotent-Replayed, and writes once', async () => {
+    const first = await post('/actors', { kind: 'state', name: 'Replayed' }, 'key-replay-1');
+    expect(first.status).toBe(201);
+    expect(first.headers['idempotent-replayed']).toBeUndefined();
+    const again = await post('/actors', { name: 'Replayed', kind: 'state' }, 'key-replay-1');
+    expect(again.status).toBe(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.headers.etag).toBe(first.headers.etag);
+    expect(again.body).toEqual(first.body);
+    expect(await count(t, `SELECT count(*)::int AS n FROM actors WHERE name = 'Replayed'`)).toBe(1);
+    expect(await count(t, `SELECT count(*)::int AS n FROM audit_log WHERE entity_id = 'replayed'`)).toBe(1);
+  });
+
+  it('refuses the same key with another body with 422', async () => {
+    expect((await post('/actors', { kind: 'state', name: 'First body' }, 'key-mismatch')).status).toBe(201);
+    const other = await post('/actors', { kind: 'state', name: 'Second body' }, 'key-mismatch');
+    expect(other.status).toBe(422);
+    expect(other.body.type).toBe('urn:ppt:problem:idempotency_mismatch');
+    const elsewhere = await post('/events', { name: 'First body', kind: 'meeting', startsOn: '2024' }, 'key-mismatch');
+    expect(elsewhere.status).toBe(422);
+  });
+
+  it('gives 20 concurrent requests with one key exactly one effect; the rest are 409s or replays', async () => {
+    const body = statement('Twenty at once');
+    const responses = await Promise.all(Array.from({ length: 20 }, () => post('/statements', body, 'key-concurrent')));
+    const created = responses.filter((r) => r.status === 201 && r.headers['idempotent-replayed'] === undefined);
+    const replayed = responses.filter((r) => r.status === 201 && r.headers['idempotent-replayed'] === 'true');
+    const inFlight = responses.filter((r) => r.status === 409);
+    expect(created).toHaveLength(1);
+    expect(replayed.length + inFlight.length).toBe(19);
+    for (const r of replayed) expect(r.body.id).toBe(created[0].body.id);
+    for (const r of inFlight) expect(r.body.type).toBe('urn:ppt:problem:idempotency_in_flight');
+    expect(await count(t, `SELECT count(*)::int AS n FROM statements WHERE quote = 'Twenty at once'`)).toBe(1);
+  });
+
+  it('stores nothing for a request that failed, so the key can be used again', async () => {
+    expect((await post('/actors', { kind: 'planet', name: 'Invalid' }, 'key-failed')).status).toBe(400);
+    expect(
+      (await post('/actors', { kind: 'state', name: 'Unknown country', country: 'nowhere' }, 'key-failed')).status,
+    ).toBe(422);
+    expect(await count(t, `SELECT count(*)::int AS n FROM idempotency_keys WHERE key = 'key-failed'`)).toBe(0);
+    expect((await post('/actors', { kind: 'state', name: 'Valid at last' }, 'key-failed')).status).toBe(201);
+  });
+
+  it('keeps the effect and the stored response together when the effect fails midway', async () => {
+    // A transition refused after its row lock: nothing of it, nor of the key, remains.
+    const refused = await post('/proposals/target/transitions', { to: 'proposed', occurredOn: '2021' }, 'key-refused');
+    expect(refused.status).toBe(409);
+    expect(await count(t, `SELECT count(*)::int AS n FROM idempotency_keys WHERE key = 'key-refused'`)).toBe(0);
+    const moved = await post('/proposals/target/transitions', { to: 'drafting', occurredOn: '2021' }, 'key-moved');
+    expect(moved.status).toBe(201);
+    const replay = await post('/proposals/target/transitions', { to: 'drafting', occurredOn: '2021' }, 'key-moved');
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.body.id).toBe(moved.body.id);
+    const history = await t.http.get('/api/v1/proposals/target/transitions').set(...staff);
+    expect(history.body.data).toHaveLength(2);
+  });
+
+  it('scopes keys to their user', async () => {
+    const editor = bearer(await t.tokenFor('editor'));
+    expect((await post('/actors', { kind: 'state', name: 'Mine' }, 'key-shared')).status).toBe(201);
+    const theirs = await post('/actors', { kind: 'state', name: 'Theirs' }, 'key-shared', editor);
+    expect(theirs.status).toBe(201);
+    expect(theirs.headers['idempotent-replayed']).toBeUndefined();
+  });
+
+  it.each([
+    ['empty', ''],
+    ['too long', 'k'.repeat(256)],
+    ['with a space', 'two words'],
+    ['not ASCII', 'clé'],
+  ])('refuses a key that is %s with 400', async (_what, key) => {
+    const response = await post('/actors', { kind: 'state', name: `Bad key ${key.length}` }, key);
+    expect(response.status).toBe(400);
+    expect(response.body.errors[0].field).toBe('Idempotency-Key');
+  });
+
+  it('answers 409 while the first request is in flight, and takes over a claim abandoned by a crash', async () => {
+    const [{ id: userId }] = await t.dataSource.query(`SELECT user_id AS id FROM idempotency_keys LIMIT 1`);
+    await t.dataSource.query(`INSERT INTO idempotency_keys (user_id, key, request_hash) VALUES ($1, 'key-busy', 'x')`, [
+      userId,
+    ]);
+    const busy = await post('/actors', { kind: 'state', name: 'Busy' }, 'key-busy');
+    expect(busy.status).toBe(409);
+    await t.dataSource.query(
+      `INSERT INTO idempotency_keys (user_id, key, request_hash, created_at) VALUES ($1, 'key-abandoned', 'x', now() - interval '2 minutes')`,
+      [userId],
+    );
+    expect((await post('/actors', { kind: 'state', name: 'Abandoned' }, 'key-abandoned')).status).toBe(201);
+  });
+
+  it('forgets keys after 24 hours: purged, and a lapsed key is a new request', async () => {
+    expect((await post('/actors', { kind: 'state', name: 'Old one' }, 'key-old')).status).toBe(201);
+    await t.dataSource.query(
+      `UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE key = 'key-old'`,
+    );
+    const lapsed = await post('/actors', { kind: 'state', name: 'New one' }, 'key-old');
+    expect(lapsed.status).toBe(201);
+    expect(lapsed.body.slug).toBe('new-one');
+    await t.dataSource.query(
+      `UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE key = 'key-old'`,
+    );
+    expect(await t.app.get(IdempotencyService).purge()).toBeGreaterThanOrEqual(1);
+    expect(await count(t, `SELECT count(*)::int AS n FROM idempotency_keys WHERE key = 'key-old'`)).toBe(0);
+  });
+});
+
+describe('the audit log', () => {
+  let t: TestApp;
+  let staff: [string, string];
+  let editor: [string, string];
+  let f: Factories;
+  beforeAll(async () => {
+    t = await startTestApp();
+    const staffToken = await t.tokenFor('staff');
+    staff = bearer(staffToken);
+    editor = bearer(await t.tokenFor('editor'));
+    f = factories(t.http, staffToken);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const entries = async (query: string) => {
+    const response = await t.http.get(`/api/v1/audit?${query}`).set(...editor);
+    expect(response.status).toBe(200);
+    return response.body.data as {
+      action: string;
+      entityType: string;
+      entityId: string;
+      user: { name: string } | null;
+      requestId: string | null;
+      before: Record<string, unknown> | null;
+      after: Record<string, unknown> | null;
+    }[];
+  };
+
+  it('records every kind of write with who, the request id, and the changed fields before and after', async () => {
+    const created = await t.http
+      .post('/api/v1/actors')
+      .set(...staff)
+      .set('x-request-id', 'audit-create-1')
+      .send({ kind: 'state', name: 'Audited', slug: 'audited' });
+    expect(created.status).toBe(201);
+    await t.http
+      .patch('/api/v1/actors/audited')
+      .set(...staff)
+      .set('if-match', '"1"')
+      .send({ description: 'Edited' });
+    const actor = await entries('entityType=actor&entityId=audited');
+    expect(actor.map((e) => e.action)).toEqual(['update', 'create']);
+    expect(actor[1]).toMatchObject({
+      requestId: 'audit-create-1',
+      before: null,
+      after: { slug: 'audited', name: 'Audited' },
+    });
+    expect(actor[0]).toMatchObject({ before: { description: null }, after: { description: 'Edited' } });
+    expect(actor[0].user?.name).toMatch(/^staff-/);
+
+    const p = await f.proposal({ slug: 'audited-p', proposers: [{ actor: 'audited' }], proposedOn: '2020' });
+    await t.http
+      .patch(`/api/v1/proposals/${p.slug}`)
+      .set(...staff)
+      .set('if-match', '"1"')
+      .send({ title: 'Renamed' });
+    const moved = await f.transition(p.slug, { to: 'drafting', occurredOn: '2021' });
+    await t.http
+      .post(`/api/v1/proposals/${p.slug}/transitions/${moved.id}/retract`)
+      .set(...editor)
+      .send({ reason: 'too early' });
+    const proposal = await entries(`entityType=proposal&entityId=${p.slug}`);
+    expect(proposal.map((e) => e.action)).toEqual(['retract', 'transition', 'update', 'create']);
+    expect(proposal[0]).toMatchObject({
+      before: { status: 'drafting', retracted: false },
+      after: { status: 'proposed', retracted: true, reason: 'too early' },
+    });
+    expect(proposal[1]).toMatchObject({ before: { status: 'proposed' }, after: { status: 'drafting' } });
+    expect(proposal[2]).toMatchObject({ before: { title: expect.any(String) }, after: { title: 'Renamed' } });
+
+    await f.actor({ kind: 'person', name: 'Audit speaker', slug: 'audit-speaker' });
+    const s = await f.statement({ speaker: 'audit-speaker', proposals: [{ slug: p.slug, stance: 'supports' }] });
+    await t.http
+      .patch(`/api/v1/statements/${s.id}`)
+      .set(...staff)
+      .send({ version: 1, speakerRole: 'Envoy' });
+    await t.http
+      .post(`/api/v1/statements/${s.id}/retract`)
+      .set(...editor)
+      .send({ reason: 'duplicate' });
+    const statement = await entries(`entityType=statement&entityId=${s.id}`);
+    expect(statement.map((e) => e.action)).toEqual(['retract', 'update', 'create']);
+    expect(statement[1]).toMatchObject({ before: { speakerRole: null }, after: { speakerRole: 'Envoy' } });
+
+    await f.event({ slug: 'audited-event' });
+    expect((await entries('entityType=event&entityId=audited-event')).map((e) => e.action)).toEqual(['create']);
+
+    const user = await t.http
+      .post('/api/v1/users')
+      .set(...bearer(ADMIN_TOKEN))
+      .send({ name: 'audited-user', role: 'analyst' });
+    await t.http
+      .patch(`/api/v1/users/${user.body.user.id}`)
+      .set(...bearer(ADMIN_TOKEN))
+      .send({ version: 1, role: 'staff' });
+    const issued = await t.http.post(`/api/v1/users/${user.body.user.id}/tokens`).set(...bearer(ADMIN_TOKEN));
+    await t.http.delete(`/api/v1/users/${user.body.user.id}/tokens/${issued.body.id}`).set(...bearer(ADMIN_TOKEN));
+    expect((await entries(`entityType=user&entityId=${user.body.user.id}`)).map((e) => e.action)).toEqual([
+      'update',
+      'create',
+    ]);
+    expect((await entries(`entityType=token&entityId=${issued.body.id}`)).map((e) => e.action)).toEqual([
+      'revoke',
+      'issue',
+    ]);
+
+    // Tokens and their hashes never reach the log.
+    const all = JSON.stringify(await t.dataSource.query(`SELECT before, after FROM audit_log`));
+    expect(all).not.toMatch(/ppt_|token_?hash/i);
+    for (const { token_hash } of await t.dataSource.query(`SELECT token_hash FROM api_tokens`)) {
+      expect(all).not.toContain(token_hash);
+    }
+  });
+
+  it('filters by user and time, pages newest first, and is for editors only', async () => {
+    const since = new Date().toISOString();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    for (let i = 0; i < 3; i += 1) await f.actor({ kind: 'state', name: `Paged ${i}` });
+    const mine = await entries(`from=${encodeURIComponent(since)}&limit=100`);
+    expect(mine.map((e) => e.entityId)).toEqual(['paged-2', 'paged-1', 'paged-0']);
+    const byName = mine[0].user?.name as string;
+    expect((await entries(`user=${byName}&from=${encodeURIComponent(since)}`)).length).toBe(3);
+    expect(await entries(`to=${encodeURIComponent(since)}&entityId=paged-0`)).toEqual([]);
+
+    const first = await t.http.get(`/api/v1/audit?from=${encodeURIComponent(since)}&limit=2`).set(...editor);
+    expect(first.body.data).toHaveLength(2);
+    const second = await t.http
+      .get(`/api/v1/audit?from=${encodeURIComponent(since)}&limit=2&cursor=${first.body.page.nextCursor}`)
+      .set(...editor);
+    expect(second.body.data.map((e: { entityId: string }) => e.entityId)).toEqual(['paged-0']);
+    expect(second.body.page.nextCursor).toBeNull();
+
+    expect((await t.http.get('/api/v1/audit').set(...staff)).status).toBe(403);
+    for (const query of ['entityType=planet', 'from=yesterday', 'cursor=abc', 'limit=0']) {
+      expect((await t.http.get(`/api/v1/audit?${query}`).set(...editor)).status).toBe(400);
+    }
+  });
+
+  it('is append-only in the database', async () => {
+    await expect(t.dataSource.query(`UPDATE audit_log SET action = 'forged'`)).rejects.toThrow(
+      /append-only|not allowed/,
+    );
+    await expect(t.dataSource.query(`DELETE FROM audit_log`)).rejects.toThrow(/not allowed/);
+    await expect(t.dataSource.query(`TRUNCATE audit_log`)).rejects.toThrow(/not allowed/);
+    await expect(t.dataSource.query(`DELETE FROM transitions`)).rejects.toThrow(/append-only/);
+    await expect(t.dataSource.query(`UPDATE transitions SET note = 'rewritten'`)).rejects.toThrow(/append-only/);
+  });
+});
+
+describe('tokens and headers', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ env: { CORS_ORIGINS: 'https://dashboard.example' } });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('revokes a token with the same 401 as an unknown one; the user’s other tokens keep working', async () => {
+    const admin = bearer(ADMIN_TOKEN);
+    const created = await t.http
+      .post('/api/v1/users')
+      .set(...admin)
+      .send({ name: 'two-tokens', role: 'analyst' });
+    expect(created.body).toMatchObject({
+      token: expect.stringMatching(/^ppt_[\w-]{43}$/),
+      tokenId: expect.any(String),
+    });
+    const second = await t.http.post(`/api/v1/users/${created.body.user.id}/tokens`).set(...admin);
+    const revoke = await t.http
+      .delete(`/api/v1/users/${created.body.user.id}/tokens/${created.body.tokenId}`)
+      .set(...admin);
+    expect(revoke.status).toBe(204);
+    const revoked = await t.http.get('/api/v1/me').set(...bearer(created.body.token));
+    const unknown = await t.http.get('/api/v1/me').set(...bearer('ppt_unknownunknownunknownunknownunknownunknow'));
+    expect(revoked.status).toBe(401);
+    expect({ ...revoked.body, requestId: null, instance: null }).toEqual({
+      ...unknown.body,
+      requestId: null,
+      instance: null,
+    });
+    expect((await t.http.get('/api/v1/me').set(...bearer(second.body.token))).status).toBe(200);
+    expect(
+      (await t.http.delete(`/api/v1/users/${created.body.user.id}/tokens/${created.body.tokenId}`).set(...admin))
+        .status,
+    ).toBe(409);
+    expect(
+      (await t.http.delete(`/api/v1/users/${created.body.user.id}/tokens/${crypto.randomUUID()}`).set(...admin)).status,
+    ).toBe(404);
+  });
+
+  it('sends security headers, and CORS headers only to the origins configured', async () => {
+    const response = await t.http.get('/health');
+    expect(response.headers).toMatchObject({
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'SAMEORIGIN',
+      'strict-transport-security': expect.stringContaining('max-age='),
+      'referrer-policy': 'no-referrer',
+      'content-security-policy': expect.stringContaining("default-src 'self'"),
+    });
+    const allowed = await t.http
+      .options('/api/v1/actors')
+      .set('origin', 'https://dashboard.example')
+      .set('access-control-request-method', 'GET');
+    expect(allowed.headers['access-control-allow-origin']).toBe('https://dashboard.example');
+    const other = await t.http.get('/health').set('origin', 'https://evil.example');
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+  });
+});
+
+describe('the rate limit', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ env: { RATE_LIMIT_PER_MINUTE: '5' } });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('limits each caller per minute with 429, Retry-After and RateLimit headers; probes are exempt', async () => {
+    const token = ADMIN_TOKEN;
+    const responses = [];
+    for (let i = 0; i < 7; i += 1) responses.push(await t.http.get('/api/v1/actors').set(...bearer(token)));
+    expect(responses.slice(0, 5).map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(responses[0].headers['ratelimit-limit']).toBe('5');
+    expect(responses[0].headers['ratelimit-remaining']).toBe('4');
+    const limited = responses[5];
+    expect(limited.status).toBe(429);
+    expect(limited.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(limited.headers['ratelimit-remaining']).toBe('0');
+    for (let i = 0; i < 10; i += 1) expect((await t.http.get('/health')).status).toBe(200);
+    // Another caller has an allowance of its own.
+    expect(
+      (await t.http.get('/api/v1/actors').set(...bearer('ppt_someoneelse0000000000000000000000000000000'))).status,
+    ).toBe(401);
+  });
+});
