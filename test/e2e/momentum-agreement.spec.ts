@@ -3,7 +3,10 @@ import 'reflect-metadata';
 import type { DataSource } from 'typeorm';
 import { firstDay } from '../../src/common/dates/partial-date.js';
 import { connect } from '../../src/common/database/data-source.js';
+import type { Db } from '../../src/common/database/db.js';
 import { momentumSql, type Param, toMomentumRow } from '../../src/modules/proposals/momentum.repository.js';
+import { ProposalsRepository } from '../../src/modules/proposals/proposals.repository.js';
+import { deriveState } from '../../src/modules/proposals/workflow/derive-state.js';
 import {
   explain,
   type MomentumFacts,
@@ -115,9 +118,11 @@ describe('momentum: the SQL of the report agrees with the pure function', () => 
   let userId: string;
   let actorId: string;
   let sourceId: string;
+  let proposals: ProposalsRepository;
   beforeAll(async () => {
     database = await createTestDatabase();
     dataSource = await connect(database.url);
+    proposals = new ProposalsRepository({ manager: dataSource.manager } as Db);
     [{ id: userId }] = await dataSource.query(
       `INSERT INTO users (name, role) VALUES ('generator', 'editor') RETURNING id`,
     );
@@ -134,11 +139,21 @@ describe('momentum: the SQL of the report agrees with the pure function', () => 
   });
 
   async function insert(transitions: MomentumTransition[], statements: MomentumStatement[]): Promise<string> {
-    const last = transitions.filter((t) => !t.retracted).at(-1) as MomentumTransition;
+    // The proposal row as the service keeps it: status fields from the standing history (the
+    // workflow's deriveState), activity and statement fields by the repository's own refresh.
+    const state = deriveState(transitions.filter((t) => !t.retracted));
     const [{ id }] = await dataSource.query(
-      `INSERT INTO proposals (slug, title, proposed_on, status, status_since, furthest_status, last_activity_on)
-       VALUES ('p-' || gen_random_uuid(), 'Generated', $1, $2, $3, $2, $3) RETURNING id`,
-      [transitions[0].occurredOn, last.to, last.occurredOn],
+      `INSERT INTO proposals (slug, title, proposed_on, status, status_since, furthest_status, last_activity_on,
+                              last_from_status, last_direction)
+       VALUES ('p-' || gen_random_uuid(), 'Generated', $1, $2, $3, $4, $3, $5, $6) RETURNING id`,
+      [
+        transitions[0].occurredOn,
+        state.status,
+        state.statusSince,
+        state.furthestStatus,
+        state.lastFrom,
+        state.lastDirection,
+      ],
     );
     for (const [index, t] of transitions.entries()) {
       await dataSource.query(
@@ -161,6 +176,7 @@ describe('momentum: the SQL of the report agrees with the pure function', () => 
         [statementId, id, s.stance],
       );
     }
+    await proposals.refreshActivity([id], dataSource.manager);
     return id as string;
   }
 

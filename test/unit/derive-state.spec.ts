@@ -8,7 +8,13 @@ describe('deriveState', () => {
         { to: 'proposed', occurredOn: '2015' },
         { to: 'drafting', occurredOn: '2023-10' },
       ]),
-    ).toEqual({ status: 'drafting', statusSince: '2023-10', furthestStatus: 'drafting' });
+    ).toEqual({
+      status: 'drafting',
+      statusSince: '2023-10',
+      furthestStatus: 'drafting',
+      lastFrom: null,
+      lastDirection: 'advance',
+    });
   });
 
   it('keeps the furthest stage reached after being sent back or suspended', () => {
@@ -26,6 +32,15 @@ describe('deriveState', () => {
     expect(furthestOf('implementing', 'implemented')).toBe('implemented');
     expect(furthestOf('drafting', 'rejected')).toBe('drafting');
     expect(furthestOf('drafting', 'suspended')).toBe('drafting');
+  });
+
+  it('keeps the latest transition’s from and direction, for the report’s reasons', () => {
+    const state = deriveState([
+      { to: 'proposed', occurredOn: '2020', from: null, direction: 'advance' },
+      { to: 'adopted', occurredOn: '2021', from: 'proposed', direction: 'advance' },
+      { to: 'drafting', occurredOn: '2022', from: 'adopted', direction: 'regress' },
+    ]);
+    expect(state).toMatchObject({ lastFrom: 'adopted', lastDirection: 'regress' });
   });
 
   it('refuses an empty history', () => {

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { InitialSchema1763800000000 } from '../../../migrations/1763800000000-InitialSchema.js';
 import { StatementsEventsSearch1763900000000 } from '../../../migrations/1763900000000-StatementsEventsSearch.js';
 import { SafeWrites1764000000000 } from '../../../migrations/1764000000000-SafeWrites.js';
+import { ReportColumns1764100000000 } from '../../../migrations/1764100000000-ReportColumns.js';
 import { AuditEntryEntity } from '../../modules/audit/entities/audit-entry.entity.js';
 import { IdempotencyKeyEntity } from '../../modules/idempotency/entities/idempotency-key.entity.js';
 import { ActorMemberEntity } from '../../modules/actors/entities/actor-member.entity.js';
@@ -44,7 +45,12 @@ export const ENTITIES = [
 ];
 
 /** Every migration, oldest first. A new one is appended here and never edited after it lands. */
-export const MIGRATIONS = [InitialSchema1763800000000, StatementsEventsSearch1763900000000, SafeWrites1764000000000];
+export const MIGRATIONS = [
+  InitialSchema1763800000000,
+  StatementsEventsSearch1763900000000,
+  SafeWrites1764000000000,
+  ReportColumns1764100000000,
+];
 
 export interface PoolSettings {
   poolSize: number;
@@ -81,6 +87,9 @@ export function dataSourceOptions(url: string, pool: PoolSettings = DEFAULT_POOL
       idle_in_transaction_session_timeout: pool.statementTimeoutMs * 3,
       idleTimeoutMillis: 30_000,
       keepAlive: true,
+      // The queries are short and planned fresh; compiling them with LLVM costs more than it saves
+      // (measured: ~40 ms of a 300 ms report at 10k proposals).
+      options: '-c jit=off',
     },
   };
 }

@@ -40,56 +40,88 @@ const STAGES_SQL = `ARRAY[${STAGE_ORDER.map((status) => `'${status}'`).join(', '
 
 /**
  * The momentum rules of spec section 2 as one set-based query: the facts and the class of every
- * proposal that existed on `asOf` (or of those in `ids`), in a single plan. Partial dates are
- * compared as text: in "C" collation a partial date is after a full date exactly when its first
- * day is (`2024-07` > `2024-06-30`, `2024-07` ≤ `2024-07-01`), so the (indexed) columns are
- * compared directly. It must agree with the pure `momentumOf` (a property test checks).
+ * proposal that existed on `asOf` (or of those in `ids`), in a single plan. It must agree with
+ * the pure `momentumOf` (a property test checks), and it reads as little as it can:
+ *
+ * - A proposal's standing history is in date order, so when its latest standing transition is
+ *   dated on or before `asOf` its state then is its state now: status, furthest stage and last
+ *   move come from the proposal row. Only proposals whose history runs past `asOf` are rebuilt
+ *   from their transitions.
+ * - Advances and statements are read only inside the window, through date indexes.
+ * - The latest statement comes from the proposal row unless it is after `asOf`.
+ *
+ * Partial dates are compared as text: in "C" collation a partial date is after a full date
+ * exactly when its first day is (`2024-07` > `2024-06-30`, `2024-07` ≤ `2024-07-01`), so the
+ * indexed columns are compared directly.
  */
 export function momentumSql(param: Param, asOf: string, windowDays: number, ids?: string[]): string {
   const day = param(asOf);
   const windowStart = param(daysBefore(asOf, windowDays));
-  const onlyTransitions = ids === undefined ? '' : `AND t.proposal_id = ANY(${param(ids)}::uuid[])`;
-  const onlyStatements = ids === undefined ? '' : `AND sp.proposal_id = ANY(${param(ids)}::uuid[])`;
+  const only = (column: string): string => (ids === undefined ? '' : `AND ${column} = ANY(${param(ids)}::uuid[])`);
   return `
-    WITH st AS (
-      SELECT t.proposal_id, t.seq, t.from_status, t.to_status, t.direction, t.occurred_on
+    WITH base AS (
+      SELECT p.id, p.status, p.status_since, p.furthest_status, p.last_from_status, p.last_direction, p.last_statement_on
+        FROM proposals p WHERE p.proposed_on <= ${day} ${only('p.id')}
+    ), rebuilt AS (
+      SELECT t.proposal_id,
+             (array_agg(t.to_status ORDER BY t.seq DESC))[1] AS status,
+             (array_agg(t.occurred_on ORDER BY t.seq DESC))[1] AS status_since,
+             (array_agg(t.from_status ORDER BY t.seq DESC))[1] AS last_from,
+             (array_agg(t.direction ORDER BY t.seq DESC))[1] AS last_direction,
+             max(array_position(${STAGES_SQL}, t.to_status)) AS furthest_rank
+        FROM base b JOIN transitions t ON t.proposal_id = b.id
+       WHERE b.status_since > ${day} AND t.retracted_at IS NULL AND t.occurred_on <= ${day}
+       GROUP BY t.proposal_id
+    ), adv AS (
+      SELECT t.proposal_id, count(*) AS advance_count,
+             to_json((array_agg(json_build_object('from', t.from_status, 'to', t.to_status, 'direction', t.direction,
+                                                  'occurredOn', t.occurred_on) ORDER BY t.seq DESC))[1:${SHOWN_ADVANCES}]) AS advances
         FROM transitions t
-       WHERE t.retracted_at IS NULL AND t.occurred_on <= ${day} ${onlyTransitions}
-    ), agg AS (
-      SELECT proposal_id,
-             (array_agg(to_status ORDER BY seq DESC))[1] AS status,
-             (array_agg(occurred_on ORDER BY seq DESC))[1] AS status_since,
-             (array_agg(from_status ORDER BY seq DESC))[1] AS last_from,
-             (array_agg(direction ORDER BY seq DESC))[1] AS last_direction,
-             max(array_position(${STAGES_SQL}, to_status)) AS furthest_rank,
-             count(*) FILTER (WHERE direction IN ('advance', 'resume') AND occurred_on > ${windowStart}) AS advance_count,
-             to_json((array_agg(json_build_object('from', from_status, 'to', to_status, 'direction', direction,
-                                                  'occurredOn', occurred_on) ORDER BY seq DESC)
-                       FILTER (WHERE direction IN ('advance', 'resume') AND occurred_on > ${windowStart}))[1:${SHOWN_ADVANCES}]) AS advances
-        FROM st GROUP BY proposal_id
+       WHERE t.retracted_at IS NULL AND t.direction IN ('advance', 'resume')
+         AND t.occurred_on > ${windowStart} AND t.occurred_on <= ${day} ${only('t.proposal_id')}
+       GROUP BY t.proposal_id
     ), sw AS (
       SELECT sp.proposal_id,
-             count(*) FILTER (WHERE s.said_on > ${windowStart} AND sp.stance = 'supports') AS supports,
-             count(*) FILTER (WHERE s.said_on > ${windowStart} AND sp.stance = 'opposes') AS opposes,
-             count(*) FILTER (WHERE s.said_on > ${windowStart} AND sp.stance = 'neutral') AS neutral,
-             count(*) FILTER (WHERE s.said_on > ${windowStart}) AS total,
-             max(s.said_on) AS last_statement_on
-        FROM statement_proposals sp JOIN statements s ON s.id = sp.statement_id
-       WHERE s.retracted_at IS NULL AND s.said_on <= ${day} ${onlyStatements}
+             count(*) FILTER (WHERE sp.stance = 'supports') AS supports,
+             count(*) FILTER (WHERE sp.stance = 'opposes') AS opposes,
+             count(*) FILTER (WHERE sp.stance = 'neutral') AS neutral,
+             count(*) AS total,
+             max(s.said_on) AS latest
+        FROM statements s JOIN statement_proposals sp ON sp.statement_id = s.id
+       WHERE s.retracted_at IS NULL AND s.said_on > ${windowStart} AND s.said_on <= ${day} ${only('sp.proposal_id')}
        GROUP BY sp.proposal_id
+    ), earlier AS (
+      SELECT sp.proposal_id, max(s.said_on) AS latest
+        FROM base b JOIN statement_proposals sp ON sp.proposal_id = b.id JOIN statements s ON s.id = sp.statement_id
+       WHERE b.last_statement_on > ${day} AND s.retracted_at IS NULL AND s.said_on <= ${day}
+       GROUP BY sp.proposal_id
+    ), facts AS (
+      SELECT b.id,
+             COALESCE(r.status, b.status) AS status,
+             COALESCE(r.status_since, b.status_since) AS status_since,
+             CASE WHEN r.proposal_id IS NULL THEN b.last_from_status ELSE r.last_from END AS last_from,
+             COALESCE(r.last_direction, b.last_direction) AS last_direction,
+             COALESCE(r.furthest_rank, array_position(${STAGES_SQL}, b.furthest_status)) AS furthest_rank,
+             COALESCE(adv.advance_count, 0) AS advance_count, adv.advances,
+             COALESCE(sw.supports, 0) AS supports, COALESCE(sw.opposes, 0) AS opposes,
+             COALESCE(sw.neutral, 0) AS neutral, COALESCE(sw.total, 0) AS total,
+             CASE WHEN b.last_statement_on <= ${day} THEN b.last_statement_on ELSE COALESCE(sw.latest, e.latest) END AS last_statement_on
+        FROM base b
+        LEFT JOIN rebuilt r ON r.proposal_id = b.id
+        LEFT JOIN adv ON adv.proposal_id = b.id
+        LEFT JOIN sw ON sw.proposal_id = b.id
+        LEFT JOIN earlier e ON e.proposal_id = b.id
     )
-    SELECT agg.proposal_id AS "proposalId", agg.status, agg.status_since AS "statusSince",
-           agg.furthest_rank::int AS "furthestRank", agg.last_from AS "lastFrom", agg.last_direction AS "lastDirection",
-           agg.advances, agg.advance_count::int AS "advanceCount",
-           COALESCE(sw.supports, 0)::int AS supports, COALESCE(sw.opposes, 0)::int AS opposes,
-           COALESCE(sw.neutral, 0)::int AS neutral, COALESCE(sw.total, 0)::int AS total,
-           sw.last_statement_on AS "lastStatementOn",
-           CASE WHEN agg.status IN ${TERMINAL_SQL} THEN 'concluded'
-                WHEN agg.status = 'suspended' THEN 'stalled'
-                WHEN agg.advance_count > 0 THEN 'advancing'
-                WHEN COALESCE(sw.total, 0) > 0 THEN 'active'
+    SELECT f.id AS "proposalId", f.status, f.status_since AS "statusSince", f.furthest_rank::int AS "furthestRank",
+           f.last_from AS "lastFrom", f.last_direction AS "lastDirection", f.advances, f.advance_count::int AS "advanceCount",
+           f.supports::int AS supports, f.opposes::int AS opposes, f.neutral::int AS neutral, f.total::int AS total,
+           f.last_statement_on AS "lastStatementOn",
+           CASE WHEN f.status IN ${TERMINAL_SQL} THEN 'concluded'
+                WHEN f.status = 'suspended' THEN 'stalled'
+                WHEN f.advance_count > 0 THEN 'advancing'
+                WHEN f.total > 0 THEN 'active'
                 ELSE 'stalled' END AS momentum
-      FROM agg LEFT JOIN sw ON sw.proposal_id = agg.proposal_id`;
+      FROM facts f`;
 }
 
 export function toMomentumRow(raw: RawMomentumRow): MomentumRow {

@@ -22,7 +22,7 @@ export interface SortableRow {
 }
 
 interface SortSpec {
-  /** SQL expressions ordered by, the row id last as the tie-breaker. */
+  /** SQL expressions ordered by, the row id last as the tie-breaker; {@link RANK} is the search rank. */
   columns: string[];
   /** SQL casts for the cursor's values, one per column. */
   casts: string[];
@@ -31,6 +31,9 @@ interface SortSpec {
   /** Whether a decoded cursor value can be a value of this column. */
   valid: ((value: unknown) => boolean)[];
 }
+
+/** Stands for the full-text rank expression, which only the query knows. */
+export const RANK = '<rank>';
 
 const date = (value: unknown): boolean => isPartialDate(value);
 const text = (value: unknown): boolean => typeof value === 'string' && value.length <= 1000;
@@ -79,7 +82,7 @@ export const SORTS: Record<ProposalSort, SortSpec> = {
     valid: [date, uuid],
   },
   relevance: {
-    columns: ['m.rank', 'p.id'],
+    columns: [RANK, 'p.id'],
     casts: ['real', 'uuid'],
     descending: true,
     key: (row) => [row.rank ?? 0, row.id],

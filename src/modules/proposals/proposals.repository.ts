@@ -7,7 +7,8 @@ import type { SourceDto } from '../sources/dto/source.dto.js';
 import type { ProposalDto, ProposalRefDto, ProposerDto } from './dto/proposals.dto.js';
 import type { ProposerRole } from './entities/proposal-actor.entity.js';
 import { momentumSql } from './momentum.repository.js';
-import { type ProposalSort, SORTS } from './proposal-sorts.js';
+import { type ProposalSort, RANK, SORTS } from './proposal-sorts.js';
+import type { DerivedState } from './workflow/derive-state.js';
 import type { Momentum, MomentumResult } from './workflow/momentum.js';
 import type { Status } from './workflow/statuses.js';
 
@@ -155,16 +156,13 @@ export class ProposalsRepository {
       return `$${params.length}`;
     };
     let matches = '';
+    let rank = '';
     if (filters.q !== undefined) {
-      const query = `websearch_to_tsquery('english', ${param(filters.q)})`;
-      matches = `
-        JOIN (SELECT id, max(rank) AS rank FROM (
-                SELECT p2.id, ts_rank(p2.search, ${query}) AS rank FROM proposals p2 WHERE p2.search @@ ${query}
-                UNION ALL
-                SELECT sp.proposal_id, ts_rank(s.search, ${query}) * ${STATEMENT_MATCH_WEIGHT}
-                  FROM statements s JOIN statement_proposals sp ON sp.statement_id = s.id
-                 WHERE s.search @@ ${query} AND s.retracted_at IS NULL
-              ) hits GROUP BY id) m ON m.id = p.id`;
+      // The proposal's own words rank above any match in what was said about it.
+      matches = `CROSS JOIN websearch_to_tsquery('english', ${param(filters.q)}) query`;
+      where.push('(p.search @@ query OR p.statements_search @@ query)');
+      rank = `(CASE WHEN p.search @@ query THEN 1 ELSE 0 END + ts_rank(p.search, query)
+               + ${STATEMENT_MATCH_WEIGHT} * ts_rank(coalesce(p.statements_search, ''), query))::real`;
     }
     if (filters.status !== undefined) where.push(`p.status = ANY(${param(filters.status)})`);
     if (filters.proposer !== undefined) {
@@ -185,12 +183,14 @@ export class ProposalsRepository {
     const spec = SORTS[sort];
     if (after !== undefined) {
       const values = after.map((value, index) => `${param(value)}::${spec.casts[index]}`);
-      where.push(`(${spec.columns.join(', ')}) ${spec.descending ? '<' : '>'} (${values.join(', ')})`);
+      const columns = spec.columns.map((column) => column.replace(RANK, rank));
+      where.push(`(${columns.join(', ')}) ${spec.descending ? '<' : '>'} (${values.join(', ')})`);
     }
     const direction = spec.descending ? 'DESC' : 'ASC';
-    const sql = `SELECT ${COLUMNS}${matches ? ', m.rank' : ''} FROM proposals p ${matches}
+    const sql = `SELECT ${COLUMNS}${rank ? `, ${rank} AS rank` : ''} FROM proposals p ${matches}
       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY ${spec.columns.map((column) => `${column} ${direction}`).join(', ')} LIMIT ${param(limit + 1)}`;
+      ORDER BY ${spec.columns.map((column) => `${column.replace(RANK, rank)} ${direction}`).join(', ')}
+      LIMIT ${param(limit + 1)}`;
     return this.db.manager.query(sql, params);
   }
 
@@ -290,29 +290,44 @@ export class ProposalsRepository {
   /** Writes the status fields derived from the standing history (the row is locked). */
   async setStatus(
     id: string,
-    state: { status: Status; statusSince: string; furthestStatus: Status; supersededById: string | null },
+    state: DerivedState & { supersededById: string | null },
     manager: EntityManager,
   ): Promise<void> {
     await manager.query(
-      `UPDATE proposals SET status = $2, status_since = $3, furthest_status = $4,
-              superseded_by_id = $5, updated_at = now(), version = version + 1
+      `UPDATE proposals SET status = $2, status_since = $3, furthest_status = $4, last_from_status = $5,
+              last_direction = $6, superseded_by_id = $7, updated_at = now(), version = version + 1
         WHERE id = $1`,
-      [id, state.status, state.statusSince, state.furthestStatus, state.supersededById],
+      [
+        id,
+        state.status,
+        state.statusSince,
+        state.furthestStatus,
+        state.lastFrom,
+        state.lastDirection,
+        state.supersededById,
+      ],
     );
     await this.refreshActivity([id], manager);
   }
 
   /**
-   * Rederives `last_activity_on`: the latest world date among the standing transitions and
-   * standing statements of each proposal (partial dates order by first day, then precision).
+   * Rederives what the standing statements and transitions give each proposal: `last_activity_on`
+   * (the latest world date among both), `last_statement_on`, and the statements' search vector.
    */
   async refreshActivity(ids: string[], manager: EntityManager): Promise<void> {
     await manager.query(
-      `UPDATE proposals p SET last_activity_on = GREATEST(
-         (SELECT max(t.occurred_on) FROM transitions t WHERE t.proposal_id = p.id AND t.retracted_at IS NULL),
-         (SELECT max(s.said_on) FROM statement_proposals sp JOIN statements s ON s.id = sp.statement_id
-           WHERE sp.proposal_id = p.id AND s.retracted_at IS NULL))
-        WHERE p.id = ANY($1::uuid[])`,
+      `UPDATE proposals p SET
+         last_activity_on = GREATEST(s.last_statement_on,
+           (SELECT max(t.occurred_on) FROM transitions t WHERE t.proposal_id = p.id AND t.retracted_at IS NULL)),
+         last_statement_on = s.last_statement_on,
+         statements_search = s.search
+         FROM (SELECT ids.id,
+                      (SELECT max(st.said_on) FROM statement_proposals sp JOIN statements st ON st.id = sp.statement_id
+                        WHERE sp.proposal_id = ids.id AND st.retracted_at IS NULL) AS last_statement_on,
+                      (SELECT strip(tsvector_agg(st.search)) FROM statement_proposals sp JOIN statements st ON st.id = sp.statement_id
+                        WHERE sp.proposal_id = ids.id AND st.retracted_at IS NULL) AS search
+                 FROM unnest($1::uuid[]) AS ids(id)) s
+        WHERE p.id = s.id`,
       [ids],
     );
   }

@@ -7,7 +7,9 @@ import type { Direction, Status } from './workflow/statuses.js';
 export interface StandingTransition {
   id: string;
   seq: number;
+  from: Status | null;
   to: Status;
+  direction: Direction;
   occurredOn: string;
 }
 
@@ -74,7 +76,7 @@ export class TransitionsRepository {
   /** Standing (not retracted) transitions of a proposal, oldest first. Call with the proposal locked. */
   standing(proposalId: string, manager: EntityManager): Promise<StandingTransition[]> {
     return manager.query(
-      `SELECT id, seq, to_status AS "to", occurred_on AS "occurredOn"
+      `SELECT id, seq, from_status AS "from", to_status AS "to", direction, occurred_on AS "occurredOn"
          FROM transitions WHERE proposal_id = $1 AND retracted_at IS NULL ORDER BY seq`,
       [proposalId],
     );
@@ -160,7 +162,7 @@ export class TransitionsRepository {
   /** The standing transition in force on `asOf` (a full date), or null before the first. */
   async inForceOn(proposalId: string, asOf: string): Promise<StandingTransition | null> {
     const rows: StandingTransition[] = await this.db.manager.query(
-      `SELECT id, seq, to_status AS "to", occurred_on AS "occurredOn"
+      `SELECT id, seq, from_status AS "from", to_status AS "to", direction, occurred_on AS "occurredOn"
          FROM transitions
         WHERE proposal_id = $1 AND retracted_at IS NULL AND occurred_on <= $2
         ORDER BY seq DESC LIMIT 1`,

@@ -64,6 +64,22 @@ export class ProposalEntity {
   @JoinColumn({ name: 'superseded_by_id', foreignKeyConstraintName: 'fk_proposals_superseded_by' })
   supersededBy?: Relation<ProposalEntity> | null;
 
+  /** The latest standing transition's `from` and direction, for the report's reasons. */
+  @Column({ name: 'last_from_status', type: 'text', nullable: true })
+  lastFromStatus: Status | null;
+
+  @Column({ name: 'last_direction', type: 'text', default: 'advance' })
+  lastDirection: string;
+
+  /** The latest world date among standing statements about it. */
+  @PartialDateColumn({ name: 'last_statement_on', nullable: true })
+  lastStatementOn: string | null;
+
+  /** The words of the standing statements about it, for full-text search. */
+  @Index('ix_proposals_statements_search', { synchronize: false })
+  @Column({ name: 'statements_search', type: 'tsvector', nullable: true, select: false, insert: false, update: false })
+  statementsSearch: string | null;
+
   /** Title and summary for full-text search, kept current by a trigger. */
   @Index('ix_proposals_search', { synchronize: false })
   @Column({ type: 'tsvector', nullable: true, select: false, insert: false, update: false })

@@ -1,5 +1,15 @@
 import { PartialDateColumn } from '../../../common/dates/partial-date.column.js';
-import { Check, Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique, type Relation } from 'typeorm';
+import {
+  Check,
+  Column,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  Unique,
+  type Relation,
+} from 'typeorm';
 import { UserEntity } from '../../users/entities/user.entity.js';
 import type { Direction, Status } from '../workflow/statuses.js';
 import { ProposalEntity } from './proposal.entity.js';
@@ -9,6 +19,7 @@ import { ProposalEntity } from './proposal.entity.js';
  * deletes and any update but setting the retraction fields of a standing row once.
  */
 @Entity({ name: 'transitions' })
+@Index('ix_transitions_advances', { synchronize: false })
 @Unique('uq_transitions_proposal_seq', ['proposalId', 'seq'])
 @Check('ck_transitions_direction', `direction IN ('advance', 'regress', 'suspend', 'resume', 'close', 'revive')`)
 @Check(

@@ -1,15 +1,20 @@
 import { firstDay } from '../../../common/dates/partial-date.js';
-import { furthestOf, type Status } from './statuses.js';
+import { type Direction, furthestOf, type Status } from './statuses.js';
 
 export interface HistoryEntry {
   to: Status;
   occurredOn: string;
+  from?: Status | null;
+  direction?: Direction;
 }
 
 export interface DerivedState {
   status: Status;
   statusSince: string;
   furthestStatus: Status;
+  /** The latest standing transition's `from` and direction (null and advance for a creation). */
+  lastFrom: Status | null;
+  lastDirection: Direction;
 }
 
 /**
@@ -22,7 +27,13 @@ export function deriveState(standing: readonly HistoryEntry[]): DerivedState {
   const last = standing[standing.length - 1];
   let furthest = standing[0].to;
   for (const entry of standing) furthest = furthestOf(furthest, entry.to);
-  return { status: last.to, statusSince: last.occurredOn, furthestStatus: furthest };
+  return {
+    status: last.to,
+    statusSince: last.occurredOn,
+    furthestStatus: furthest,
+    lastFrom: last.from ?? null,
+    lastDirection: last.direction ?? 'advance',
+  };
 }
 
 /** A new transition may not be dated before the latest standing one (compared by first day). */

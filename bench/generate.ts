@@ -1,0 +1,489 @@
+import { randomUUID } from 'node:crypto';
+import 'reflect-metadata';
+import type { DataSource } from 'typeorm';
+import { loadConfig } from '../src/common/config/app-config.js';
+import { connect, runMigrations } from '../src/common/database/data-source.js';
+import { resolveDatabase } from '../src/common/database/database-url.js';
+import type { Db } from '../src/common/database/db.js';
+import { ProposalsRepository } from '../src/modules/proposals/proposals.repository.js';
+import { deriveState } from '../src/modules/proposals/workflow/derive-state.js';
+import { ACTIVE_STATUSES, type Direction, STATUSES, type Status } from '../src/modules/proposals/workflow/statuses.js';
+import { decideTransition } from '../src/modules/proposals/workflow/workflow.js';
+
+export interface SyntheticSize {
+  proposals: number;
+  statements: number;
+  transitions: number;
+  actors: number;
+}
+
+export const QUICK_SIZE: SyntheticSize = { proposals: 10_000, statements: 100_000, transitions: 50_000, actors: 500 };
+
+/** A small deterministic generator, so a size always gives the same data. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const WORDS = (
+  'security architecture eurasian partnership multilateralism multilateral cooperation dialogue integration ' +
+  'sovereignty region charter organization summit ministers framework initiative development stability ' +
+  'confidence measures transformation institutions solidarity council declaration treaty consultations ' +
+  'energy transport corridor trade sanctions terrorism extremism cyber information threats center ' +
+  'agreement ratification members observers expansion platform network collective indivisible equal'
+).split(' ');
+const PLACES = ['Astana', 'Minsk', 'Moscow', 'Beijing', 'Tashkent', 'Bishkek', 'Dushanbe', 'Baku', 'Almaty', 'Delhi'];
+const PUBLISHERS = [
+  'TASS',
+  'BelTA',
+  'Kazinform',
+  'News.Az',
+  'Xinhua',
+  'RIA Novosti',
+  'Trend',
+  'Kun.uz',
+  'Zakon',
+  'Interfax',
+];
+const STANCES = ['supports', 'supports', 'supports', 'neutral', 'opposes'] as const;
+const DAY = 86_400_000;
+const START = Date.UTC(1995, 0, 1);
+const SPAN_DAYS = 11_600; // to 2026
+
+/** Rows per multi-row insert: large enough to amortize round trips, small enough for memory. */
+const BATCH = 5_000;
+
+interface Rng {
+  next: () => number;
+  int: (n: number) => number;
+  pick: <T>(items: readonly T[]) => T;
+}
+
+function rng(seed: number): Rng {
+  const next = random(seed);
+  return {
+    next,
+    int: (n) => Math.floor(next() * n),
+    pick: (items) => items[Math.floor(next() * items.length)],
+  };
+}
+
+/** A date `day` days after 1995-01-01, at a precision chosen mostly as day, sometimes month or year. */
+function partialDate(day: number, r: Rng): string {
+  const iso = new Date(START + day * DAY).toISOString().slice(0, 10);
+  const roll = r.next();
+  return roll < 0.1 ? iso.slice(0, 4) : roll < 0.3 ? iso.slice(0, 7) : iso;
+}
+
+const firstDayMs = (date: string): number =>
+  Date.parse(`${date.length === 4 ? `${date}-01-01` : date.length === 7 ? `${date}-01` : date}T00:00:00Z`);
+
+function sentence(r: Rng, words: number): string {
+  const out: string[] = [];
+  for (let i = 0; i < words; i += 1) out.push(r.pick(WORDS));
+  const text = out.join(' ');
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
+}
+
+interface Transition {
+  id: string;
+  seq: number;
+  from: Status | null;
+  to: Status;
+  direction: Direction;
+  occurredOn: string;
+  retracted: boolean;
+}
+
+/**
+ * A history the API could have recorded: legal moves in world-date order, now and then the
+ * latest standing transition retracted (as an editor would), never the creation.
+ */
+function history(r: Rng, length: number, startDay: number): Transition[] {
+  const rows: Transition[] = [];
+  let day = startDay;
+  const first: Status = r.next() < 0.3 ? 'floated' : 'proposed';
+  rows.push({
+    id: randomUUID(),
+    seq: 1,
+    from: null,
+    to: first,
+    direction: 'advance',
+    occurredOn: partialDate(day, r),
+    retracted: false,
+  });
+  let attempts = 0;
+  while (rows.length < length && attempts < length * 10) {
+    attempts += 1;
+    const standing = rows.filter((row) => !row.retracted);
+    const latest = standing[standing.length - 1];
+    if (r.next() < 0.04 && standing.length > 1) {
+      latest.retracted = true;
+      continue;
+    }
+    // Mostly forward through the active stages, sometimes elsewhere.
+    const to: Status =
+      r.next() < 0.7
+        ? (ACTIVE_STATUSES[Math.min(ACTIVE_STATUSES.length - 1, ACTIVE_STATUSES.indexOf(latest.to as never) + 1)] ??
+          r.pick(STATUSES))
+        : r.pick(STATUSES);
+    const decision = decideTransition(latest.to, to);
+    if (!decision.allowed || (decision.role === 'editor' && r.next() < 0.5)) continue;
+    day = Math.min(SPAN_DAYS, day + 1 + r.int(400));
+    let occurredOn = partialDate(day, r);
+    if (firstDayMs(occurredOn) < firstDayMs(latest.occurredOn))
+      occurredOn = new Date(START + day * DAY).toISOString().slice(0, 10);
+    rows.push({
+      id: randomUUID(),
+      seq: rows.length + 1,
+      from: latest.to,
+      to,
+      direction: decision.direction,
+      occurredOn,
+      retracted: false,
+    });
+  }
+  return rows;
+}
+
+/** Inserts rows column by column through unnest: one round trip per batch. */
+async function insertColumns(
+  db: DataSource,
+  table: string,
+  columns: { name: string; type: string }[],
+  rows: unknown[][],
+): Promise<void> {
+  for (let offset = 0; offset < rows.length; offset += BATCH) {
+    const batch = rows.slice(offset, offset + BATCH);
+    const arrays = columns.map((_, index) => batch.map((row) => row[index]));
+    const unnest = columns.map((column, index) => `$${index + 1}::${column.type}[]`).join(', ');
+    await db.query(
+      `INSERT INTO ${table} (${columns.map((c) => c.name).join(', ')}) SELECT * FROM unnest(${unnest})`,
+      arrays,
+    );
+  }
+}
+
+export interface GenerateReport {
+  rows: number;
+  seconds: number;
+  rowsPerSecond: number;
+}
+
+/**
+ * Fills an empty, migrated database with `size` of realistic, valid data: histories that obey
+ * the workflow, partial dates of every precision, mixed stances, retractions, quotes of realistic
+ * length; then derives each proposal's status fields as the service would.
+ */
+export async function generate(
+  db: DataSource,
+  size: SyntheticSize,
+  progress: (line: string) => void = () => undefined,
+): Promise<GenerateReport> {
+  const started = Date.now();
+  const r = rng(size.proposals * 31 + size.statements);
+  let written = 0;
+  const tick = (what: string, done: number, total: number): void => {
+    const seconds = (Date.now() - started) / 1000;
+    progress(
+      `${what}: ${done}/${total} · ${written} rows in ${seconds.toFixed(1)} s (${Math.round(written / Math.max(seconds, 0.001))} rows/s)`,
+    );
+  };
+
+  const [{ id: userId }] = await db.query(
+    `INSERT INTO users (name, role) VALUES ('synthetic', 'editor')
+     ON CONFLICT ON CONSTRAINT uq_users_name DO UPDATE SET name = EXCLUDED.name RETURNING id`,
+  );
+
+  // Actors: states, organizations (the forums), people (the speakers).
+  const actors = Array.from({ length: size.actors }, (_, i) => {
+    const kind = i % 10 < 2 ? 'state' : i % 10 < 4 ? 'organization' : 'person';
+    return [
+      randomUUID(),
+      `actor-${i}`,
+      kind,
+      `${kind === 'person' ? 'Person' : kind === 'state' ? 'State' : 'Organization'} ${i} ${r.pick(WORDS)}`,
+    ];
+  });
+  await insertColumns(
+    db,
+    'actors',
+    [
+      { name: 'id', type: 'uuid' },
+      { name: 'slug', type: 'text' },
+      { name: 'kind', type: 'text' },
+      { name: 'name', type: 'text' },
+    ],
+    actors,
+  );
+  written += actors.length;
+  const states = actors.filter((a) => a[2] === 'state').map((a) => a[0]);
+  const organizations = actors.filter((a) => a[2] === 'organization').map((a) => a[0]);
+  const people = actors.filter((a) => a[2] === 'person').map((a) => a[0]);
+  tick('actors', actors.length, size.actors);
+
+  const sources = Array.from({ length: Math.max(1, Math.round(size.statements / 5)) }, (_, i) => {
+    const publisher = r.pick(PUBLISHERS);
+    return [
+      randomUUID(),
+      `url:https://news.example/${publisher.toLowerCase().replace(/\W/g, '')}/${i}`,
+      `https://news.example/${i}`,
+      publisher,
+    ];
+  });
+  await insertColumns(
+    db,
+    'sources',
+    [
+      { name: 'id', type: 'uuid' },
+      { name: 'dedup_key', type: 'text' },
+      { name: 'url', type: 'text' },
+      { name: 'publisher', type: 'text' },
+    ],
+    sources,
+  );
+  written += sources.length;
+
+  const events = Array.from({ length: Math.max(1, Math.round(size.proposals / 20)) }, (_, i) => [
+    randomUUID(),
+    `event-${i}`,
+    `${r.pick(PLACES)} ${r.pick(['summit', 'forum', 'conference', 'roundtable'])} ${i}`,
+    r.pick(['summit', 'conference', 'roundtable', 'meeting']),
+    partialDate(r.int(SPAN_DAYS), r),
+  ]);
+  await insertColumns(
+    db,
+    'events',
+    [
+      { name: 'id', type: 'uuid' },
+      { name: 'slug', type: 'text' },
+      { name: 'name', type: 'text' },
+      { name: 'kind', type: 'text' },
+      { name: 'starts_on', type: 'partial_date' },
+    ],
+    events,
+  );
+  written += events.length;
+
+  // Proposals with their histories, in batches.
+  const perProposal = Math.max(1, size.transitions / size.proposals);
+  const proposalIds: string[] = [];
+  const firstDays: number[] = [];
+  let transitionsWritten = 0;
+  for (let offset = 0; offset < size.proposals; offset += BATCH) {
+    const proposals: unknown[][] = [];
+    const transitions: unknown[][] = [];
+    const proposers: unknown[][] = [];
+    const forums: unknown[][] = [];
+    for (let i = offset; i < Math.min(size.proposals, offset + BATCH); i += 1) {
+      const id = randomUUID();
+      const startDay = r.int(SPAN_DAYS - 400);
+      const length = Math.max(1, Math.round(perProposal * (0.4 + r.next() * 1.2)));
+      const rows = history(r, length, startDay);
+      const state = deriveState(rows.filter((row) => !row.retracted));
+      proposalIds.push(id);
+      firstDays.push(startDay);
+      proposals.push([
+        id,
+        `proposal-${i}`,
+        `${sentence(r, 3).slice(0, -1)} initiative ${i}`,
+        sentence(r, 25),
+        rows[0].occurredOn,
+        state.status,
+        state.statusSince,
+        state.furthestStatus,
+        state.statusSince,
+        r.pick(['security', 'energy', 'trade', 'cyber', 'transport', 'health']),
+        state.lastFrom,
+        state.lastDirection,
+      ]);
+      for (const row of rows) {
+        transitions.push([row.id, id, row.seq, row.from, row.to, row.direction, row.occurredOn, userId, row.retracted]);
+      }
+      proposers.push([id, r.pick(states.length ? states : people), 'proposer']);
+      if (organizations.length) forums.push([id, r.pick(organizations)]);
+    }
+    await insertProposals(db, proposals);
+    await insertTransitions(db, transitions);
+    await insertColumns(
+      db,
+      'proposal_actors',
+      [
+        { name: 'proposal_id', type: 'uuid' },
+        { name: 'actor_id', type: 'uuid' },
+        { name: 'role', type: 'text' },
+      ],
+      proposers,
+    );
+    await insertColumns(
+      db,
+      'proposal_forums',
+      [
+        { name: 'proposal_id', type: 'uuid' },
+        { name: 'actor_id', type: 'uuid' },
+      ],
+      forums,
+    );
+    transitionsWritten += transitions.length;
+    written += proposals.length + transitions.length + proposers.length + forums.length;
+    tick('proposals', Math.min(size.proposals, offset + BATCH), size.proposals);
+  }
+
+  // Statements: one to three proposals each, realistic quote lengths, some retracted.
+  for (let offset = 0; offset < size.statements; offset += BATCH) {
+    const statements: unknown[][] = [];
+    const links: unknown[][] = [];
+    for (let i = offset; i < Math.min(size.statements, offset + BATCH); i += 1) {
+      const id = randomUUID();
+      const about = r.int(proposalIds.length);
+      const day = Math.min(SPAN_DAYS, firstDays[about] + r.int(3000));
+      const retracted = r.next() < 0.02;
+      statements.push([
+        id,
+        r.pick(people.length ? people : states),
+        'Minister',
+        partialDate(day, r),
+        r.next() < 0.3 ? r.pick(events)[0] : null,
+        sentence(r, 15 + r.int(80)),
+        r.next() < 0.5 ? sentence(r, 12) : null,
+        r.pick(sources)[0],
+        userId,
+        retracted ? new Date() : null,
+        retracted ? userId : null,
+        retracted ? 'synthetic retraction' : null,
+      ]);
+      const count = 1 + (r.next() < 0.25 ? 1 : 0) + (r.next() < 0.05 ? 1 : 0);
+      const chosen = new Set([proposalIds[about]]);
+      while (chosen.size < count) chosen.add(proposalIds[r.int(proposalIds.length)]);
+      for (const proposalId of chosen) links.push([id, proposalId, r.pick(STANCES)]);
+    }
+    await insertColumns(
+      db,
+      'statements',
+      [
+        { name: 'id', type: 'uuid' },
+        { name: 'speaker_id', type: 'uuid' },
+        { name: 'speaker_role', type: 'text' },
+        { name: 'said_on', type: 'partial_date' },
+        { name: 'event_id', type: 'uuid' },
+        { name: 'quote', type: 'text' },
+        { name: 'summary', type: 'text' },
+        { name: 'source_id', type: 'uuid' },
+        { name: 'recorded_by', type: 'uuid' },
+        { name: 'retracted_at', type: 'timestamptz' },
+        { name: 'retracted_by', type: 'uuid' },
+        { name: 'retraction_reason', type: 'text' },
+      ],
+      statements,
+    );
+    await insertColumns(
+      db,
+      'statement_proposals',
+      [
+        { name: 'statement_id', type: 'uuid' },
+        { name: 'proposal_id', type: 'uuid' },
+        { name: 'stance', type: 'text' },
+      ],
+      links,
+    );
+    written += statements.length + links.length;
+    tick('statements', Math.min(size.statements, offset + BATCH), size.statements);
+  }
+
+  progress('deriving last activity and refreshing statistics');
+  // What the service keeps per proposal, derived by the service's own query, in batches.
+  const repository = new ProposalsRepository({ manager: db.manager } as Db);
+  for (let offset = 0; offset < proposalIds.length; offset += BATCH) {
+    await repository.refreshActivity(proposalIds.slice(offset, offset + BATCH), db.manager);
+  }
+  await db.query('VACUUM ANALYZE');
+  const seconds = (Date.now() - started) / 1000;
+  progress(`generated ${written} rows (${transitionsWritten} transitions) in ${seconds.toFixed(1)} s`);
+  return { rows: written, seconds, rowsPerSecond: Math.round(written / seconds) };
+}
+
+async function insertProposals(db: DataSource, rows: unknown[][]): Promise<void> {
+  const column = (index: number) => rows.map((row) => row[index]);
+  await db.query(
+    `INSERT INTO proposals (id, slug, title, summary, proposed_on, status, status_since, furthest_status,
+                            last_activity_on, tags, last_from_status, last_direction)
+     SELECT id, slug, title, summary, proposed_on, status, status_since, furthest_status, last_activity_on, ARRAY[tag],
+            last_from, last_direction
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::partial_date[], $6::text[],
+                   $7::partial_date[], $8::text[], $9::partial_date[], $10::text[], $11::text[], $12::text[])
+            AS x(id, slug, title, summary, proposed_on, status, status_since, furthest_status, last_activity_on, tag,
+                 last_from, last_direction)`,
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11].map(column),
+  );
+}
+
+async function insertTransitions(db: DataSource, rows: unknown[][]): Promise<void> {
+  for (let offset = 0; offset < rows.length; offset += BATCH) {
+    const batch = rows.slice(offset, offset + BATCH);
+    const column = (index: number) => batch.map((row) => row[index]);
+    // Retracted rows are inserted retracted: the trigger forbids updates, not such inserts.
+    await db.query(
+      `INSERT INTO transitions (id, proposal_id, seq, from_status, to_status, direction, occurred_on, recorded_by,
+                                retracted_at, retracted_by, retraction_reason)
+       SELECT id, proposal_id, seq, from_status, to_status, direction, occurred_on, recorded_by,
+              CASE WHEN retracted THEN now() END, CASE WHEN retracted THEN recorded_by END,
+              CASE WHEN retracted THEN 'synthetic retraction' END
+         FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::text[], $5::text[], $6::text[], $7::partial_date[],
+                     $8::uuid[], $9::boolean[])
+              AS x(id, proposal_id, seq, from_status, to_status, direction, occurred_on, recorded_by, retracted)`,
+      [0, 1, 2, 3, 4, 5, 6, 7, 8].map(column),
+    );
+  }
+}
+
+function parseSize(args: string[]): SyntheticSize {
+  const value = (name: string, fallback: number): number => {
+    const index = args.indexOf(`--${name}`);
+    if (index === -1) return fallback;
+    const parsed = Number(args[index + 1]);
+    if (!Number.isInteger(parsed) || parsed < 1) throw new Error(`--${name} must be a positive integer`);
+    return parsed;
+  };
+  const proposals = value('proposals', QUICK_SIZE.proposals);
+  return {
+    proposals,
+    statements: value('statements', proposals * 10),
+    transitions: value('transitions', proposals * 5),
+    actors: value('actors', Math.max(50, Math.round(proposals / 20))),
+  };
+}
+
+/** `npm run seed:synthetic -- --proposals 100000 --statements 1000000 --transitions 500000 --actors 5000` */
+async function main(): Promise<void> {
+  const size = parseSize(process.argv.slice(2));
+  const config = loadConfig();
+  const log = (line: string): void => void process.stdout.write(`${line}\n`);
+  const database = await resolveDatabase(config, log);
+  try {
+    const db = await connect(database.url);
+    try {
+      await runMigrations(db);
+      const existing: { n: number }[] = await db.query('SELECT count(*)::int AS n FROM proposals');
+      if (existing[0].n > 0) throw new Error('the database already holds proposals; generate into an empty one');
+      const report = await generate(db, size, (line) => process.stdout.write(`\r${line.padEnd(100)}`));
+      log(`\n${report.rows} rows in ${report.seconds.toFixed(1)} s: ${report.rowsPerSecond} rows/s`);
+    } finally {
+      await db.destroy();
+    }
+  } finally {
+    await database.release();
+  }
+}
+
+if (process.argv[1]?.endsWith('generate.js')) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`\nseed:synthetic failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });
+}

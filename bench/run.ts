@@ -1,0 +1,353 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import 'reflect-metadata';
+import { connect, runMigrations } from '../src/common/database/data-source.js';
+import { freePort, startEmbeddedPostgres } from '../src/common/database/embedded-postgres.js';
+import { generate, type SyntheticSize } from './generate.js';
+
+/**
+ * `npm run bench -- [--quick] [--proposals N] [--duration S] [--connections C] [--rounds R]
+ * [--report-runs N] [--scaling]`: generates a database, starts the service and the bare floor
+ * server side by side on it, and measures each scenario on both, alternating, in one run.
+ */
+interface Options {
+  quick: boolean;
+  size: SyntheticSize;
+  duration: number;
+  connections: number;
+  rounds: number;
+  reportRuns: number;
+  scaling: boolean;
+}
+
+function options(args: string[]): Options {
+  const quick = args.includes('--quick');
+  const value = (name: string, fallback: number): number => {
+    const index = args.indexOf(`--${name}`);
+    if (index === -1) return fallback;
+    const parsed = Number(args[index + 1]);
+    if (!Number.isInteger(parsed) || parsed < 1) throw new Error(`--${name} must be a positive integer`);
+    return parsed;
+  };
+  const proposals = value('proposals', quick ? 10_000 : 100_000);
+  return {
+    quick,
+    size: {
+      proposals,
+      statements: value('statements', proposals * 10),
+      transitions: value('transitions', proposals * 5),
+      actors: value('actors', Math.max(50, Math.round(proposals / 20))),
+    },
+    duration: value('duration', quick ? 3 : 10),
+    connections: value('connections', 10),
+    rounds: value('rounds', quick ? 1 : 3),
+    reportRuns: value('report-runs', quick ? 5 : 11),
+    scaling: args.includes('--scaling'),
+  };
+}
+
+const ADMIN_TOKEN = 'ppt_bench_admin_token_00000000000000000000';
+const log = (line: string): void => void process.stdout.write(`${line}\n`);
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const today = new Date().toISOString().slice(0, 10);
+
+interface Database {
+  url: string;
+  drop: () => Promise<void>;
+}
+
+/** A fresh database: on DATABASE_URL's server when set, else an embedded cluster of its own. */
+async function freshDatabase(): Promise<Database> {
+  const server = process.env.DATABASE_URL;
+  if (server) {
+    const name = `ppt_bench_${Date.now().toString(36)}`;
+    const admin = new URL(server);
+    admin.pathname = '/postgres';
+    const run = async (sql: string) => {
+      const client = new pg.Client({ connectionString: admin.toString() });
+      await client.connect();
+      await client.query(sql).finally(() => client.end());
+    };
+    await run(`CREATE DATABASE ${name}`);
+    const url = new URL(server);
+    url.pathname = `/${name}`;
+    return { url: url.toString(), drop: () => run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+  }
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'ppt-bench-'));
+  const embedded = await startEmbeddedPostgres(dir);
+  return {
+    url: embedded.url,
+    drop: async () => {
+      await embedded.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+interface Server {
+  name: 'service' | 'floor';
+  base: string;
+  child: ChildProcess;
+}
+
+async function startServer(name: Server['name'], script: string, databaseUrl: string): Promise<Server> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [script], {
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+      ADMIN_TOKEN,
+      LOG_LEVEL: 'warn',
+      SEED_ON_EMPTY: 'false',
+      RATE_LIMIT_PER_MINUTE: '1000000',
+      DB_POOL_SIZE: '10',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  for (;;) {
+    if (exited) throw new Error(`${name} exited while starting`);
+    try {
+      if ((await fetch(`${base}/health`)).ok) break;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error(`${name} did not start`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return { name, base, child };
+}
+
+async function stop(server: Server): Promise<void> {
+  const exited = new Promise((resolve) => server.child.once('exit', resolve));
+  server.child.kill('SIGTERM');
+  await exited;
+}
+
+/** The resident set of a process, from /proc (MiB); 0 where /proc is not there. */
+async function rssMiB(pid: number): Promise<number> {
+  try {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8');
+    return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+  } catch {
+    return 0;
+  }
+}
+
+interface Measurement {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  requests: number;
+}
+
+async function load(
+  server: Server,
+  o: Options,
+  request: () => { method?: 'GET' | 'POST'; path: string; body?: unknown },
+  connections = o.connections,
+): Promise<Measurement> {
+  const result = await autocannon({
+    url: server.base,
+    connections,
+    duration: o.duration,
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    requests: [
+      {
+        setupRequest: (req) => {
+          const next = request();
+          return {
+            ...req,
+            method: next.method ?? 'GET',
+            path: next.path,
+            body: next.body === undefined ? undefined : JSON.stringify(next.body),
+          };
+        },
+      },
+    ],
+  });
+  return {
+    rps: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts + result.non2xx,
+    requests: result.requests.total,
+  };
+}
+
+async function sequentialMs(server: Server, pathAndQuery: string, runs: number): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i += 1) {
+    const started = performance.now();
+    const response = await fetch(`${server.base}${pathAndQuery}`, {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
+    await response.arrayBuffer();
+    if (!response.ok) throw new Error(`${server.name} ${pathAndQuery} → ${response.status}`);
+    times.push(performance.now() - started);
+  }
+  return Math.round(median(times) * 10) / 10;
+}
+
+interface Row {
+  scenario: string;
+  service: Measurement;
+  floor?: Measurement;
+  ratio?: number;
+}
+
+async function main(): Promise<void> {
+  const o = options(process.argv.slice(2));
+  const started = Date.now();
+  log(
+    `bench: ${o.size.proposals} proposals, ${o.size.statements} statements, ${o.size.transitions} transitions; ` +
+      `${o.duration} s per run, ${o.connections} connections, ${o.rounds} round(s)`,
+  );
+  const database = await freshDatabase();
+  const servers: Server[] = [];
+  try {
+    const db = await connect(database.url);
+    await runMigrations(db);
+    const generated = await generate(db, o.size, (line) => process.stdout.write(`\r${line.padEnd(110)}`));
+    log('');
+    const active: { slug: string }[] = await db.query(
+      `SELECT slug FROM proposals WHERE status IN ('floated','proposed','under_discussion','drafting','adopted','implementing') ORDER BY random()`,
+    );
+    await db.destroy();
+
+    const service = await startServer('service', path.resolve('dist/src/main.js'), database.url);
+    servers.push(service);
+    const floor = await startServer('floor', path.resolve('dist/bench/floor.js'), database.url);
+    servers.push(floor);
+    const slug = () => `proposal-${Math.floor(Math.random() * o.size.proposals)}`;
+    const words = ['multilateral', 'security', 'energy corridor', 'cooperation', 'sovereignty'];
+
+    const reads: [string, () => { path: string }][] = [
+      ['GET a proposal by slug', () => ({ path: `/api/v1/proposals/${slug()}` })],
+      ['GET the list (status filter, 50 rows)', () => ({ path: '/api/v1/proposals?status=drafting,adopted&limit=50' })],
+      [
+        'full-text search',
+        () => ({ path: `/api/v1/proposals?q=${encodeURIComponent(words[Math.floor(Math.random() * words.length)])}` }),
+      ],
+      ['a timeline', () => ({ path: `/api/v1/proposals/${slug()}/timeline` })],
+    ];
+    const rows: Row[] = [];
+    let peakRss = 0;
+    const sampler = setInterval(() => {
+      void rssMiB(service.child.pid ?? 0).then((rss) => (peakRss = Math.max(peakRss, rss)));
+    }, 200);
+
+    for (const [scenario, request] of reads) {
+      const runs: Record<Server['name'], Measurement[]> = { service: [], floor: [] };
+      for (let round = 0; round < o.rounds; round += 1) {
+        // Alternate which goes first, so neither always meets a warmer cache.
+        const order = round % 2 === 0 ? [service, floor] : [floor, service];
+        for (const server of order) runs[server.name].push(await load(server, o, request));
+      }
+      const best = (list: Measurement[]) => list.reduce((a, b) => (b.rps > a.rps ? b : a));
+      const row: Row = { scenario, service: best(runs.service), floor: best(runs.floor) };
+      row.ratio = Math.round((row.service.rps / (row.floor as Measurement).rps) * 100) / 100;
+      rows.push(row);
+      log(`${scenario}: service ${row.service.rps}/s, floor ${row.floor?.rps}/s, ratio ${row.ratio}`);
+    }
+
+    const bySlugC1 = await load(service, o, reads[0][1], 1);
+    log(`GET by slug at c=1: p50 ${bySlugC1.p50} ms`);
+    const report = `/api/v1/reports/progress?asOf=${today}`;
+    const reportService = await sequentialMs(service, report, o.reportRuns);
+    const reportFloor = await sequentialMs(floor, report, o.reportRuns);
+    log(`progress report: service ${reportService} ms, floor ${reportFloor} ms (median of ${o.reportRuns})`);
+
+    let statementCounter = 0;
+    const statements = await load(service, o, () => {
+      statementCounter += 1;
+      return {
+        method: 'POST',
+        path: '/api/v1/statements',
+        body: {
+          speaker: 'actor-5',
+          saidOn: today,
+          quote: `Benchmark statement ${statementCounter} on multilateral security cooperation in Eurasia.`,
+          source: { url: `https://bench.example/${statementCounter}` },
+          proposals: [{ slug: slug(), stance: statementCounter % 3 === 0 ? 'opposes' : 'supports' }],
+        },
+      };
+    });
+    rows.push({ scenario: 'POST statements', service: statements });
+    log(`POST statements: ${statements.rps}/s, errors ${statements.errors}`);
+    let next = 0;
+    const transitions = await load(service, o, () => ({
+      method: 'POST',
+      path: `/api/v1/proposals/${active[next++ % active.length].slug}/transitions`,
+      body: { to: 'suspended', occurredOn: today, note: 'benchmark' },
+    }));
+    rows.push({ scenario: 'POST transitions', service: transitions });
+    log(
+      `POST transitions: ${transitions.rps}/s, errors ${transitions.errors} (${next} sent, ${active.length} active proposals)`,
+    );
+    clearInterval(sampler);
+
+    const results = {
+      date: new Date().toISOString(),
+      machine: {
+        cpus: os.cpus().length,
+        cpu: os.cpus()[0]?.model,
+        memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+        node: process.version,
+      },
+      options: o,
+      generation: generated,
+      scenarios: rows,
+      bySlugC1,
+      report: { serviceMedianMs: reportService, floorMedianMs: reportFloor, runs: o.reportRuns },
+      peakRssMiB: Math.round(peakRss),
+      seconds: Math.round((Date.now() - started) / 1000),
+    };
+    printTable(results);
+    await mkdir('bench/results', { recursive: true });
+    const file = path.join('bench/results', `${results.date.slice(0, 10)}${o.quick ? '-quick' : ''}.json`);
+    await writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
+    log(`wrote ${file}`);
+  } finally {
+    for (const server of servers) await stop(server).catch(() => undefined);
+    await database.drop();
+  }
+}
+
+function printTable(results: {
+  scenarios: Row[];
+  report: { serviceMedianMs: number; floorMedianMs: number };
+  bySlugC1: Measurement;
+  peakRssMiB: number;
+  generation: { rowsPerSecond: number };
+}): void {
+  const lines = [
+    '| scenario | service req/s | p50 ms | p99 ms | errors | floor req/s | floor p50 ms | service/floor |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    ...results.scenarios.map(
+      (row) =>
+        `| ${row.scenario} | ${row.service.rps} | ${row.service.p50} | ${row.service.p99} | ${row.service.errors} | ` +
+        `${row.floor?.rps ?? '—'} | ${row.floor?.p50 ?? '—'} | ${row.ratio ?? '—'} |`,
+    ),
+    '',
+    `progress report (median): service ${results.report.serviceMedianMs} ms, floor ${results.report.floorMedianMs} ms`,
+    `GET by slug at c=1: p50 ${results.bySlugC1.p50} ms`,
+    `service peak RSS under load: ${results.peakRssMiB} MiB`,
+    `generation: ${results.generation.rowsPerSecond} rows/s`,
+  ];
+  log(`\n${lines.join('\n')}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
