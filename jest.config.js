@@ -8,7 +8,7 @@ export default {
   transform: { '^.+\\.ts$': tsJest },
   globalSetup: '<rootDir>/test/helpers/global-setup.ts',
   globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',
-  testMatch: ['<rootDir>/test/**/*.spec.ts'],
+  testMatch: ['<rootDir>/test/unit/**/*.spec.ts', '<rootDir>/test/e2e/**/*.spec.ts'],
   testTimeout: 60_000,
   maxWorkers: 2,
 };

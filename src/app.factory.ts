@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import helmet from '@fastify/helmet';
 import { NestFactory } from '@nestjs/core';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { getDataSourceToken } from '@nestjs/typeorm';
@@ -11,6 +11,7 @@ import type { AppConfig } from './common/config/app-config.js';
 import { runMigrations } from './common/database/data-source.js';
 import { DomainError } from './common/errors/domain-error.js';
 import { ProblemFilter, sendProblem } from './common/errors/problem.filter.js';
+import { JsonBodyError, parseJsonBodies } from './common/http/json-body.js';
 import { RateLimiter } from './common/http/rate-limit.js';
 import { ProblemDto } from './common/errors/problem.js';
 import { createValidationPipe } from './common/errors/validation.js';
@@ -50,11 +51,15 @@ export async function createApp({
     requestIdHeader: false,
     logger: false,
     return503OnClosing: true,
+    // Errors Fastify meets before routing (an over-long path segment, a malformed URL) are
+    // problems like any other.
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) =>
+      sendProblem(error, request, reply, logger),
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot({ config, databaseUrl, logger }),
     adapter,
-    { logger, bufferLogs: false },
+    { logger, bufferLogs: false, bodyParser: false },
   );
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'ready'] });
   app.useGlobalPipes(createValidationPipe());
@@ -78,8 +83,14 @@ export async function createApp({
   limitRate(fastify, new RateLimiter(config.rateLimitPerMinute), logger);
   // JSON only: any other body type is a 415, not a string handed to validation.
   fastify.removeContentTypeParser('text/plain');
+  parseJsonBodies(fastify);
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
+    // PostgreSQL text cannot hold NUL: a path or query carrying one names nothing and filters nothing.
+    if (/%00/.test(request.url)) {
+      sendProblem(new JsonBodyError('PPT_NUL_CHARACTER', 'The URL holds a NUL character.'), request, reply, logger);
+      return reply;
+    }
   });
   fastify.addHook('onResponse', async (request, reply) => {
     logger.write(reply.statusCode >= 500 ? 'error' : 'info', 'request', {

@@ -4,6 +4,9 @@ import { ConfigError, loadConfig } from './common/config/app-config.js';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from './common/database/embedded-postgres.js';
 import { JsonLogger } from './common/logging/json-logger.js';
 
+/** How long a SIGTERM or SIGINT waits for in-flight requests before the process exits anyway. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
 async function main(): Promise<void> {
   let config;
   try {
@@ -33,6 +36,14 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.write('info', 'shutting down', { signal });
+    // In-flight requests get a grace period to finish; new ones are answered 503 meanwhile.
+    const deadline = setTimeout(() => {
+      logger.write('error', 'in-flight requests outlived the shutdown grace period; exiting', {
+        graceMs: SHUTDOWN_GRACE_MS,
+      });
+      void (embedded?.stop() ?? Promise.resolve()).finally(() => process.exit(1));
+    }, SHUTDOWN_GRACE_MS);
+    deadline.unref();
     try {
       await app.close();
     } finally {

@@ -81,6 +81,43 @@ describe('platform', () => {
       expect(fields).toEqual(expect.arrayContaining(['proposedOn', 'proposers[0].actor']));
     });
 
+    // Regressions found by the fuzz suite: each of these was once a 500 or a non-problem answer.
+    it('JSON nested deeper than 32 levels → 400 problem, not a stack overflow', async () => {
+      const deep = '['.repeat(2000) + ']'.repeat(2000);
+      const response = await t.http
+        .post('/api/v1/actors')
+        .set(...bearer(ADMIN_TOKEN))
+        .set('content-type', 'application/json')
+        .send(deep);
+      expect(response.status).toBe(400);
+      expect(response.body.type).toBe('urn:ppt:problem:malformed_json');
+    });
+
+    it('a NUL character in a body, a path or a query → 400 problem, not a database error', async () => {
+      const admin = bearer(ADMIN_TOKEN);
+      const body = await t.http
+        .post('/api/v1/actors')
+        .set(...admin)
+        .send({ kind: 'state', name: 'Nul\u0000land' });
+      expect(body.status).toBe(400);
+      expect(body.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect((await t.http.get('/api/v1/proposals/%00').set(...admin)).status).toBe(400);
+      expect((await t.http.get('/api/v1/actors?q=a%00b').set(...admin)).status).toBe(400);
+    });
+
+    it('a path segment that cannot be a slug, or is longer than any, → 404 problem', async () => {
+      const admin = bearer(ADMIN_TOKEN);
+      for (const path of [
+        '/api/v1/events/Not%20A%20Slug',
+        `/api/v1/actors/${'x'.repeat(150)}`,
+        '/api/v1/proposals/%E2%82%AC',
+      ]) {
+        const response = await t.http.get(path).set(...admin);
+        expect({ path: path.slice(0, 40), status: response.status }).toEqual({ path: path.slice(0, 40), status: 404 });
+        expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+      }
+    });
+
     it('an unknown route → 404 problem', async () => {
       const response = await t.http.get('/api/v1/nothing-here').set(...bearer(ADMIN_TOKEN));
       expect(response.status).toBe(404);

@@ -84,7 +84,7 @@ function isFastifyError(error: unknown): error is FastifyError {
     typeof error === 'object' &&
     error !== null &&
     typeof (error as FastifyError).code === 'string' &&
-    (error as FastifyError).code.startsWith('FST_')
+    /^(FST|PPT)_/.test((error as FastifyError).code)
   );
 }
 
@@ -98,6 +98,15 @@ function fastifyProblem(error: FastifyError): Problem {
       return makeProblem(400, 'malformed_json', 'The body is empty but Content-Type says JSON.');
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return makeProblem(400, 'malformed_json', 'The body is not valid JSON.');
+    case 'PPT_JSON_TOO_DEEP':
+      return makeProblem(400, 'malformed_json', error.message);
+    case 'PPT_NUL_CHARACTER':
+      return makeProblem(400, 'bad_request', error.message);
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      // Longer than any slug or id: it names nothing that exists.
+      return makeProblem(404, 'not_found', 'No such resource: a path segment is longer than any identifier.');
+    case 'FST_ERR_BAD_URL':
+      return makeProblem(400, 'bad_request', 'The URL is not valid.');
     default: {
       const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
       return makeProblem(status, 'bad_request', 'The request could not be read.');

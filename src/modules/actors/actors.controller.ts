@@ -3,6 +3,7 @@ import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } f
 import type { FastifyReply } from 'fastify';
 import { OpenRead, RequireRole } from '../../common/auth/auth.decorators.js';
 import { expectedVersion, withEtag } from '../../common/http/conditional.js';
+import { SlugPipe } from '../../common/http/uuid.pipe.js';
 import { ApiAuthenticated, ApiProblems } from '../../common/openapi/api-problems.js';
 import { toActorDto } from './actors.repository.js';
 import { ActorsService } from './actors.service.js';
@@ -45,7 +46,7 @@ export class ActorsController {
   @ApiOkResponse({ type: ActorDto, description: 'With an ETag header' })
   @ApiProblems(404)
   async get(
-    @Param('slug') slug: string,
+    @Param('slug', new SlugPipe('actor')) slug: string,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ActorDto | undefined> {
@@ -60,7 +61,7 @@ export class ActorsController {
   @ApiOkResponse({ type: ActorDto, description: 'With the new ETag' })
   @ApiProblems(400, 404, 412, 422, 428)
   async update(
-    @Param('slug') slug: string,
+    @Param('slug', new SlugPipe('actor')) slug: string,
     @Headers('if-match') ifMatch: string | undefined,
     @Body() body: UpdateActorDto,
     @Res({ passthrough: true }) reply: FastifyReply,

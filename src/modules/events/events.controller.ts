@@ -3,6 +3,7 @@ import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } f
 import type { FastifyReply } from 'fastify';
 import { OpenRead, RequireRole } from '../../common/auth/auth.decorators.js';
 import { withEtag } from '../../common/http/conditional.js';
+import { SlugPipe } from '../../common/http/uuid.pipe.js';
 import { ApiAuthenticated, ApiProblems } from '../../common/openapi/api-problems.js';
 import { CreateEventDto, EventDto, EventListDto, ListEventsQueryDto } from './dto/events.dto.js';
 import { EventsService } from './events.service.js';
@@ -45,7 +46,7 @@ export class EventsController {
   @ApiOkResponse({ type: EventDto, description: 'With an ETag header' })
   @ApiProblems(404)
   async get(
-    @Param('slug') slug: string,
+    @Param('slug', new SlugPipe('event')) slug: string,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<EventDto | undefined> {

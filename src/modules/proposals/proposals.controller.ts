@@ -3,7 +3,7 @@ import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } f
 import type { FastifyReply } from 'fastify';
 import { type AuthenticatedUser, CurrentUser, OpenRead, RequireRole } from '../../common/auth/auth.decorators.js';
 import { expectedVersion, withEtag } from '../../common/http/conditional.js';
-import { UuidPipe } from '../../common/http/uuid.pipe.js';
+import { SlugPipe, UuidPipe } from '../../common/http/uuid.pipe.js';
 import { ApiAuthenticated, ApiProblems } from '../../common/openapi/api-problems.js';
 import {
   CreateProposalDto,
@@ -64,7 +64,7 @@ export class ProposalsController {
   @ApiOkResponse({ type: ProposalDto, description: 'With an ETag header' })
   @ApiProblems(404)
   async get(
-    @Param('slug') slug: string,
+    @Param('slug', new SlugPipe('proposal')) slug: string,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ProposalDto | undefined> {
@@ -79,7 +79,7 @@ export class ProposalsController {
   @ApiOkResponse({ type: ProposalDto, description: 'With the new ETag' })
   @ApiProblems(400, 404, 412, 422, 428)
   async update(
-    @Param('slug') slug: string,
+    @Param('slug', new SlugPipe('proposal')) slug: string,
     @Headers('if-match') ifMatch: string | undefined,
     @Body() body: UpdateProposalDto,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -94,7 +94,10 @@ export class ProposalsController {
   @ApiOperation({ summary: 'The status as it stood on a date, rebuilt from the standing history' })
   @ApiOkResponse({ type: StatusAsOfDto })
   @ApiProblems(400, 404)
-  statusAsOf(@Param('slug') slug: string, @Query() query: StatusAsOfQueryDto): Promise<StatusAsOfDto> {
+  statusAsOf(
+    @Param('slug', new SlugPipe('proposal')) slug: string,
+    @Query() query: StatusAsOfQueryDto,
+  ): Promise<StatusAsOfDto> {
     return this.workflow.statusAsOf(slug, query.asOf);
   }
 
@@ -108,7 +111,7 @@ export class ProposalsController {
   @ApiCreatedResponse({ type: TransitionDto })
   @ApiProblems(400, 404, 409, 422)
   transition(
-    @Param('slug') slug: string,
+    @Param('slug', new SlugPipe('proposal')) slug: string,
     @Body() body: TransitionProposalDto,
     @CurrentUser() user: AuthenticatedUser,
   ): Promise<TransitionDto> {
@@ -121,7 +124,7 @@ export class ProposalsController {
   @ApiOperation({ summary: 'The whole status history, oldest first, retracted rows included and flagged' })
   @ApiOkResponse({ type: TransitionListDto })
   @ApiProblems(404)
-  async history(@Param('slug') slug: string): Promise<TransitionListDto> {
+  async history(@Param('slug', new SlugPipe('proposal')) slug: string): Promise<TransitionListDto> {
     const data = await this.workflow.history(slug);
     return { data, page: { limit: data.length, nextCursor: null } };
   }
@@ -133,7 +136,7 @@ export class ProposalsController {
   @ApiOkResponse({ type: TransitionDto, description: 'The retracted transition, flagged' })
   @ApiProblems(400, 404, 409)
   retract(
-    @Param('slug') slug: string,
+    @Param('slug', new SlugPipe('proposal')) slug: string,
     @Param('id', new UuidPipe('transition')) id: string,
     @Body() body: RetractTransitionDto,
     @CurrentUser() user: AuthenticatedUser,

@@ -1,6 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { OpenRead, RequireRole } from '../../common/auth/auth.decorators.js';
+import { SlugPipe } from '../../common/http/uuid.pipe.js';
 import { ApiAuthenticated, ApiProblems } from '../../common/openapi/api-problems.js';
 import { IncludeRetractedQueryDto, ListStatementsQueryDto, StatementListDto } from './dto/statements.dto.js';
 import { TimelineDto } from './dto/timeline.dto.js';
@@ -26,7 +27,10 @@ export class ProposalStatementsController {
   })
   @ApiOkResponse({ type: StatementListDto })
   @ApiProblems(400, 404)
-  list(@Param('slug') slug: string, @Query() query: ListStatementsQueryDto): Promise<StatementListDto> {
+  list(
+    @Param('slug', new SlugPipe('proposal')) slug: string,
+    @Query() query: ListStatementsQueryDto,
+  ): Promise<StatementListDto> {
     return this.statements.list(query, slug);
   }
 
@@ -38,7 +42,10 @@ export class ProposalStatementsController {
   })
   @ApiOkResponse({ type: TimelineDto })
   @ApiProblems(400, 404)
-  async timeline(@Param('slug') slug: string, @Query() query: IncludeRetractedQueryDto): Promise<TimelineDto> {
+  async timeline(
+    @Param('slug', new SlugPipe('proposal')) slug: string,
+    @Query() query: IncludeRetractedQueryDto,
+  ): Promise<TimelineDto> {
     const data = await this.timelines.timeline(slug, query.includeRetracted ?? false);
     return { data, page: { limit: data.length, nextCursor: null } };
   }

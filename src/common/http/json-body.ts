@@ -1,0 +1,80 @@
+import type { FastifyInstance } from 'fastify';
+import secureJson from 'secure-json-parse';
+
+/** Deeper than any body this API takes; far shallower than what exhausts a validator's stack. */
+export const MAX_JSON_DEPTH = 32;
+
+export class JsonBodyError extends Error {
+  readonly statusCode = 400;
+
+  constructor(
+    readonly code:
+      'FST_ERR_CTP_INVALID_JSON_BODY' | 'FST_ERR_CTP_EMPTY_JSON_BODY' | 'PPT_JSON_TOO_DEEP' | 'PPT_NUL_CHARACTER',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The nesting depth of a parsed JSON value and whether any key or string holds a NUL character
+ * (which PostgreSQL text cannot store), walked without recursion.
+ */
+export function inspectJson(value: unknown): { depth: number; nul: boolean } {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop() as [unknown, number];
+    if (typeof current === 'string') {
+      if (current.includes('\u0000')) return { depth: deepest, nul: true };
+      continue;
+    }
+    if (typeof current !== 'object' || current === null) continue;
+    deepest = Math.max(deepest, depth);
+    if (deepest > MAX_JSON_DEPTH) return { depth: deepest, nul: false };
+    for (const [key, inner] of Object.entries(current)) {
+      if (key.includes('\u0000')) return { depth: deepest, nul: true };
+      stack.push([inner, depth + 1]);
+    }
+  }
+  return { depth: deepest, nul: false };
+}
+
+/**
+ * Parses JSON bodies as Fastify does (refusing `__proto__` and `constructor.prototype` keys), and
+ * also refuses nesting deeper than {@link MAX_JSON_DEPTH} and NUL characters: every one of these
+ * is a 400, not a stack overflow or a database error further down.
+ */
+export function parseJsonBodies(fastify: FastifyInstance): void {
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') {
+      done(
+        new JsonBodyError('FST_ERR_CTP_EMPTY_JSON_BODY', 'The body is empty but Content-Type says JSON.'),
+        undefined,
+      );
+      return;
+    }
+    let parsed: unknown;
+    try {
+      parsed = secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
+    } catch {
+      done(new JsonBodyError('FST_ERR_CTP_INVALID_JSON_BODY', 'The body is not valid JSON.'), undefined);
+      return;
+    }
+    const inspected = inspectJson(parsed);
+    if (inspected.depth > MAX_JSON_DEPTH) {
+      done(new JsonBodyError('PPT_JSON_TOO_DEEP', `The body nests deeper than ${MAX_JSON_DEPTH} levels.`), undefined);
+      return;
+    }
+    if (inspected.nul) {
+      done(
+        new JsonBodyError('PPT_NUL_CHARACTER', 'The body holds a NUL character, which no field may contain.'),
+        undefined,
+      );
+      return;
+    }
+    done(null, parsed);
+  });
+}

@@ -1,0 +1,187 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { type EmbeddedDatabase, freePort, startEmbeddedPostgres } from '../../src/common/database/embedded-postgres.js';
+
+export const ADMIN_TOKEN = 'ppt_resilience_admin_token_000000000000';
+const MAIN = path.resolve('dist/src/main.js');
+
+/** What the suite did, printed at the end of each test: requests, faults, writes checked. */
+export const counts = { requests: 0, faults: 0, verified: 0 };
+
+/** Prints what a test did, then starts the next test's counts from zero. */
+export function printCounts(name: string): void {
+  process.stdout.write(
+    `[resilience] ${name}: ${counts.requests} requests sent, ${counts.faults} faults injected, ${counts.verified} writes verified\n`,
+  );
+  Object.assign(counts, { requests: 0, faults: 0, verified: 0 });
+}
+
+export interface Postgres {
+  url: string;
+  port: number;
+  dir: string;
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  remove(): Promise<void>;
+}
+
+/** A PostgreSQL of the test's own, which it may stop and start again on the same port. */
+export async function ownPostgres(): Promise<Postgres> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'ppt-resilience-'));
+  let server: EmbeddedDatabase = await startEmbeddedPostgres(dir);
+  const port = server.port;
+  return {
+    url: server.url,
+    port,
+    dir,
+    stop: () => server.stop(),
+    async start() {
+      server = await startEmbeddedPostgres(dir, undefined, port);
+    },
+    async remove() {
+      await server.stop().catch(() => undefined);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface Service {
+  base: string;
+  child: ChildProcess;
+  output(): string;
+  exited: Promise<number | null>;
+}
+
+/** The built service as a process of its own; DATABASE_URL unset means its embedded PostgreSQL. */
+export async function startService(env: Record<string, string>, port?: number): Promise<Service> {
+  const listenOn = port ?? (await freePort());
+  const { DATABASE_URL: _inherited, ...rest } = process.env;
+  const child = spawn(process.execPath, [MAIN], {
+    env: {
+      ...rest,
+      PORT: String(listenOn),
+      ADMIN_TOKEN,
+      LOG_LEVEL: 'warn',
+      SEED_ON_EMPTY: 'false',
+      RATE_LIMIT_PER_MINUTE: '1000000',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const base = `http://127.0.0.1:${listenOn}`;
+  const deadline = Date.now() + 90_000;
+  let dead = false;
+  void exited.then(() => (dead = true));
+  for (;;) {
+    if (dead) throw new Error(`the service exited while starting:\n${output}`);
+    try {
+      if ((await fetch(`${base}/ready`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`the service did not become ready:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return { base, child, output: () => output, exited };
+}
+
+export interface Answer {
+  status: number;
+  body: Record<string, unknown> & { id?: string; type?: string };
+  ms: number;
+  contentType: string;
+}
+
+/** One request; a refused or dropped connection is status 0. */
+export async function call(
+  base: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+  timeoutMs = 15_000,
+): Promise<Answer> {
+  counts.requests += 1;
+  const started = Date.now();
+  try {
+    const response = await fetch(`${base}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json', ...headers },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const text = await response.text();
+    let parsed: Answer['body'] = {};
+    try {
+      parsed = text === '' ? {} : (JSON.parse(text) as Answer['body']);
+    } catch {
+      parsed = { raw: text };
+    }
+    return {
+      status: response.status,
+      body: parsed,
+      ms: Date.now() - started,
+      contentType: response.headers.get('content-type') ?? '',
+    };
+  } catch {
+    return { status: 0, body: {}, ms: Date.now() - started, contentType: '' };
+  }
+}
+
+export async function query<T>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(sql, params)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * The invariants of the status history, checked in SQL over every proposal: standing transitions
+ * chain (each `from` is the previous `to`, seq increasing), the proposal's status is the last
+ * standing `to`, and its furthest status is the furthest stage reached. Answers the violations.
+ */
+export async function historyViolations(url: string): Promise<unknown[]> {
+  return query(
+    url,
+    `WITH standing AS (
+       SELECT t.*, lag(t.to_status) OVER (PARTITION BY t.proposal_id ORDER BY t.seq) AS previous
+         FROM transitions t WHERE t.retracted_at IS NULL
+     ), last AS (
+       SELECT DISTINCT ON (proposal_id) proposal_id, to_status FROM standing ORDER BY proposal_id, seq DESC
+     ), furthest AS (
+       SELECT proposal_id,
+              (ARRAY['floated','proposed','under_discussion','drafting','adopted','implementing','implemented'])[
+                max(array_position(ARRAY['floated','proposed','under_discussion','drafting','adopted','implementing','implemented'], to_status))] AS status
+         FROM standing GROUP BY proposal_id
+     )
+     SELECT 'broken chain' AS problem, s.proposal_id::text AS id FROM standing s
+      WHERE s.seq > 1 AND s.from_status IS DISTINCT FROM s.previous
+     UNION ALL
+     SELECT 'status is not the last to', p.id::text FROM proposals p JOIN last l ON l.proposal_id = p.id WHERE p.status <> l.to_status
+     UNION ALL
+     SELECT 'furthest status', p.id::text FROM proposals p JOIN furthest f ON f.proposal_id = p.id WHERE p.furthest_status <> f.status
+     UNION ALL
+     SELECT 'proposal without its creation', p.id::text FROM proposals p
+      WHERE NOT EXISTS (SELECT 1 FROM transitions t WHERE t.proposal_id = p.id AND t.seq = 1)
+     UNION ALL
+     SELECT 'statement without a proposal', s.id::text FROM statements s
+      WHERE NOT EXISTS (SELECT 1 FROM statement_proposals sp WHERE sp.statement_id = s.id)`,
+  );
+}
+
+export async function removeDir(dir: string): Promise<void> {
+  if (existsSync(dir)) await rm(dir, { recursive: true, force: true });
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
