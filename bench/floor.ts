@@ -21,7 +21,7 @@ import { UsersRepository } from '../src/modules/users/users.repository.js';
 const pool = new pg.Pool({
   connectionString: process.env.DATABASE_URL,
   max: Number(process.env.DB_POOL_SIZE ?? 10),
-  options: '-c jit=off',
+  options: '-c jit=off -c work_mem=32MB',
 });
 const manager = {
   query: async (sql: string, params?: unknown[]) => (await pool.query(sql, params)).rows as unknown,

@@ -135,7 +135,8 @@ function history(r: Rng, length: number, startDay: number): Transition[] {
         : r.pick(STATUSES);
     const decision = decideTransition(latest.to, to);
     if (!decision.allowed || (decision.role === 'editor' && r.next() < 0.5)) continue;
-    day = Math.min(SPAN_DAYS, day + 1 + r.int(400));
+    // Spread the rest of the history over the time left, so dates do not pile up at the end.
+    day = Math.min(SPAN_DAYS, day + 1 + r.int(Math.max(1, Math.round((SPAN_DAYS - day) / length))));
     let occurredOn = partialDate(day, r);
     if (firstDayMs(occurredOn) < firstDayMs(latest.occurredOn))
       occurredOn = new Date(START + day * DAY).toISOString().slice(0, 10);
@@ -342,7 +343,7 @@ export async function generate(
     for (let i = offset; i < Math.min(size.statements, offset + BATCH); i += 1) {
       const id = randomUUID();
       const about = r.int(proposalIds.length);
-      const day = Math.min(SPAN_DAYS, firstDays[about] + r.int(3000));
+      const day = firstDays[about] + r.int(Math.max(1, SPAN_DAYS - firstDays[about]));
       const retracted = r.next() < 0.02;
       statements.push([
         id,

@@ -31,6 +31,8 @@ export class ReportColumns1764100000000 implements MigrationInterface {
         statements_search = (SELECT strip(tsvector_agg(s.search)) FROM statement_proposals sp JOIN statements s ON s.id = sp.statement_id
                               WHERE sp.proposal_id = p.id AND s.retracted_at IS NULL)`);
     await q.query(`CREATE INDEX ix_proposals_statements_search ON proposals USING gin (statements_search)`);
+    // The window's statements by date without touching the wide statement rows.
+    await q.query(`CREATE INDEX ix_statements_standing_said_on ON statements (said_on, id) WHERE retracted_at IS NULL`);
     await q.query(`
       CREATE INDEX ix_transitions_advances ON transitions (occurred_on)
         INCLUDE (proposal_id, seq, from_status, to_status, direction)
@@ -39,6 +41,7 @@ export class ReportColumns1764100000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP INDEX ix_transitions_advances`);
+    await q.query(`DROP INDEX ix_statements_standing_said_on`);
     await q.query(`DROP INDEX ix_proposals_statements_search`);
     await q.query(`DROP AGGREGATE tsvector_agg (tsvector)`);
     await q.query(`

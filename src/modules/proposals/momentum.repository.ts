@@ -60,7 +60,8 @@ export function momentumSql(param: Param, asOf: string, windowDays: number, ids?
   const only = (column: string): string => (ids === undefined ? '' : `AND ${column} = ANY(${param(ids)}::uuid[])`);
   return `
     WITH base AS (
-      SELECT p.id, p.status, p.status_since, p.furthest_status, p.last_from_status, p.last_direction, p.last_statement_on
+      SELECT p.id, p.slug, p.title, p.status, p.status_since, p.furthest_status, p.last_from_status, p.last_direction,
+             p.last_statement_on
         FROM proposals p WHERE p.proposed_on <= ${day} ${only('p.id')}
     ), rebuilt AS (
       SELECT t.proposal_id,
@@ -96,7 +97,7 @@ export function momentumSql(param: Param, asOf: string, windowDays: number, ids?
        WHERE b.last_statement_on > ${day} AND s.retracted_at IS NULL AND s.said_on <= ${day}
        GROUP BY sp.proposal_id
     ), facts AS (
-      SELECT b.id,
+      SELECT b.id, b.slug, b.title,
              COALESCE(r.status, b.status) AS status,
              COALESCE(r.status_since, b.status_since) AS status_since,
              CASE WHEN r.proposal_id IS NULL THEN b.last_from_status ELSE r.last_from END AS last_from,
@@ -112,7 +113,7 @@ export function momentumSql(param: Param, asOf: string, windowDays: number, ids?
         LEFT JOIN sw ON sw.proposal_id = b.id
         LEFT JOIN earlier e ON e.proposal_id = b.id
     )
-    SELECT f.id AS "proposalId", f.status, f.status_since AS "statusSince", f.furthest_rank::int AS "furthestRank",
+    SELECT f.id AS "proposalId", f.slug, f.title, f.status, f.status_since AS "statusSince", f.furthest_rank::int AS "furthestRank",
            f.last_from AS "lastFrom", f.last_direction AS "lastDirection", f.advances, f.advance_count::int AS "advanceCount",
            f.supports::int AS supports, f.opposes::int AS opposes, f.neutral::int AS neutral, f.total::int AS total,
            f.last_statement_on AS "lastStatementOn",

@@ -31,17 +31,21 @@ export class ReportsRepository {
     if (filters.status !== undefined) where.push(`m.status = ANY(${param(filters.status)})`);
     if (filters.forum !== undefined) {
       where.push(`EXISTS (SELECT 1 FROM proposal_forums pf JOIN actors a ON a.id = pf.actor_id
-                           WHERE pf.proposal_id = p.id AND a.slug = ${param(filters.forum)})`);
+                           WHERE pf.proposal_id = m."proposalId" AND a.slug = ${param(filters.forum)})`);
     }
     if (filters.proposer !== undefined) {
       where.push(`EXISTS (SELECT 1 FROM proposal_actors pa JOIN actors a ON a.id = pa.actor_id
-                           WHERE pa.proposal_id = p.id AND a.slug = ${param(filters.proposer)})`);
+                           WHERE pa.proposal_id = m."proposalId" AND a.slug = ${param(filters.proposer)})`);
     }
-    if (filters.tag !== undefined) where.push(`p.tags @> ARRAY[${param(filters.tag)}]::text[]`);
+    if (filters.tag !== undefined) {
+      where.push(
+        `EXISTS (SELECT 1 FROM proposals p WHERE p.id = m."proposalId" AND p.tags @> ARRAY[${param(filters.tag)}]::text[])`,
+      );
+    }
     const rows: (Parameters<typeof toMomentumRow>[0] & { slug: string; title: string })[] = await this.db.manager.query(
-      `SELECT p.slug, p.title, m.* FROM (${classes}) m JOIN proposals p ON p.id = m."proposalId"
+      `SELECT m.* FROM (${classes}) m
         ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-        ORDER BY p.slug`,
+        ORDER BY m.slug`,
       params,
     );
     return rows.map((row) => ({ ...toMomentumRow(row), slug: row.slug, title: row.title }));
