@@ -4,7 +4,7 @@ import type { DataSource } from 'typeorm';
 import { firstDay } from '../../src/common/dates/partial-date.js';
 import { connect } from '../../src/common/database/data-source.js';
 import type { Db } from '../../src/common/database/db.js';
-import { momentumSql, type Param, toMomentumRow } from '../../src/modules/proposals/momentum.repository.js';
+import { momentumSql, toMomentumRow } from '../../src/modules/proposals/momentum.repository.js';
 import { ProposalsRepository } from '../../src/modules/proposals/proposals.repository.js';
 import { deriveState } from '../../src/modules/proposals/workflow/derive-state.js';
 import {
@@ -17,6 +17,7 @@ import {
 import { STATUSES, type Status } from '../../src/modules/proposals/workflow/statuses.js';
 import { decideTransition } from '../../src/modules/proposals/workflow/workflow.js';
 import { createTestDatabase } from '../helpers/test-database.js';
+import { sqlParams } from '../../src/common/database/sql-params.js';
 
 const STANCES = ['supports', 'opposes', 'neutral'] as const;
 const BASE = Date.UTC(2018, 0, 1);
@@ -204,11 +205,7 @@ describe('momentum: the SQL of the report agrees with the pure function', () => 
         });
         const id = await insert(transitions, statements);
         const asOf = dateAt(asOfDay, 2);
-        const params: unknown[] = [];
-        const param: Param = (value) => {
-          params.push(value);
-          return `$${params.length}`;
-        };
+        const { params, param } = sqlParams();
         const rows = await dataSource.query(momentumSql(param, asOf, windowDays, [id]), params);
         const sql = rows.length === 0 ? null : toMomentumRow(rows[0]);
         const pure = momentumOf(transitions, statements, asOf, windowDays);

@@ -4,6 +4,7 @@ import type { EntityManager } from 'typeorm';
 import { returning } from '../../common/database/returning.js';
 import type { ActorKind } from './entities/actor.entity.js';
 import type { ActorDto, ActorRefDto } from './dto/actors.dto.js';
+import { editSets, sqlParams } from '../../common/database/sql-params.js';
 
 export interface ActorRow {
   id: string;
@@ -133,16 +134,11 @@ export class ActorsRepository {
       title: changes.title,
       country_id: changes.countryId,
     };
-    const params: unknown[] = [slug, version];
-    const sets = ['updated_at = now()', 'version = version + 1'];
-    for (const [column, value] of Object.entries(columns)) {
-      if (value === undefined) continue;
-      params.push(value);
-      sets.push(`${column} = $${params.length}`);
-    }
+    const { params, param } = sqlParams([slug, version]);
+    const sets = editSets(columns, param);
     const rows = await returning<{ id: string }>(
       manager,
-      `UPDATE actors SET ${sets.join(', ')} WHERE slug = $1 AND version = $2 RETURNING id`,
+      `UPDATE actors SET ${sets} WHERE slug = $1 AND version = $2 RETURNING id`,
       params,
     );
     return rows[0]?.id ?? null;

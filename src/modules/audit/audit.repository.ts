@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Db } from '../../common/database/db.js';
 import type { AuditEntryDto } from './dto/audit.dto.js';
+import { sqlParams } from '../../common/database/sql-params.js';
 
 export interface AuditWrite {
   userId: string | null;
@@ -49,11 +50,7 @@ export class AuditRepository {
   /** Newest first, the page after the row with id `afterId`. */
   async list(filters: AuditFilters, limit: number, afterId: string | undefined): Promise<AuditRow[]> {
     const where: string[] = [];
-    const params: unknown[] = [];
-    const param = (value: unknown): string => {
-      params.push(value);
-      return `$${params.length}`;
-    };
+    const { params, param } = sqlParams();
     if (filters.entityType !== undefined) where.push(`l.entity_type = ${param(filters.entityType)}`);
     if (filters.entityId !== undefined) where.push(`l.entity_id = ${param(filters.entityId)}`);
     if (filters.user !== undefined) {

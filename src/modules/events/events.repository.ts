@@ -5,6 +5,7 @@ import { likePattern } from '../actors/actors.repository.js';
 import type { ActorRefDto } from '../actors/dto/actors.dto.js';
 import type { EventDto } from './dto/events.dto.js';
 import type { EventKind } from './entities/event.entity.js';
+import { sqlParams } from '../../common/database/sql-params.js';
 
 export interface EventRow extends Omit<EventDto, 'createdAt' | 'updatedAt'> {
   id: string;
@@ -48,11 +49,7 @@ export class EventsRepository {
   /** Most recent first: by first day of `startsOn`, then precision, then id. */
   async list(filters: EventFilters, limit: number, after: [string, string] | undefined): Promise<EventRow[]> {
     const where: string[] = [];
-    const params: unknown[] = [];
-    const param = (value: unknown): string => {
-      params.push(value);
-      return `$${params.length}`;
-    };
+    const { params, param } = sqlParams();
     if (filters.kind !== undefined) where.push(`e.kind = ${param(filters.kind)}`);
     if (filters.fromDay !== undefined) where.push(`partial_date_start(e.starts_on) >= ${param(filters.fromDay)}::date`);
     if (filters.toDay !== undefined) where.push(`partial_date_start(e.starts_on) <= ${param(filters.toDay)}::date`);

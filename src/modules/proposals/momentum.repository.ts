@@ -9,9 +9,7 @@ import {
   SHOWN_ADVANCES,
 } from './workflow/momentum.js';
 import { STAGE_ORDER, type Status } from './workflow/statuses.js';
-
-/** Appends a value to a query's parameters and answers its placeholder (`$n`). */
-export type Param = (value: unknown) => string;
+import { type Param, sqlParams } from '../../common/database/sql-params.js';
 
 export interface MomentumRow extends MomentumFacts {
   proposalId: string;
@@ -147,11 +145,7 @@ export class MomentumRepository {
   /** The momentum of these proposals (those that existed on `asOf`), by id. */
   async forProposals(ids: string[], asOf: string, windowDays: number): Promise<Map<string, MomentumRow>> {
     if (ids.length === 0) return new Map();
-    const params: unknown[] = [];
-    const param: Param = (value) => {
-      params.push(value);
-      return `$${params.length}`;
-    };
+    const { params, param } = sqlParams();
     const rows: RawMomentumRow[] = await this.db.manager.query(momentumSql(param, asOf, windowDays, ids), params);
     return new Map(rows.map((raw) => [raw.proposalId, toMomentumRow(raw)]));
   }

@@ -11,6 +11,7 @@ import { type ProposalSort, RANK, SORTS } from './proposal-sorts.js';
 import type { DerivedState } from './workflow/derive-state.js';
 import type { Momentum, MomentumResult } from './workflow/momentum.js';
 import type { Status } from './workflow/statuses.js';
+import { editSets, sqlParams } from '../../common/database/sql-params.js';
 
 export interface RelatedProposalDtoShape {
   slug: string;
@@ -150,11 +151,7 @@ export class ProposalsRepository {
     after: unknown[] | undefined,
   ): Promise<ProposalRow[]> {
     const where: string[] = [];
-    const params: unknown[] = [];
-    const param = (value: unknown): string => {
-      params.push(value);
-      return `$${params.length}`;
-    };
+    const { params, param } = sqlParams();
     let matches = '';
     let rank = '';
     if (filters.q !== undefined) {
@@ -272,16 +269,11 @@ export class ProposalsRepository {
       tags: changes.tags,
       parent_id: changes.parentId,
     };
-    const params: unknown[] = [slug, version];
-    const sets = ['updated_at = now()', 'version = version + 1'];
-    for (const [column, value] of Object.entries(columns)) {
-      if (value === undefined) continue;
-      params.push(value);
-      sets.push(`${column} = $${params.length}`);
-    }
+    const { params, param } = sqlParams([slug, version]);
+    const sets = editSets(columns, param);
     const rows = await returning<{ id: string }>(
       manager,
-      `UPDATE proposals SET ${sets.join(', ')} WHERE slug = $1 AND version = $2 RETURNING id`,
+      `UPDATE proposals SET ${sets} WHERE slug = $1 AND version = $2 RETURNING id`,
       params,
     );
     return rows[0]?.id ?? null;

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Db } from '../../common/database/db.js';
-import { type MomentumRow, momentumSql, type Param, toMomentumRow } from '../proposals/momentum.repository.js';
+import { type MomentumRow, momentumSql, toMomentumRow } from '../proposals/momentum.repository.js';
 import type { Status } from '../proposals/workflow/statuses.js';
+import { sqlParams } from '../../common/database/sql-params.js';
 
 export interface ReportFilters {
   status?: Status[];
@@ -21,11 +22,7 @@ export class ReportsRepository {
 
   /** Every proposal that existed on `asOf`, with its momentum facts, by slug: one query. */
   async progress(asOf: string, windowDays: number, filters: ReportFilters): Promise<ReportRow[]> {
-    const params: unknown[] = [];
-    const param: Param = (value) => {
-      params.push(value);
-      return `$${params.length}`;
-    };
+    const { params, param } = sqlParams();
     const where: string[] = [];
     const classes = momentumSql(param, asOf, windowDays);
     if (filters.status !== undefined) where.push(`m.status = ANY(${param(filters.status)})`);

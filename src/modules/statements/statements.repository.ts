@@ -4,6 +4,7 @@ import type { EntityManager } from 'typeorm';
 import { returning } from '../../common/database/returning.js';
 import type { StatementDto } from './dto/statements.dto.js';
 import type { Stance } from './entities/statement-proposal.entity.js';
+import { editSets, sqlParams } from '../../common/database/sql-params.js';
 
 export interface StatementRow extends Omit<StatementDto, 'recordedAt' | 'retractedAt' | 'retracted' | 'updatedAt'> {
   recordedAt: Date;
@@ -92,11 +93,7 @@ export class StatementsRepository {
   async list(filters: StatementFilters, limit: number, after: unknown[] | undefined): Promise<StatementRow[]> {
     const joins: string[] = [];
     const where: string[] = [];
-    const params: unknown[] = [];
-    const param = (value: unknown): string => {
-      params.push(value);
-      return `$${params.length}`;
-    };
+    const { params, param } = sqlParams();
     if (filters.proposalId !== undefined) {
       // A join, not EXISTS: the planner starts from the proposal's few statements.
       joins.push(
@@ -199,16 +196,11 @@ export class StatementsRepository {
       note: changes.note,
       source_id: changes.sourceId,
     };
-    const params: unknown[] = [id, version];
-    const sets = ['updated_at = now()', 'version = version + 1'];
-    for (const [column, value] of Object.entries(columns)) {
-      if (value === undefined) continue;
-      params.push(value);
-      sets.push(`${column} = $${params.length}`);
-    }
+    const { params, param } = sqlParams([id, version]);
+    const sets = editSets(columns, param);
     const rows = await returning<{ id: string }>(
       manager,
-      `UPDATE statements SET ${sets.join(', ')} WHERE id = $1 AND version = $2 AND retracted_at IS NULL RETURNING id`,
+      `UPDATE statements SET ${sets} WHERE id = $1 AND version = $2 AND retracted_at IS NULL RETURNING id`,
       params,
     );
     return rows.length === 1;
