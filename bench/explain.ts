@@ -1,0 +1,58 @@
+import pg from 'pg';
+import 'reflect-metadata';
+import type { EntityManager } from 'typeorm';
+import type { Db } from '../src/common/database/db.js';
+import { MomentumRepository } from '../src/modules/proposals/momentum.repository.js';
+import { ProposalsRepository } from '../src/modules/proposals/proposals.repository.js';
+import { ReportsRepository } from '../src/modules/reports/reports.repository.js';
+
+/**
+ * `node dist/bench/explain.js` (DATABASE_URL set, e.g. after `npm run seed:synthetic`): prints
+ * `EXPLAIN (ANALYZE, BUFFERS)` of the hot queries, taken from the repositories themselves.
+ */
+async function main(): Promise<void> {
+  const client = new pg.Client({ connectionString: process.env.DATABASE_URL, options: '-c jit=off -c work_mem=32MB' });
+  await client.connect();
+  const plans: string[] = [];
+  const explaining = {
+    query: async (sql: string, params?: unknown[]) => {
+      const rows = (await client.query(sql, params)).rows as unknown[];
+      const plan = await client.query(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params);
+      plans.push(plan.rows.map((row: Record<string, string>) => row['QUERY PLAN']).join('\n'));
+      return rows;
+    },
+  } as unknown as EntityManager;
+  const db = { manager: explaining } as unknown as Db;
+  const proposals = new ProposalsRepository(db);
+  const momentum = new MomentumRepository(db);
+  const reports = new ReportsRepository(db);
+  const today = new Date().toISOString().slice(0, 10);
+  const show = async (title: string, work: () => Promise<unknown>) => {
+    plans.length = 0;
+    await work();
+    process.stdout.write(`\n### ${title}\n\n\`\`\`\n${plans.join('\n\n')}\n\`\`\`\n`);
+  };
+  const one = (await proposals.findBySlug('proposal-4242')) ?? (await proposals.findBySlug('proposal-42'));
+  await show('GET /proposals/{slug}: the proposal', () => proposals.findBySlug(one?.slug ?? 'proposal-42'));
+  await show('GET /proposals?status=drafting,adopted&limit=50: the page', () =>
+    proposals.list({ status: ['drafting', 'adopted'] }, '-lastActivityOn', 50, undefined),
+  );
+  await show('GET /proposals?q=multilateral: the page', () =>
+    proposals.list({ q: 'multilateral' }, 'relevance', 20, undefined),
+  );
+  await show('the momentum of one page of 50 proposals', async () => {
+    const page = await client.query(`SELECT id FROM proposals ORDER BY last_activity_on DESC LIMIT 50`);
+    await momentum.forProposals(
+      page.rows.map((row: { id: string }) => row.id),
+      today,
+      365,
+    );
+  });
+  await show('GET /reports/progress', () => reports.progress(today, 365, {}));
+  await client.end();
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`explain failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
