@@ -92,6 +92,26 @@ describe('idempotency keys', () => {
     expect(history.body.data).toHaveLength(2);
   });
 
+  it('never stores a token: the replay of a request that issued one answers token null', async () => {
+    const admin = bearer(ADMIN_TOKEN);
+    const create = () =>
+      t.http
+        .post('/api/v1/users')
+        .set(...admin)
+        .set('idempotency-key', 'key-user')
+        .send({ name: 'replayed-user', role: 'analyst' });
+    const first = await create();
+    expect(first.status).toBe(201);
+    expect(first.body.token).toMatch(/^ppt_/);
+    const again = await create();
+    expect(again.status).toBe(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.body).toEqual({ ...first.body, token: null });
+    const stored = JSON.stringify(await t.dataSource.query(`SELECT response_body FROM idempotency_keys`));
+    expect(stored).not.toContain(first.body.token);
+    expect(stored).not.toMatch(/ppt_/);
+  });
+
   it('scopes keys to their user', async () => {
     const editor = bearer(await t.tokenFor('editor'));
     expect((await post('/actors', { kind: 'state', name: 'Mine' }, 'key-shared')).status).toBe(201);

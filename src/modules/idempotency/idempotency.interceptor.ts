@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
+import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, lastValueFrom, type Observable } from 'rxjs';
@@ -13,6 +13,19 @@ export const IDEMPOTENCY_HEADER = 'idempotency-key';
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 /** Nest's metadata key for `@HttpCode`. */
 const HTTP_CODE = '__httpCode__';
+const SECRET_RESPONSE = 'ppt:secret-response';
+
+/**
+ * Marks a route whose response shows a secret once (a new token): its stored response keeps
+ * `token` as null, so a replay confirms the write without the secret ever resting in the database.
+ */
+export const SecretResponse = (): MethodDecorator => SetMetadata(SECRET_RESPONSE, true);
+
+/** The response as stored for replays: a secret route's `token` blanked. */
+function storable(body: unknown, secret: boolean): unknown {
+  if (!secret || typeof body !== 'object' || body === null || !('token' in body)) return body;
+  return { ...body, token: null };
+}
 
 /** JSON with object keys sorted, so the same body hashes the same however its keys are ordered. */
 function canonical(value: unknown): string {
@@ -49,6 +62,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const user = request.user;
     if (user === undefined) return next.handle();
     const status = this.reflector.get<number | undefined>(HTTP_CODE, context.getHandler()) ?? 201;
+    const secret = this.reflector.get<boolean | undefined>(SECRET_RESPONSE, context.getHandler()) === true;
     const requestHash = createHash('sha256')
       .update(`${request.method} ${request.url}\n${canonical(request.body)}`)
       .digest('hex');
@@ -63,7 +77,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
               user.id,
               header,
               status,
-              JSON.stringify(body ?? null),
+              JSON.stringify(storable(body, secret) ?? null),
               typeof etag === 'string' ? etag : null,
             );
             return body;

@@ -22,6 +22,7 @@ import {
   UserDto,
   UserListDto,
 } from './dto/users.dto.js';
+import { SecretResponse } from '../idempotency/idempotency.interceptor.js';
 import { toUserDto, UsersService } from './users.service.js';
 
 const uuid = new UuidPipe('user');
@@ -34,6 +35,7 @@ export class UsersController {
 
   @Post('users')
   @RequireRole('admin')
+  @SecretResponse()
   @ApiOperation({ summary: 'Create a user; the response carries their first token, shown once' })
   @ApiCreatedResponse({ type: CreatedUserDto })
   @ApiProblems(400, 409)
@@ -86,6 +88,7 @@ export class UsersController {
 
   @Post('users/:id/tokens')
   @RequireRole('admin')
+  @SecretResponse()
   @ApiOperation({ summary: 'Issue another token for a user, shown once' })
   @ApiCreatedResponse({ type: IssuedTokenDto })
   @ApiProblems(404)
