@@ -4,6 +4,7 @@ import { invalid } from '../../common/errors/domain-error.js';
 import { decodeCursor, type Page, toPage } from '../../common/pagination/cursor.js';
 import { AuditRepository, toAuditEntryDto } from './audit.repository.js';
 import type { AuditEntryDto, ListAuditQueryDto } from './dto/audit.dto.js';
+import { parseInstant } from '../../common/http/query-values.js';
 
 /** Fields that change with every write and say nothing about what changed. */
 const NOISE = new Set(['version', 'updatedAt']);
@@ -84,19 +85,13 @@ export class AuditService {
       }
       afterId = key[0];
     }
-    const instant = (field: 'from' | 'to', value: string | undefined): Date | undefined => {
-      if (value === undefined) return undefined;
-      const date = new Date(value);
-      if (Number.isNaN(date.getTime())) throw invalid(field, 'is not a real instant');
-      return date;
-    };
     const rows = await this.audit.list(
       {
         entityType: query.entityType,
         entityId: query.entityId,
         user: query.user,
-        from: instant('from', query.from),
-        to: instant('to', query.to),
+        from: parseInstant('from', query.from),
+        to: parseInstant('to', query.to),
       },
       query.limit,
       afterId,

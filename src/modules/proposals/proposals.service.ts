@@ -23,6 +23,7 @@ import { DEFAULT_WINDOW_DAYS, explain, momentumOf } from './workflow/momentum.js
 import { isSortKey, type ProposalSort, SORTS } from './proposal-sorts.js';
 import { type ProposalFilters, type ProposalRow, ProposalsRepository, toProposalDto } from './proposals.repository.js';
 import { TransitionsRepository } from './transitions.repository.js';
+import { parseInstant } from '../../common/http/query-values.js';
 
 @Injectable()
 export class ProposalsService {
@@ -56,10 +57,7 @@ export class ProposalsService {
   async list(query: ListProposalsQueryDto): Promise<Page<ProposalDto>> {
     if (query.sort === 'relevance' && query.q === undefined) throw invalid('sort', 'relevance needs q');
     const sort: ProposalSort = query.sort ?? (query.q === undefined ? '-lastActivityOn' : 'relevance');
-    const updatedSince = query.updatedSince === undefined ? undefined : new Date(query.updatedSince);
-    if (updatedSince !== undefined && Number.isNaN(updatedSince.getTime())) {
-      throw invalid('updatedSince', 'is not a real instant');
-    }
+    const updatedSince = parseInstant('updatedSince', query.updatedSince);
     const asOf = query.asOf ?? today();
     const windowDays = query.windowDays ?? DEFAULT_WINDOW_DAYS;
     const filters: ProposalFilters = {

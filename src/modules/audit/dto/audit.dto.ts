@@ -3,11 +3,9 @@ import { IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class
 import { ListQueryDto } from '../../../common/http/list-query.dto.js';
 import { PageDto } from '../../../common/pagination/cursor.js';
 import { UserRefDto } from '../../proposals/dto/transitions.dto.js';
+import { ISO_INSTANT } from '../../../common/http/query-values.js';
 
 export const AUDITED_ENTITIES = ['actor', 'event', 'proposal', 'transition', 'statement', 'user', 'token'] as const;
-
-/** An instant with date, time and zone, as in `updatedSince`. */
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 export class ListAuditQueryDto extends ListQueryDto {
   @ApiPropertyOptional({ enum: AUDITED_ENTITIES })

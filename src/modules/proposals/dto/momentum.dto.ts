@@ -4,6 +4,7 @@ import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { IsCalendarDate } from '../../../common/dates/partial-date.js';
 import { DEFAULT_WINDOW_DAYS, MAX_WINDOW_DAYS, MOMENTA } from '../workflow/momentum.js';
+import { commaList } from '../../../common/http/query-values.js';
 
 /** `asOf`: the day momentum and statuses are computed for. */
 export function AsOfField(): PropertyDecorator {
@@ -36,9 +37,7 @@ export function MomentumFilterField(): PropertyDecorator {
   return applyDecorators(
     ApiPropertyOptional({ description: `Comma list of ${MOMENTA.join(', ')}`, example: 'stalled' }),
     IsOptional(),
-    Transform(({ value }: { value: unknown }) =>
-      typeof value === 'string' ? value.split(',').map((part) => part.trim()) : value,
-    ),
+    Transform(commaList),
     IsIn(MOMENTA, { each: true, message: `momentum must be a comma list of ${MOMENTA.join(', ')}` }),
     ArrayMaxSize(MOMENTA.length),
   );

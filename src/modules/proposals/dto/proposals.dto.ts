@@ -30,10 +30,9 @@ import { PROPOSAL_SORTS, type ProposalSort } from '../proposal-sorts.js';
 import { MOMENTA, type Momentum } from '../workflow/momentum.js';
 import { AsOfField, MomentumFilterField, WindowDaysField } from './momentum.dto.js';
 import { INITIAL_STATUSES, type InitialStatus, STATUSES, type Status } from '../workflow/statuses.js';
+import { commaList, ISO_INSTANT } from '../../../common/http/query-values.js';
 
 const SLUG_MESSAGE = 'must be lower-case a-z, 0-9 and single hyphens';
-/** An instant with date, time and zone: `2026-01-31T12:00:00Z`, `…T12:00:00.123+03:00`. */
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
 const TAG_PATTERN = /^[\p{L}\p{N}][\p{L}\p{N} ._-]{0,49}$/u;
 
 export class ProposerInputDto {
@@ -230,10 +229,6 @@ export class UpdateProposalDto extends ProposalFieldsDto {
   @Min(1)
   version?: number;
 }
-
-/** `a,b,c` in a query string → ['a', 'b', 'c']. */
-const commaList = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' ? value.split(',').map((part) => part.trim()) : value;
 
 export class ListProposalsQueryDto extends ListQueryDto {
   @ApiPropertyOptional({ description: `Comma list of statuses: ${STATUSES.join(', ')}`, example: 'drafting,adopted' })

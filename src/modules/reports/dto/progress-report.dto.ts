@@ -6,6 +6,7 @@ import { AsOfField, WindowDaysField } from '../../proposals/dto/momentum.dto.js'
 import { StatementCountsDto } from '../../proposals/dto/proposals.dto.js';
 import { MOMENTA, type Momentum } from '../../proposals/workflow/momentum.js';
 import { STATUSES, type Status } from '../../proposals/workflow/statuses.js';
+import { commaList } from '../../../common/http/query-values.js';
 
 export const REPORT_FORMATS = ['json', 'csv'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -19,9 +20,7 @@ export class ProgressReportQueryDto {
 
   @ApiPropertyOptional({ description: `Comma list of statuses on asOf: ${STATUSES.join(', ')}` })
   @IsOptional()
-  @Transform(({ value }: { value: unknown }) =>
-    typeof value === 'string' ? value.split(',').map((part) => part.trim()) : value,
-  )
+  @Transform(commaList)
   @IsIn(STATUSES, { each: true, message: `status must be a comma list of ${STATUSES.join(', ')}` })
   @ArrayMaxSize(STATUSES.length)
   status?: Status[];
