@@ -107,6 +107,13 @@ const COLUMNS = `
 
 const SELECT = `SELECT ${COLUMNS} FROM proposals p`;
 
+/**
+ * A proposal's last activity: the latest world date among its standing transitions and its
+ * latest standing statement (`lastStatementOn`, an SQL expression); partial dates compare as text.
+ */
+const lastActivity = (lastStatementOn: string): string =>
+  `GREATEST(${lastStatementOn}, (SELECT max(t.occurred_on) FROM transitions t WHERE t.proposal_id = p.id AND t.retracted_at IS NULL))`;
+
 @Injectable()
 export class ProposalsRepository {
   constructor(private readonly db: Db) {}
@@ -286,8 +293,10 @@ export class ProposalsRepository {
     manager: EntityManager,
   ): Promise<void> {
     await manager.query(
-      `UPDATE proposals SET status = $2, status_since = $3, furthest_status = $4, last_from_status = $5,
-              last_direction = $6, superseded_by_id = $7, updated_at = now(), version = version + 1
+      // A transition leaves the statements as they were: only its side of the last activity moves.
+      `UPDATE proposals p SET status = $2, status_since = $3, furthest_status = $4, last_from_status = $5,
+              last_direction = $6, superseded_by_id = $7, updated_at = now(), version = version + 1,
+              last_activity_on = ${lastActivity('p.last_statement_on')}
         WHERE id = $1`,
       [
         id,
@@ -299,7 +308,6 @@ export class ProposalsRepository {
         state.supersededById,
       ],
     );
-    await this.refreshActivity([id], manager);
   }
 
   /**
@@ -309,8 +317,7 @@ export class ProposalsRepository {
   async refreshActivity(ids: string[], manager: EntityManager): Promise<void> {
     await manager.query(
       `UPDATE proposals p SET
-         last_activity_on = GREATEST(s.last_statement_on,
-           (SELECT max(t.occurred_on) FROM transitions t WHERE t.proposal_id = p.id AND t.retracted_at IS NULL)),
+         last_activity_on = ${lastActivity('s.last_statement_on')},
          last_statement_on = s.last_statement_on,
          statements_search = s.search
          FROM (SELECT ids.id,
