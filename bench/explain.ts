@@ -48,7 +48,7 @@ async function main(): Promise<void> {
       365,
     );
   });
-  await show('GET /reports/progress', () => reports.progress(today, 365, {}));
+  await show('GET /reports/progress', () => reports.progress(today, 365, {}, 'json'));
   await client.end();
 }
 

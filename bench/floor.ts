@@ -83,7 +83,10 @@ async function handle(request: IncomingMessage, response: ServerResponse): Promi
     return send(response, 200, { data: rows.map((row) => ({ ...row, momentum: facts.get(row.id) ?? null })) });
   }
   if (path === '/reports/progress') {
-    return send(response, 200, { proposals: await reports.progress(asOf, 365, {}) });
+    const lines = await reports.progress(asOf, 365, {}, 'json');
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end(`{"proposals":[${lines.map((row) => row.line).join(',')}]}`);
+    return;
   }
   return send(response, 404, { status: 404 });
 }

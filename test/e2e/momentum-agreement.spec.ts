@@ -4,7 +4,7 @@ import type { DataSource } from 'typeorm';
 import { firstDay } from '../../src/common/dates/partial-date.js';
 import { connect } from '../../src/common/database/data-source.js';
 import type { Db } from '../../src/common/database/db.js';
-import { momentumSql, toMomentumRow } from '../../src/modules/proposals/momentum.repository.js';
+import { momentumSql, reasonsSql, toMomentumRow } from '../../src/modules/proposals/momentum.repository.js';
 import { ProposalsRepository } from '../../src/modules/proposals/proposals.repository.js';
 import { deriveState } from '../../src/modules/proposals/workflow/derive-state.js';
 import {
@@ -113,7 +113,7 @@ function comparable(facts: MomentumFacts | null) {
   };
 }
 
-describe('momentum: the SQL of the report agrees with the pure function', () => {
+describe('momentum: the SQL of the report agrees with the pure function, reasons included', () => {
   let database: { url: string; drop: () => Promise<void> };
   let dataSource: DataSource;
   let userId: string;
@@ -206,12 +206,20 @@ describe('momentum: the SQL of the report agrees with the pure function', () => 
         const id = await insert(transitions, statements);
         const asOf = dateAt(asOfDay, 2);
         const { params, param } = sqlParams();
-        const rows = await dataSource.query(momentumSql(param, asOf, windowDays, [id]), params);
+        const classes = momentumSql(param, asOf, windowDays, [id]);
+        const rows = await dataSource.query(
+          `SELECT m.*, ${reasonsSql('m', param(windowDays))} AS "sqlReasons" FROM (${classes}) m`,
+          params,
+        );
         const sql = rows.length === 0 ? null : toMomentumRow(rows[0]);
         const pure = momentumOf(transitions, statements, asOf, windowDays);
         expect(comparable(sql)).toEqual(comparable(pure?.facts ?? null));
         expect(sql?.momentum ?? null).toBe(pure?.momentum ?? null);
-        if (sql !== null) expect(explain(sql, windowDays)).toEqual(pure?.reasons);
+        if (sql !== null) {
+          expect(explain(sql, windowDays)).toEqual(pure?.reasons);
+          // The report writes its reasons in SQL: the same words.
+          expect(rows[0].sqlReasons).toEqual(pure?.reasons);
+        }
         compared += 1;
       }),
       { numRuns: 300 },

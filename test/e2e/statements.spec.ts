@@ -1,4 +1,6 @@
 import type request from 'supertest';
+import type { Db } from '../../src/common/database/db.js';
+import { ProposalsRepository } from '../../src/modules/proposals/proposals.repository.js';
 import { factories, type Factories } from '../factories/factories.js';
 import { bearer, startTestApp, type TestApp } from '../helpers/test-app.js';
 
@@ -79,6 +81,40 @@ describe('statements', () => {
       expect(read.status).toBe(200);
       expect(read.body).toEqual(response.body);
       expect((await get(`/statements/${response.body.id}`).set('if-none-match', '"1"')).status).toBe(304);
+    });
+
+    it('keeps what a proposal derives from its statements as a full recount would', async () => {
+      await f.proposal({
+        slug: 'derived',
+        title: 'Derived fields',
+        proposers: [{ actor: 'belarus' }],
+        proposedOn: '2019',
+      });
+      const derived = async () =>
+        (
+          await t.dataSource.query(
+            `SELECT last_statement_on, last_activity_on, statements_search::text AS words, version
+               FROM proposals WHERE slug = 'derived'`,
+          )
+        )[0];
+      // Dates out of order and of every precision: the newest is not the last one logged.
+      for (const [saidOn, quote] of [
+        ['2021-06-01', 'Cooperation frameworks deserve attention.'],
+        ['2023', 'Security arrangements were debated at length.'],
+        ['2022-11', 'Nobody opposed the multilateral charter.'],
+      ]) {
+        const response = await post({ ...valid, saidOn, quote, proposals: [{ slug: 'derived', stance: 'supports' }] });
+        expect(response.status).toBe(201);
+      }
+      const incremental = await derived();
+      expect(incremental).toMatchObject({ last_statement_on: '2023', last_activity_on: '2023', version: 4 });
+      expect(incremental.words).toMatch(/'secur'/);
+      const [{ id }] = await t.dataSource.query(`SELECT id FROM proposals WHERE slug = 'derived'`);
+      await new ProposalsRepository({ manager: t.dataSource.manager } as Db).refreshActivity(
+        [id],
+        t.dataSource.manager,
+      );
+      expect(await derived()).toEqual(incremental);
     });
 
     it.each([

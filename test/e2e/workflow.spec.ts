@@ -1,3 +1,7 @@
+import type { Db } from '../../src/common/database/db.js';
+import { ProposalsRepository } from '../../src/modules/proposals/proposals.repository.js';
+import { TransitionsRepository } from '../../src/modules/proposals/transitions.repository.js';
+import { deriveState } from '../../src/modules/proposals/workflow/derive-state.js';
 import { STATUSES, type Status } from '../../src/modules/proposals/workflow/statuses.js';
 import { decideTransition } from '../../src/modules/proposals/workflow/workflow.js';
 import { factories, type Factories } from '../factories/factories.js';
@@ -296,6 +300,55 @@ describe('workflow over HTTP', () => {
         ).toBe(400);
       }
       expect((await t.http.get('/api/v1/proposals/no-such/status').set(...analyst)).status).toBe(404);
+    });
+  });
+
+  describe('what a transition answers and leaves behind', () => {
+    it('answers what the history then shows, and leaves the proposal as its history derives it', async () => {
+      const p = await fs.proposal({ proposers: [{ actor: 'kazakhstan' }], proposedOn: '2020-03' });
+      const cited = await fs.statement({ saidOn: '2024-06-02', proposals: [{ slug: p.slug, stance: 'supports' }] });
+      const responses = [
+        await transition(p.slug, { to: 'drafting', occurredOn: '2021', note: 'a plain move' }),
+        await transition(p.slug, {
+          to: 'adopted',
+          occurredOn: '2024-06-01',
+          from: 'drafting',
+          sources: [{ url: 'https://example.org/adopted' }, { publisher: 'BelTA', title: 'Adopted' }],
+          statementIds: [cited.id],
+        }),
+        // The same first day, written coarser: allowed, and the later date by text stays the last activity.
+        await transition(p.slug, { to: 'suspended', occurredOn: '2024-06' }),
+        await transition(p.slug, { to: 'superseded', occurredOn: '2025', supersededBy: replacement }),
+      ];
+      expect(responses.map((r) => r.status)).toEqual([201, 201, 201, 201]);
+      const history = await t.http.get(`/api/v1/proposals/${p.slug}/transitions`).set(...analyst);
+      expect(history.body.data.slice(1)).toEqual(responses.map((r) => r.body));
+      expect(responses[1].body.sources).toHaveLength(2);
+      expect(responses[1].body.statements).toEqual([expect.objectContaining({ id: cited.id })]);
+      expect(responses[3].body.supersededBy).toEqual({ slug: replacement, title: expect.any(String) });
+
+      const row = async () =>
+        (
+          await t.dataSource.query(
+            `SELECT status, status_since AS "statusSince", furthest_status AS "furthestStatus",
+                    last_from_status AS "lastFrom", last_direction AS "lastDirection", last_activity_on AS "lastActivityOn",
+                    version, id
+               FROM proposals WHERE slug = $1`,
+            [p.slug],
+          )
+        )[0];
+      const moved = await row();
+      const standing = await new TransitionsRepository({ manager: t.dataSource.manager } as Db).standing(
+        moved.id,
+        t.dataSource.manager,
+      );
+      expect(moved).toMatchObject({ ...deriveState(standing), lastActivityOn: '2025', version: 6 });
+      // The full recount of the last activity gives the same.
+      await new ProposalsRepository({ manager: t.dataSource.manager } as Db).refreshActivity(
+        [moved.id],
+        t.dataSource.manager,
+      );
+      expect((await row()).lastActivityOn).toBe('2025');
     });
   });
 

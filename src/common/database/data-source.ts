@@ -1,9 +1,10 @@
 import type { DataSourceOptions } from 'typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, MigrationExecutor } from 'typeorm';
 import { InitialSchema1763800000000 } from '../../../migrations/1763800000000-InitialSchema.js';
 import { StatementsEventsSearch1763900000000 } from '../../../migrations/1763900000000-StatementsEventsSearch.js';
 import { SafeWrites1764000000000 } from '../../../migrations/1764000000000-SafeWrites.js';
 import { ReportColumns1764100000000 } from '../../../migrations/1764100000000-ReportColumns.js';
+import { StatementWindowLinks1764200000000 } from '../../../migrations/1764200000000-StatementWindowLinks.js';
 import { AuditEntryEntity } from '../../modules/audit/entities/audit-entry.entity.js';
 import { IdempotencyKeyEntity } from '../../modules/idempotency/entities/idempotency-key.entity.js';
 import { ActorMemberEntity } from '../../modules/actors/entities/actor-member.entity.js';
@@ -50,6 +51,7 @@ export const MIGRATIONS = [
   StatementsEventsSearch1763900000000,
   SafeWrites1764000000000,
   ReportColumns1764100000000,
+  StatementWindowLinks1764200000000,
 ];
 
 export interface PoolSettings {
@@ -98,17 +100,37 @@ export function dataSourceOptions(url: string, pool: PoolSettings = DEFAULT_POOL
 /** Serializes migration runs of instances starting together on one database. */
 const MIGRATION_LOCK = 7_301_000;
 
-/** Applies pending migrations under an advisory lock; returns the names applied. */
+/**
+ * Applies pending migrations under an advisory lock; returns the names applied. They run on a
+ * connection of their own without the request timeouts: a migration may rewrite a table of
+ * millions of rows, which takes longer than any request may. A lock it waits for still times out.
+ */
 export async function runMigrations(dataSource: DataSource): Promise<string[]> {
-  const runner = dataSource.createQueryRunner();
-  await runner.connect();
+  const options = dataSource.options;
+  const extra = ('extra' in options ? options.extra : {}) as Record<string, unknown>;
+  const migrator = new DataSource({
+    ...options,
+    extra: {
+      ...extra,
+      max: 1,
+      statement_timeout: 0,
+      query_timeout: undefined,
+      idle_in_transaction_session_timeout: 0,
+    },
+  });
+  await migrator.initialize();
+  const runner = migrator.createQueryRunner();
   try {
+    await runner.connect();
     await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
-    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    const executor = new MigrationExecutor(migrator, runner);
+    executor.transaction = 'each';
+    const applied = await executor.executePendingMigrations();
     return applied.map((migration) => migration.name);
   } finally {
     await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
     await runner.release();
+    await migrator.destroy();
   }
 }
 

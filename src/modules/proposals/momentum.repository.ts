@@ -6,9 +6,11 @@ import {
   type MomentumFacts,
   type MomentumStatement,
   type MomentumTransition,
+  REASON_TEXT,
   SHOWN_ADVANCES,
+  STANCE_WORDS,
 } from './workflow/momentum.js';
-import { STAGE_ORDER, type Status } from './workflow/statuses.js';
+import { DIRECTIONS, STAGE_ORDER, type Status } from './workflow/statuses.js';
 import { type Param, sqlParams } from '../../common/database/sql-params.js';
 
 export interface MomentumRow extends MomentumFacts {
@@ -45,7 +47,9 @@ const STAGES_SQL = `ARRAY[${STAGE_ORDER.map((status) => `'${status}'`).join(', '
  *   dated on or before `asOf` its state then is its state now: status, furthest stage and last
  *   move come from the proposal row. Only proposals whose history runs past `asOf` are rebuilt
  *   from their transitions.
- * - Advances and statements are read only inside the window, through date indexes.
+ * - Advances and statements are read only inside the window, through date indexes; a statement's
+ *   date and standing are copied onto its links to proposals, so the window's statements are one
+ *   index-only range scan.
  * - The latest statement comes from the proposal row unless it is after `asOf`.
  *
  * Partial dates are compared as text: in "C" collation a partial date is after a full date
@@ -57,7 +61,7 @@ export function momentumSql(param: Param, asOf: string, windowDays: number, ids?
   const windowStart = param(daysBefore(asOf, windowDays));
   const only = (column: string): string => (ids === undefined ? '' : `AND ${column} = ANY(${param(ids)}::uuid[])`);
   return `
-    WITH base AS (
+    WITH base AS NOT MATERIALIZED (
       SELECT p.id, p.slug, p.title, p.status, p.status_since, p.furthest_status, p.last_from_status, p.last_direction,
              p.last_statement_on
         FROM proposals p WHERE p.proposed_on <= ${day} ${only('p.id')}
@@ -85,14 +89,14 @@ export function momentumSql(param: Param, asOf: string, windowDays: number, ids?
              count(*) FILTER (WHERE sp.stance = 'opposes') AS opposes,
              count(*) FILTER (WHERE sp.stance = 'neutral') AS neutral,
              count(*) AS total,
-             max(s.said_on) AS latest
-        FROM statements s JOIN statement_proposals sp ON sp.statement_id = s.id
-       WHERE s.retracted_at IS NULL AND s.said_on > ${windowStart} AND s.said_on <= ${day} ${only('sp.proposal_id')}
+             max(sp.said_on) AS latest
+        FROM statement_proposals sp
+       WHERE sp.standing AND sp.said_on > ${windowStart} AND sp.said_on <= ${day} ${only('sp.proposal_id')}
        GROUP BY sp.proposal_id
     ), earlier AS (
-      SELECT sp.proposal_id, max(s.said_on) AS latest
-        FROM base b JOIN statement_proposals sp ON sp.proposal_id = b.id JOIN statements s ON s.id = sp.statement_id
-       WHERE b.last_statement_on > ${day} AND s.retracted_at IS NULL AND s.said_on <= ${day}
+      SELECT sp.proposal_id, max(sp.said_on) AS latest
+        FROM base b JOIN statement_proposals sp ON sp.proposal_id = b.id
+       WHERE b.last_statement_on > ${day} AND sp.standing AND sp.said_on <= ${day}
        GROUP BY sp.proposal_id
     ), facts AS (
       SELECT b.id, b.slug, b.title,
@@ -121,6 +125,52 @@ export function momentumSql(param: Param, asOf: string, windowDays: number, ids?
                 WHEN f.total > 0 THEN 'active'
                 ELSE 'stalled' END AS momentum
       FROM facts f`;
+}
+
+/** A {@link REASON_TEXT} template as a SQL text expression: its words quoted, `values` SQL expressions. */
+function textSql(template: string, values: Readonly<Record<string, string>>): string {
+  const parts = template.split(/(\{\w+\})/).filter((part) => part !== '');
+  const sql = parts.map((part) => {
+    const name = /^\{(\w+)\}$/.exec(part)?.[1];
+    return name === undefined ? `'${part.replace(/'/g, "''")}'` : `(${values[name]})::text`;
+  });
+  return `(${sql.join(' || ')})`;
+}
+
+const pluralSql = (n: string, word: string): string =>
+  `((${n})::text || ' ${word}' || CASE WHEN (${n}) = 1 THEN '' ELSE 's' END)`;
+
+/** How a move reads (`explain`'s describeMove), for SQL expressions of its from, to, direction and date. */
+function moveSql(from: string, to: string, direction: string, on: string): string {
+  const values = { from, to, on };
+  const cases = DIRECTIONS.map((d) => `WHEN ${direction} = '${d}' THEN ${textSql(REASON_TEXT[d], values)}`);
+  return `CASE WHEN ${from} IS NULL THEN ${textSql(REASON_TEXT.first, values)} ${cases.join(' ')} END`;
+}
+
+/**
+ * The reasons of a row `f` of {@link momentumSql} as a SQL `text[]`, in the words `explain` uses
+ * (a property test holds them equal): the report builds its rows in PostgreSQL.
+ */
+export function reasonsSql(f: string, days: string): string {
+  const since = `${f}."statusSince"`;
+  const last = moveSql(`${f}."lastFrom"`, `${f}.status`, `${f}."lastDirection"`, since);
+  const stances = `array_to_string(ARRAY[${Object.entries(STANCE_WORDS)
+    .map(([stance, word]) => `CASE WHEN ${f}.${stance} > 0 THEN ${f}.${stance}::text || ' ${word}' END`)
+    .join(', ')}], ', ')`;
+  const breakdown = textSql(REASON_TEXT.breakdown, { statements: pluralSql(`${f}.total`, 'statement'), stances });
+  const advances = `ARRAY(SELECT ${moveSql("a.value->>'from'", "a.value->>'to'", "a.value->>'direction'", "a.value->>'occurredOn'")}
+                            FROM json_array_elements(${f}.advances) WITH ORDINALITY a ORDER BY a.ordinality)`;
+  const more = `${f}."advanceCount" - json_array_length(${f}.advances)`;
+  return `CASE ${f}.momentum
+    WHEN 'concluded' THEN ARRAY[${textSql(REASON_TEXT.concluded, { move: last })}]
+    WHEN 'stalled' THEN ARRAY[CASE
+      WHEN ${f}.status = 'suspended' THEN ${textSql(REASON_TEXT.suspended, { since })}
+      WHEN ${f}."lastDirection" IN ('advance', 'resume') THEN ${textSql(REASON_TEXT.stalledAfterAdvance, { since, days })}
+      ELSE ${textSql(REASON_TEXT.stalled, { move: last, days })} END]
+    WHEN 'advancing' THEN ${advances}
+      || CASE WHEN ${more} > 0 THEN ARRAY[${textSql(REASON_TEXT.moreAdvances, { more: pluralSql(more, 'earlier advance') })}] ELSE '{}'::text[] END
+      || CASE WHEN ${f}.total > 0 THEN ARRAY[${breakdown}] ELSE '{}'::text[] END
+    ELSE ARRAY[${textSql(REASON_TEXT.active, { breakdown, days, status: `${f}.status`, since })}] END`;
 }
 
 export function toMomentumRow(raw: RawMomentumRow): MomentumRow {

@@ -134,6 +134,15 @@ export class ProposalsRepository {
     return rows[0]?.id ?? null;
   }
 
+  /** The proposal's id, slug and title, as a reference to it shows them. */
+  async refBySlug(slug: string, manager: EntityManager): Promise<{ id: string; slug: string; title: string } | null> {
+    const rows: { id: string; slug: string; title: string }[] = await manager.query(
+      'SELECT id, slug, title FROM proposals WHERE slug = $1',
+      [slug],
+    );
+    return rows[0] ?? null;
+  }
+
   /**
    * Locks the proposal row for the rest of the transaction: every change to its status goes
    * through here, so concurrent transitions and retractions of one proposal run one at a time.

@@ -134,7 +134,6 @@ export class ProposalsService {
       await this.transitions.append(
         {
           proposalId: id,
-          seq: 1,
           from: null,
           to: status,
           direction: 'advance',

@@ -18,14 +18,8 @@ interface TransitionRow extends Omit<TransitionDto, 'recordedAt' | 'retractedAt'
   retractedAt: Date | null;
 }
 
-const SELECT = `
-  SELECT t.id, t.seq, t.from_status AS "from", t.to_status AS "to", t.direction,
-         t.occurred_on AS "occurredOn", t.note, t.recorded_at AS "recordedAt",
-         json_build_object('id', rb.id, 'name', rb.name) AS "recordedBy",
-         t.retracted_at AS "retractedAt",
-         CASE WHEN xb.id IS NULL THEN NULL ELSE json_build_object('id', xb.id, 'name', xb.name) END AS "retractedBy",
-         t.retraction_reason AS "retractionReason",
-         (SELECT json_build_object('slug', sp.slug, 'title', sp.title) FROM proposals sp WHERE sp.id = t.superseded_by_id) AS "supersededBy",
+/** A transition `t`'s sources and cited statements, as JSON arrays. */
+const CITATIONS = `
          COALESCE((SELECT json_agg(json_build_object('id', s.id, 'url', s.url, 'publisher', s.publisher,
                                                      'title', s.title, 'publishedOn', s.published_on) ORDER BY s.created_at, s.id)
                      FROM transition_sources ts JOIN sources s ON s.id = ts.source_id
@@ -36,7 +30,17 @@ const SELECT = `
                                    ORDER BY st.said_on, st.created_at, st.id)
                      FROM transition_statements tst JOIN statements st ON st.id = tst.statement_id
                      JOIN actors a ON a.id = st.speaker_id
-                    WHERE tst.transition_id = t.id), '[]') AS statements
+                    WHERE tst.transition_id = t.id), '[]') AS statements`;
+
+const SELECT = `
+  SELECT t.id, t.seq, t.from_status AS "from", t.to_status AS "to", t.direction,
+         t.occurred_on AS "occurredOn", t.note, t.recorded_at AS "recordedAt",
+         json_build_object('id', rb.id, 'name', rb.name) AS "recordedBy",
+         t.retracted_at AS "retractedAt",
+         CASE WHEN xb.id IS NULL THEN NULL ELSE json_build_object('id', xb.id, 'name', xb.name) END AS "retractedBy",
+         t.retraction_reason AS "retractionReason",
+         (SELECT json_build_object('slug', sp.slug, 'title', sp.title) FROM proposals sp WHERE sp.id = t.superseded_by_id) AS "supersededBy",
+         ${CITATIONS}
     FROM transitions t
     JOIN users rb ON rb.id = t.recorded_by
     LEFT JOIN users xb ON xb.id = t.retracted_by`;
@@ -82,18 +86,15 @@ export class TransitionsRepository {
     );
   }
 
-  async nextSeq(proposalId: string, manager: EntityManager): Promise<number> {
-    const rows: { next: number }[] = await manager.query(
-      'SELECT COALESCE(max(seq), 0) + 1 AS next FROM transitions WHERE proposal_id = $1',
-      [proposalId],
-    );
-    return rows[0].next;
-  }
-
+  /**
+   * Appends a transition in one SQL statement: the row (numbered after the last one), its
+   * sources and cited statements and, with `moves`, the proposal's status fields set to the
+   * state it leads to — a new version, and the last activity the later of the old one and this
+   * date (a transition is never dated before the latest standing one). Lock the proposal first.
+   */
   async append(
     transition: {
       proposalId: string;
-      seq: number;
       from: Status | null;
       to: Status;
       direction: Direction;
@@ -105,14 +106,31 @@ export class TransitionsRepository {
       statementIds?: string[];
     },
     manager: EntityManager,
-  ): Promise<string> {
-    const rows: { id: string }[] = await manager.query(
-      `INSERT INTO transitions (proposal_id, seq, from_status, to_status, direction, occurred_on, note,
-                                superseded_by_id, recorded_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+    moves?: { furthestStatus: Status },
+  ): Promise<{ id: string; seq: number; recordedAt: Date }> {
+    const rows: { id: string; seq: number; recordedAt: Date }[] = await manager.query(
+      `WITH t AS (
+         INSERT INTO transitions (proposal_id, seq, from_status, to_status, direction, occurred_on, note,
+                                  superseded_by_id, recorded_by)
+         SELECT $1, COALESCE(max(seq), 0) + 1, $2, $3, $4, $5, $6, $7, $8 FROM transitions WHERE proposal_id = $1
+         RETURNING id, seq, recorded_at
+       ), cited_sources AS (
+         INSERT INTO transition_sources (transition_id, source_id) SELECT t.id, unnest($9::uuid[]) FROM t
+       ), cited_statements AS (
+         INSERT INTO transition_statements (transition_id, statement_id) SELECT DISTINCT t.id, unnest($10::uuid[]) FROM t
+       )${
+         moves === undefined
+           ? ''
+           : `, moved AS (
+         UPDATE proposals p SET status = $3, status_since = $5, furthest_status = $11, last_from_status = $2,
+                last_direction = $4, superseded_by_id = $7, updated_at = now(), version = p.version + 1,
+                last_activity_on = GREATEST(p.last_activity_on, $5)
+          WHERE p.id = $1
+       )`
+       }
+       SELECT id, seq, recorded_at AS "recordedAt" FROM t`,
       [
         transition.proposalId,
-        transition.seq,
         transition.from,
         transition.to,
         transition.direction,
@@ -120,22 +138,21 @@ export class TransitionsRepository {
         transition.note,
         transition.supersededById,
         transition.recordedBy,
+        transition.sourceIds,
+        transition.statementIds ?? [],
+        ...(moves === undefined ? [] : [moves.furthestStatus]),
       ],
     );
-    const id = rows[0].id;
-    if (transition.sourceIds.length > 0) {
-      await manager.query(`INSERT INTO transition_sources (transition_id, source_id) SELECT $1, unnest($2::uuid[])`, [
-        id,
-        transition.sourceIds,
-      ]);
-    }
-    if (transition.statementIds !== undefined && transition.statementIds.length > 0) {
-      await manager.query(
-        `INSERT INTO transition_statements (transition_id, statement_id) SELECT DISTINCT $1::uuid, unnest($2::uuid[])`,
-        [id, transition.statementIds],
-      );
-    }
-    return id;
+    return rows[0];
+  }
+
+  /** The sources and statements a transition cites, as its response shows them. */
+  async citations(id: string, manager: EntityManager): Promise<Pick<TransitionDto, 'sources' | 'statements'>> {
+    const rows: Pick<TransitionDto, 'sources' | 'statements'>[] = await manager.query(
+      `SELECT ${CITATIONS} FROM transitions t WHERE t.id = $1`,
+      [id],
+    );
+    return rows[0];
   }
 
   async retract(id: string, userId: string, reason: string, manager: EntityManager): Promise<void> {

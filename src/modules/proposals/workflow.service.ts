@@ -16,6 +16,7 @@ import type {
 import { type ProposalState, ProposalsRepository } from './proposals.repository.js';
 import { TransitionsRepository } from './transitions.repository.js';
 import { deriveState, isOutOfOrder } from './workflow/derive-state.js';
+import { furthestOf } from './workflow/statuses.js';
 import { decideTransition } from './workflow/workflow.js';
 
 /**
@@ -77,27 +78,47 @@ export class WorkflowService {
           [{ field: 'occurredOn', message: `must not be earlier than ${proposal.statusSince}` }],
         );
       }
-      const supersededById = await this.resolveSuperseding(proposal, input, manager);
+      const superseding = await this.resolveSuperseding(proposal, input, manager);
       const statementIds = await this.resolveStatements(input.statementIds ?? [], manager);
       const sources = await this.sources.findOrCreate(input.sources ?? [], manager);
-      const id = await this.transitions.append(
+      const appended = await this.transitions.append(
         {
           proposalId: proposal.id,
-          seq: await this.transitions.nextSeq(proposal.id, manager),
           from: proposal.status,
           to: input.to,
           direction: decision.direction,
           occurredOn: input.occurredOn,
           note: input.note ?? null,
-          supersededById,
+          supersededById: superseding?.id ?? null,
           recordedBy: user.id,
           sourceIds: sources.map((source) => source.id),
           statementIds,
         },
         manager,
+        { furthestStatus: furthestOf(proposal.furthestStatus, input.to) },
       );
-      await this.refreshStatus(proposal.id, supersededById, manager);
-      const recorded = (await this.transitions.findById(proposal.id, id, manager)) as TransitionDto;
+      // Answered from what was written; only citations are read back, and only when there are any.
+      const cited =
+        sources.length + statementIds.length === 0
+          ? { sources: [], statements: [] }
+          : await this.transitions.citations(appended.id, manager);
+      const recorded: TransitionDto = {
+        id: appended.id,
+        seq: appended.seq,
+        from: proposal.status,
+        to: input.to,
+        direction: decision.direction,
+        occurredOn: input.occurredOn,
+        note: input.note ?? null,
+        ...cited,
+        supersededBy: superseding === null ? null : { slug: superseding.slug, title: superseding.title },
+        recordedAt: appended.recordedAt.toISOString(),
+        recordedBy: { id: user.id, name: user.name },
+        retracted: false,
+        retractedAt: null,
+        retractedBy: null,
+        retractionReason: null,
+      };
       await this.audit.record(
         'transition',
         'proposal',
@@ -173,21 +194,21 @@ export class WorkflowService {
     proposal: ProposalState,
     input: TransitionProposalDto,
     manager: EntityManager,
-  ): Promise<string | null> {
+  ): Promise<{ id: string; slug: string; title: string } | null> {
     if (input.to !== 'superseded') return null;
     if (input.supersededBy === undefined) {
       throw new DomainError('unprocessable', 'a transition to superseded must name the proposal that replaces it', [
         { field: 'supersededBy', message: 'is required for superseded' },
       ]);
     }
-    const id = await this.proposals.idBySlug(input.supersededBy, manager);
-    if (id === null) throw unknownReference('supersededBy', 'proposal', input.supersededBy);
-    if (id === proposal.id) {
+    const superseding = await this.proposals.refBySlug(input.supersededBy, manager);
+    if (superseding === null) throw unknownReference('supersededBy', 'proposal', input.supersededBy);
+    if (superseding.id === proposal.id) {
       throw new DomainError('unprocessable', 'a proposal cannot supersede itself', [
         { field: 'supersededBy', message: 'names the proposal itself' },
       ]);
     }
-    return id;
+    return superseding;
   }
 
   private async resolveStatements(ids: string[], manager: EntityManager): Promise<string[]> {

@@ -1,4 +1,5 @@
-import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
+import { Readable } from 'node:stream';
+import { Controller, Get, Headers, Query, Res, StreamableFile } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { OpenRead, RequireRole } from '../../common/auth/auth.decorators.js';
@@ -35,12 +36,16 @@ export class ReportsController {
     @Query() query: ProgressReportQueryDto,
     @Headers('accept') accept: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<ProgressReportDto | string> {
-    const report = await this.reports.progress(query);
-    if (!wantsCsv(query.format, accept)) return report;
-    void reply
-      .header('content-type', 'text/csv; charset=utf-8; header=present')
-      .header('content-disposition', `attachment; filename="progress-report-${report.asOf}.csv"`);
-    return this.reports.toCsv(report);
+  ): Promise<StreamableFile> {
+    const csv = wantsCsv(query.format, accept);
+    const report = await this.reports.progress(query, csv ? 'csv' : 'json');
+    if (csv) {
+      void reply
+        .header('content-type', 'text/csv; charset=utf-8; header=present')
+        .header('content-disposition', `attachment; filename="progress-report-${report.asOf}.csv"`);
+    } else {
+      void reply.header('content-type', 'application/json; charset=utf-8');
+    }
+    return new StreamableFile(Readable.from(report.body));
   }
 }

@@ -29,6 +29,14 @@ export interface StatementFilters {
   includeRetracted: boolean;
 }
 
+/** What a new statement names, looked up by slug: null (or missing proposals) where nothing has the slug. */
+export interface StatementReferences {
+  speaker: (StatementDto['speaker'] & { id: string }) | null;
+  event: (NonNullable<StatementDto['event']> & { id: string }) | null;
+  /** The proposals found, locked for the rest of the transaction. */
+  proposals: { id: string; slug: string; title: string }[];
+}
+
 export interface StatementWrite {
   speakerId: string;
   speakerRole: string | null;
@@ -50,7 +58,7 @@ const COLUMNS = `
   s.quote, s.summary, s.language, s.note,
   json_build_object('id', src.id, 'url', src.url, 'publisher', src.publisher, 'title', src.title,
                     'publishedOn', src.published_on) AS source,
-  COALESCE((SELECT json_agg(json_build_object('slug', p.slug, 'title', p.title, 'stance', sp.stance) ORDER BY p.slug)
+  COALESCE((SELECT json_agg(json_build_object('slug', p.slug, 'title', p.title, 'stance', sp.stance) ORDER BY p.slug COLLATE "C")
               FROM statement_proposals sp JOIN proposals p ON p.id = sp.proposal_id
              WHERE sp.statement_id = s.id), '[]') AS proposals,
   s.created_at AS "recordedAt", json_build_object('id', rb.id, 'name', rb.name) AS "recordedBy",
@@ -155,10 +163,53 @@ export class StatementsRepository {
     return rows[0]?.id ?? null;
   }
 
-  async insert(statement: StatementWrite & { recordedBy: string }, manager: EntityManager): Promise<string> {
-    const rows: { id: string }[] = await manager.query(
-      `INSERT INTO statements (speaker_id, speaker_role, said_on, event_id, quote, summary, language, note, source_id, recorded_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+  /**
+   * The speaker, event and proposals a new statement names, in one round trip; the proposals are
+   * locked in id order (the order every statement write takes them in).
+   */
+  async references(
+    names: { speaker: string; event: string | null; proposals: string[] },
+    manager: EntityManager,
+  ): Promise<StatementReferences> {
+    const rows: StatementReferences[] = await manager.query(
+      `WITH locked AS (SELECT id, slug, title FROM proposals WHERE slug = ANY($1::text[]) ORDER BY id FOR UPDATE)
+       SELECT COALESCE((SELECT json_agg(json_build_object('id', id, 'slug', slug, 'title', title)) FROM locked), '[]') AS proposals,
+              (SELECT json_build_object('id', id, 'slug', slug, 'name', name, 'kind', kind) FROM actors WHERE slug = $2) AS speaker,
+              (SELECT json_build_object('id', id, 'slug', slug, 'name', name, 'kind', kind, 'startsOn', starts_on)
+                 FROM events WHERE slug = $3) AS event`,
+      [names.proposals, names.speaker, names.event],
+    );
+    return rows[0];
+  }
+
+  /**
+   * Records a new standing statement in one SQL statement: the row, its stances, and what the
+   * proposals it concerns derive from it — a new version, the latest statement date, the last
+   * activity and the statements' words, each the greater or the union of the old value and the
+   * new statement's (what `ProposalsRepository.refreshActivity` would rederive from scratch).
+   * Lock the proposals first.
+   */
+  async record(
+    statement: StatementWrite & { recordedBy: string },
+    stances: { proposalId: string; stance: Stance }[],
+    manager: EntityManager,
+  ): Promise<{ id: string; recordedAt: Date; updatedAt: Date; version: number }> {
+    const rows: { id: string; recordedAt: Date; updatedAt: Date; version: number }[] = await manager.query(
+      `WITH s AS (
+         INSERT INTO statements (speaker_id, speaker_role, said_on, event_id, quote, summary, language, note, source_id, recorded_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         RETURNING id, said_on, search, created_at, updated_at, version
+       ), links AS (
+         INSERT INTO statement_proposals (statement_id, proposal_id, stance)
+         SELECT s.id, x.proposal_id, x.stance FROM s, unnest($11::uuid[], $12::text[]) AS x(proposal_id, stance)
+       ), touched AS (
+         UPDATE proposals p SET updated_at = now(), version = p.version + 1,
+                last_statement_on = GREATEST(p.last_statement_on, s.said_on),
+                last_activity_on = GREATEST(p.last_activity_on, s.said_on),
+                statements_search = strip(COALESCE(p.statements_search, ''::tsvector) || COALESCE(s.search, ''::tsvector))
+           FROM s WHERE p.id = ANY($11::uuid[])
+       )
+       SELECT id, created_at AS "recordedAt", updated_at AS "updatedAt", version FROM s`,
       [
         statement.speakerId,
         statement.speakerRole,
@@ -170,9 +221,11 @@ export class StatementsRepository {
         statement.note,
         statement.sourceId,
         statement.recordedBy,
+        stances.map((s) => s.proposalId),
+        stances.map((s) => s.stance),
       ],
     );
-    return rows[0].id;
+    return rows[0];
   }
 
   /**

@@ -21,7 +21,12 @@ import type {
   UpdateStatementDto,
 } from './dto/statements.dto.js';
 import type { Stance } from './entities/statement-proposal.entity.js';
-import { type StatementRow, StatementsRepository, toStatementDto } from './statements.repository.js';
+import {
+  type StatementRow,
+  StatementsRepository,
+  type StatementWrite,
+  toStatementDto,
+} from './statements.repository.js';
 
 /**
  * Logs, edits and retracts statements. A statement changes what the proposals it concerns show
@@ -95,34 +100,69 @@ export class StatementsService {
     return toPage(rows, query.limit, bound, keyOf, toStatementDto);
   }
 
+  /**
+   * Four round trips in the transaction: the references (proposals locked), the source, the
+   * statement with its stances and the proposals' derived fields, the audit row. The response is
+   * built from what those returned rather than read back.
+   */
   async create(input: CreateStatementDto, user: AuthenticatedUser): Promise<StatementRow> {
     requireContent(input.quote, input.summary);
     return this.db.transaction(async (manager) => {
-      const stances = await this.resolveStances(input.proposals, manager);
-      const proposalIds = stances.map((s) => s.proposalId);
-      await this.proposals.lockByIds(proposalIds, manager);
-      const speakerId = await this.resolveSpeaker(input.speaker, manager);
-      const eventId = input.event === undefined ? null : await this.resolveEvent(input.event, manager);
-      const [source] = await this.sources.findOrCreate([input.source], manager);
-      const id = await this.statements.insert(
-        {
-          speakerId,
-          speakerRole: input.speakerRole ?? null,
-          saidOn: input.saidOn,
-          eventId,
-          quote: input.quote ?? null,
-          summary: input.summary ?? null,
-          language: input.language ?? 'en',
-          note: input.note ?? null,
-          sourceId: source.id,
-          recordedBy: user.id,
-        },
+      const slugs = input.proposals.map((s) => s.slug);
+      const refs = await this.statements.references(
+        { speaker: input.speaker, event: input.event ?? null, proposals: slugs },
         manager,
       );
-      await this.statements.replaceStances(id, stances, manager);
-      await this.proposals.touch(proposalIds, manager);
-      const created = (await this.statements.findById(id, manager)) as StatementRow;
-      await this.audit.record('create', 'statement', id, null, toStatementDto(created));
+      const bySlug = new Map(refs.proposals.map((p) => [p.slug, p]));
+      const stances = input.proposals.map((s, index) => {
+        const proposal = bySlug.get(s.slug);
+        if (proposal === undefined) throw unknownReference(`proposals[${index}].slug`, 'proposal', s.slug);
+        return { proposal, stance: s.stance };
+      });
+      if (refs.speaker === null) throw unknownReference('speaker', 'actor', input.speaker);
+      if (input.event !== undefined && refs.event === null) throw unknownReference('event', 'event', input.event);
+      const [source] = await this.sources.findOrCreate([input.source], manager);
+      const written: StatementWrite = {
+        speakerId: refs.speaker.id,
+        speakerRole: input.speakerRole ?? null,
+        saidOn: input.saidOn,
+        eventId: refs.event?.id ?? null,
+        quote: input.quote ?? null,
+        summary: input.summary ?? null,
+        language: input.language ?? 'en',
+        note: input.note ?? null,
+        sourceId: source.id,
+      };
+      const recorded = await this.statements.record(
+        { ...written, recordedBy: user.id },
+        stances.map((s) => ({ proposalId: s.proposal.id, stance: s.stance })),
+        manager,
+      );
+      const { id: _speakerId, ...speaker } = refs.speaker;
+      const event = refs.event === null ? null : (({ id: _eventId, ...rest }) => rest)(refs.event);
+      const created: StatementRow = {
+        id: recorded.id,
+        speaker,
+        speakerRole: written.speakerRole,
+        saidOn: written.saidOn,
+        event,
+        quote: written.quote,
+        summary: written.summary,
+        language: written.language,
+        note: written.note,
+        source,
+        proposals: stances
+          .map((s) => ({ slug: s.proposal.slug, title: s.proposal.title, stance: s.stance }))
+          .sort((a, b) => (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0)),
+        recordedAt: recorded.recordedAt,
+        recordedBy: { id: user.id, name: user.name },
+        retractedAt: null,
+        retractedBy: null,
+        retractionReason: null,
+        updatedAt: recorded.updatedAt,
+        version: recorded.version,
+      };
+      await this.audit.record('create', 'statement', created.id, null, toStatementDto(created));
       return created;
     });
   }

@@ -16,6 +16,7 @@ import { ProposalActorEntity } from './proposal-actor.entity.js';
 
 @Entity({ name: 'proposals' })
 @Index('ix_proposals_last_activity', ['lastActivityOn', 'id'])
+@Index('ix_proposals_report', { synchronize: false })
 export class ProposalEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_proposals' })
   id: string;

@@ -115,57 +115,74 @@ export function classify(facts: MomentumFacts): Momentum {
   return 'stalled';
 }
 
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+/**
+ * The wording of reasons, one sentence shape per case; `{name}` marks a value. `explain` fills
+ * them in TypeScript and the progress report in SQL (`reasonsSql`), so both say the same words.
+ */
+export const REASON_TEXT = {
+  first: '{to} on {on} (first recorded)',
+  advance: 'advanced from {from} to {to} on {on}',
+  resume: 'resumed from suspended to {to} on {on}',
+  regress: 'sent back from {from} to {to} on {on}',
+  suspend: 'suspended on {on}',
+  close: 'closed as {to} on {on}',
+  revive: 'revived from {from} as {to} on {on}',
+  concluded: 'concluded: {move}',
+  suspended: 'suspended since {since}',
+  stalledAfterAdvance: 'no status change since {since} and no statement in the last {days} days',
+  stalled: '{move}; no advance and no statement in the last {days} days',
+  moreAdvances: 'and {more} in the window',
+  breakdown: '{statements} in the window, {stances}',
+  active: '{breakdown}, no advance in the last {days} days ({status} since {since})',
+} as const;
+
+/** The stance words of a breakdown, in the order they are named. */
+export const STANCE_WORDS = { supports: 'supporting', opposes: 'opposing', neutral: 'neutral' } as const;
+
+/** A template of {@link REASON_TEXT} with its values. */
+export function fill(template: string, values: Readonly<Record<string, string | number>>): string {
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => String(values[name]));
+}
+
+export const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 function stanceBreakdown(counts: StanceCounts): string {
-  const parts = [
-    counts.supports > 0 ? `${counts.supports} supporting` : '',
-    counts.opposes > 0 ? `${counts.opposes} opposing` : '',
-    counts.neutral > 0 ? `${counts.neutral} neutral` : '',
-  ].filter((part) => part !== '');
-  return `${plural(counts.total, 'statement')} in the window, ${parts.join(', ')}`;
+  const stances = (Object.keys(STANCE_WORDS) as Stance[])
+    .filter((stance) => counts[stance] > 0)
+    .map((stance) => `${counts[stance]} ${STANCE_WORDS[stance]}`)
+    .join(', ');
+  return fill(REASON_TEXT.breakdown, { statements: plural(counts.total, 'statement'), stances });
 }
 
 function describeMove(t: MomentumTransition): string {
-  if (t.from === null) return `${t.to} on ${t.occurredOn} (first recorded)`;
-  switch (t.direction) {
-    case 'advance':
-      return `advanced from ${t.from} to ${t.to} on ${t.occurredOn}`;
-    case 'resume':
-      return `resumed from suspended to ${t.to} on ${t.occurredOn}`;
-    case 'regress':
-      return `sent back from ${t.from} to ${t.to} on ${t.occurredOn}`;
-    case 'suspend':
-      return `suspended on ${t.occurredOn}`;
-    case 'close':
-      return `closed as ${t.to} on ${t.occurredOn}`;
-    case 'revive':
-      return `revived from ${t.from} as ${t.to} on ${t.occurredOn}`;
-  }
+  const values = { from: t.from ?? '', to: t.to, on: t.occurredOn };
+  return fill(t.from === null ? REASON_TEXT.first : REASON_TEXT[t.direction], values);
 }
 
 /** Short sentences naming the dates and counts that decided the momentum. */
 export function explain(facts: MomentumFacts, windowDays: number): string[] {
+  const days = windowDays;
+  const since = facts.statusSince;
   switch (classify(facts)) {
     case 'concluded':
-      return [`concluded: ${describeMove(facts.last)}`];
+      return [fill(REASON_TEXT.concluded, { move: describeMove(facts.last) })];
     case 'stalled':
-      if (facts.status === 'suspended') return [`suspended since ${facts.statusSince}`];
+      if (facts.status === 'suspended') return [fill(REASON_TEXT.suspended, { since })];
       return [
         facts.last.direction === 'advance' || facts.last.direction === 'resume'
-          ? `no status change since ${facts.statusSince} and no statement in the last ${windowDays} days`
-          : `${describeMove(facts.last)}; no advance and no statement in the last ${windowDays} days`,
+          ? fill(REASON_TEXT.stalledAfterAdvance, { since, days })
+          : fill(REASON_TEXT.stalled, { move: describeMove(facts.last), days }),
       ];
     case 'advancing': {
       const reasons = facts.advances.map(describeMove);
       const more = facts.advanceCount - facts.advances.length;
-      if (more > 0) reasons.push(`and ${plural(more, 'earlier advance')} in the window`);
+      if (more > 0) reasons.push(fill(REASON_TEXT.moreAdvances, { more: plural(more, 'earlier advance') }));
       if (facts.window.total > 0) reasons.push(stanceBreakdown(facts.window));
       return reasons;
     }
     case 'active':
       return [
-        `${stanceBreakdown(facts.window)}, no advance in the last ${windowDays} days (${facts.status} since ${facts.statusSince})`,
+        fill(REASON_TEXT.active, { breakdown: stanceBreakdown(facts.window), days, status: facts.status, since }),
       ];
   }
 }

@@ -1,4 +1,5 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
+import { PartialDateColumn } from '../../../common/dates/partial-date.column.js';
 import { ProposalEntity } from '../../proposals/entities/proposal.entity.js';
 import { StatementEntity } from './statement.entity.js';
 
@@ -8,6 +9,7 @@ export type Stance = (typeof STANCES)[number];
 /** A statement's stance toward one proposal it concerns. */
 @Entity({ name: 'statement_proposals' })
 @Index('ix_statement_proposals_proposal_id', ['proposalId', 'statementId'])
+@Index('ix_statement_proposals_window', { synchronize: false })
 @Check('ck_statement_proposals_stance', `stance IN ('supports', 'opposes', 'neutral')`)
 export class StatementProposalEntity {
   @PrimaryColumn({ name: 'statement_id', type: 'uuid', primaryKeyConstraintName: 'pk_statement_proposals' })
@@ -18,6 +20,14 @@ export class StatementProposalEntity {
 
   @Column({ type: 'text' })
   stance: Stance;
+
+  /** The statement's date, copied by a trigger (the report reads its window from the links alone). */
+  @PartialDateColumn({ name: 'said_on' })
+  saidOn: string;
+
+  /** Whether the statement stands (is not retracted), copied by a trigger. */
+  @Column({ type: 'boolean' })
+  standing: boolean;
 
   @ManyToOne(() => StatementEntity, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'statement_id', foreignKeyConstraintName: 'fk_statement_proposals_statement' })

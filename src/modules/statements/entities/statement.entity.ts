@@ -23,7 +23,6 @@ import { UserEntity } from '../../users/entities/user.entity.js';
 @Entity({ name: 'statements' })
 @Index('ix_statements_said_on', ['saidOn', 'id'])
 @Index('ix_statements_search', { synchronize: false })
-@Index('ix_statements_standing_said_on', { synchronize: false })
 @Check('ck_statements_language', `language ~ '^[a-z]{2}$'`)
 @Check('ck_statements_content', `quote IS NOT NULL OR summary IS NOT NULL`)
 @Check(
