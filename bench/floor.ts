@@ -26,7 +26,28 @@ const pool = new pg.Pool({
 const manager = {
   query: async (sql: string, params?: unknown[]) => (await pool.query(sql, params)).rows as unknown,
 } as unknown as EntityManager;
-const db = { manager } as unknown as Db;
+/** `Db.cursor` on the bare pool: the same statements on a client of its own. */
+async function* cursor<T>(sql: string, params: unknown[], batchSize: number): AsyncGenerator<T[]> {
+  const client = await pool.connect();
+  let open = false;
+  try {
+    await client.query('BEGIN READ ONLY');
+    open = true;
+    await client.query('SET LOCAL cursor_tuple_fraction = 1');
+    await client.query(`DECLARE rows NO SCROLL CURSOR FOR ${sql}`, params);
+    for (;;) {
+      const { rows } = await client.query(`FETCH ${batchSize} FROM rows`);
+      if (rows.length === 0) break;
+      yield rows as T[];
+    }
+    await client.query('COMMIT');
+    open = false;
+  } finally {
+    if (open) await client.query('ROLLBACK').catch(() => undefined);
+    client.release();
+  }
+}
+const db = { manager, cursor } as unknown as Db;
 
 const users = new UsersRepository(db);
 const proposals = new ProposalsRepository(db);
@@ -83,9 +104,13 @@ async function handle(request: IncomingMessage, response: ServerResponse): Promi
     return send(response, 200, { data: rows.map((row) => ({ ...row, momentum: facts.get(row.id) ?? null })) });
   }
   if (path === '/reports/progress') {
-    const lines = await reports.progress(asOf, 365, {}, 'json');
     response.writeHead(200, { 'content-type': 'application/json' });
-    response.end(`{"proposals":[${lines.map((row) => row.line).join(',')}]}`);
+    let separator = '{"proposals":[';
+    for await (const rows of reports.progress(asOf, 365, {}, 'json', 2000)) {
+      response.write(separator + rows.map((row) => row.line).join(','));
+      separator = ',';
+    }
+    response.end(separator === ',' ? ']}' : '{"proposals":[]}');
     return;
   }
   return send(response, 404, { status: 404 });

@@ -12,7 +12,9 @@ import { generate, type SyntheticSize } from './generate.js';
 /**
  * `npm run bench -- [--quick] [--proposals N] [--duration S] [--connections C] [--rounds R]
  * [--report-runs N] [--scaling]`: generates a database, starts the service and the bare floor
- * server side by side on it, and measures each scenario on both, alternating, in one run.
+ * server side by side on it, and measures each scenario on both, alternating, in one run. With
+ * `--scaling`, the report and by-slug latency are first measured on smaller databases (10k, 30k)
+ * too, to show how their cost grows with the data.
  */
 interface Options {
   quick: boolean;
@@ -198,6 +200,54 @@ async function sequentialMs(server: Server, pathAndQuery: string, runs: number):
   return Math.round(median(times) * 10) / 10;
 }
 
+/** The report's median and by-slug latency on a database of one size: how cost grows with data. */
+interface ScalingPoint {
+  proposals: number;
+  reportMedianMs: number;
+  bySlugC1P50: number;
+}
+
+/** Smaller sizes measured with `--scaling`, each on a database of its own, the service alone. */
+const SCALING_SIZES = [10_000, 30_000];
+
+async function scalingPoint(o: Options, proposals: number): Promise<ScalingPoint> {
+  const size = {
+    proposals,
+    statements: proposals * 10,
+    transitions: proposals * 5,
+    actors: Math.round(proposals / 20),
+  };
+  const database = await freshDatabase();
+  let service: Server | undefined;
+  try {
+    const db = await connect(database.url);
+    await runMigrations(db);
+    await generate(db, size, (line) => process.stdout.write(`\r${proposals}: ${line.padEnd(100)}`));
+    await db.destroy();
+    log('');
+    service = await startServer('service', path.resolve('dist/src/main.js'), database.url);
+    // Warm, as the main run's report is (it comes after the read scenarios there).
+    await sequentialMs(service, `/api/v1/reports/progress?asOf=${today}`, 2);
+    const point = {
+      proposals,
+      reportMedianMs: await sequentialMs(service, `/api/v1/reports/progress?asOf=${today}`, o.reportRuns),
+      bySlugC1P50: (
+        await load(
+          service,
+          o,
+          () => ({ path: `/api/v1/proposals/proposal-${Math.floor(Math.random() * proposals)}` }),
+          1,
+        )
+      ).p50,
+    };
+    log(`scaling at ${proposals}: report ${point.reportMedianMs} ms, by slug p50 ${point.bySlugC1P50} ms at c=1`);
+    return point;
+  } finally {
+    if (service) await stop(service).catch(() => undefined);
+    await database.drop();
+  }
+}
+
 interface Row {
   scenario: string;
   service: Measurement;
@@ -212,6 +262,12 @@ async function main(): Promise<void> {
     `bench: ${o.size.proposals} proposals, ${o.size.statements} statements, ${o.size.transitions} transitions; ` +
       `${o.duration} s per run, ${o.connections} connections, ${o.rounds} round(s)`,
   );
+  const scaling: ScalingPoint[] = [];
+  if (o.scaling) {
+    for (const proposals of SCALING_SIZES.filter((n) => n < o.size.proposals)) {
+      scaling.push(await scalingPoint(o, proposals));
+    }
+  }
   const database = await freshDatabase();
   const servers: Server[] = [];
   try {
@@ -309,6 +365,9 @@ async function main(): Promise<void> {
       scenarios: rows,
       bySlugC1,
       report: { serviceMedianMs: reportService, floorMedianMs: reportFloor, runs: o.reportRuns },
+      scaling: o.scaling
+        ? [...scaling, { proposals: o.size.proposals, reportMedianMs: reportService, bySlugC1P50: bySlugC1.p50 }]
+        : undefined,
       peakRssMiB: Math.round(peakRss),
       seconds: Math.round((Date.now() - started) / 1000),
     };
@@ -329,6 +388,7 @@ function printTable(results: {
   bySlugC1: Measurement;
   peakRssMiB: number;
   generation: { rowsPerSecond: number };
+  scaling?: ScalingPoint[];
 }): void {
   const lines = [
     '| scenario | service req/s | p50 ms | p99 ms | errors | floor req/s | floor p50 ms | service/floor |',
@@ -343,6 +403,18 @@ function printTable(results: {
     `GET by slug at c=1: p50 ${results.bySlugC1.p50} ms`,
     `service peak RSS under load: ${results.peakRssMiB} MiB`,
     `generation: ${results.generation.rowsPerSecond} rows/s`,
+    ...(results.scaling === undefined
+      ? []
+      : [
+          '',
+          '| proposals | report median ms | ms per 1k proposals | by slug p50 ms (c=1) |',
+          '|---:|---:|---:|---:|',
+          ...results.scaling.map(
+            (point) =>
+              `| ${point.proposals} | ${point.reportMedianMs} | ` +
+              `${Math.round((point.reportMedianMs / point.proposals) * 10_000) / 10} | ${point.bySlugC1P50} |`,
+          ),
+        ]),
   ];
   log(`\n${lines.join('\n')}\n`);
 }

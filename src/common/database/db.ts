@@ -20,6 +20,37 @@ export class Db {
     return current.getStore() ?? this.dataSource.manager;
   }
 
+  /**
+   * The rows of `sql`, `batchSize` at a time, through a cursor in a read-only transaction on a
+   * connection of its own, held until the last batch is read or the consumer stops early (then
+   * rolled back and returned to the pool). Memory stays two batches, however many rows there are.
+   */
+  async *cursor<T>(sql: string, params: unknown[], batchSize: number): AsyncGenerator<T[]> {
+    const runner = this.dataSource.createQueryRunner();
+    const fetch = async (): Promise<T[]> => (await runner.query(`FETCH ${batchSize} FROM rows`)) as T[];
+    let next: Promise<T[]> | undefined;
+    try {
+      await runner.startTransaction();
+      await runner.query('SET TRANSACTION READ ONLY');
+      // Every row will be read: plan for the whole result, not the first tenth.
+      await runner.query('SET LOCAL cursor_tuple_fraction = 1');
+      await runner.query(`DECLARE rows NO SCROLL CURSOR FOR ${sql}`, params);
+      next = fetch();
+      for (;;) {
+        const rows = await next;
+        if (rows.length === 0) break;
+        // The next batch is on its way while the consumer handles this one.
+        next = fetch();
+        yield rows;
+      }
+      await runner.commitTransaction();
+    } finally {
+      await next?.catch(() => undefined);
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      await runner.release();
+    }
+  }
+
   /** Runs `work` in a transaction: the one already open, or a new one committed when it ends. */
   async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     const open = current.getStore();

@@ -27,7 +27,8 @@ export class ReportsController {
     description:
       'One row per proposal that existed on asOf (its first standing transition dated on or before it), with the ' +
       'rules of spec section 2. `format=csv` or `Accept: text/csv` answers RFC 4180 CSV with a header line, as an ' +
-      'attachment named progress-report-<asOf>.csv.',
+      'attachment named progress-report-<asOf>.csv. Rows are ordered by slug; the body is sent in chunks ' +
+      '(Transfer-Encoding: chunked, no Content-Length).',
   })
   @ApiProduces('application/json', 'text/csv')
   @ApiOkResponse({ type: ProgressReportDto })
@@ -46,6 +47,9 @@ export class ReportsController {
     } else {
       void reply.header('content-type', 'application/json; charset=utf-8');
     }
-    return new StreamableFile(Readable.from(report.body));
+    // One chunk read ahead at most: the body is pulled as fast as the client takes it.
+    const body = Readable.from(report.body, { highWaterMark: 1 });
+    body.once('close', () => void report.close().catch(() => undefined));
+    return new StreamableFile(body);
   }
 }

@@ -18,7 +18,8 @@ export type ReportFormat = 'json' | 'csv';
 export interface ReportLine {
   status: Status;
   momentum: Momentum;
-  line: string;
+  /** Null only if PostgreSQL could not write the row: a proposal row breaking an invariant. */
+  line: string | null;
 }
 
 /** The report's columns, in the order a CSV line gives them. */
@@ -113,24 +114,27 @@ export class ReportsRepository {
 
   /**
    * Every proposal that existed on `asOf`, by slug, each row written out by PostgreSQL in the
-   * format asked for: one query, and no per-row objects to build or serialize in Node.
+   * format asked for: one query, read through a cursor `batchSize` rows at a time, and no
+   * per-row objects to build or serialize in Node.
    */
-  async progress(
+  progress(
     asOf: string,
     windowDays: number,
     filters: ReportFilters,
     format: ReportFormat,
-  ): Promise<ReportLine[]> {
+    batchSize: number,
+  ): AsyncGenerator<ReportLine[]> {
     const { params, param } = sqlParams();
     const classes = momentumSql(param, asOf, windowDays);
     const where = filtersSql(param, filters);
     const line = lineSql(format, 'r', param(asOf), param(windowDays));
     // The rows are sorted while still narrow; writing them out keeps the subquery's order.
-    return this.db.manager.query(
+    return this.db.cursor<ReportLine>(
       `SELECT r.status, r.momentum, ${line} AS line
          FROM (SELECT m.* FROM (${classes}) m ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
                 ORDER BY m.slug) r`,
       params,
+      batchSize,
     );
   }
 }

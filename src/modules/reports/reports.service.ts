@@ -5,24 +5,18 @@ import { STATUSES, type Status } from '../proposals/workflow/statuses.js';
 import type { MomentumTotalsDto, ProgressReportQueryDto } from './dto/progress-report.dto.js';
 import { REPORT_CSV_HEADER, type ReportFormat, type ReportLine, ReportsRepository } from './reports.repository.js';
 
-/** Rows per chunk of the response body: a few hundred kilobytes. */
+/** Rows per batch read from the database, and per chunk of the response body: a few hundred kilobytes. */
 const ROWS_PER_CHUNK = 1000;
 
-/** A progress report ready to send: its date and its body, in chunks. */
+/** A progress report ready to send: its date, its body in chunks, and how to let go of its cursor. */
 export interface ProgressReport {
   asOf: string;
-  body: Iterable<string>;
-}
-
-/** The lines joined by `separator`, `ROWS_PER_CHUNK` at a time, each chunk but the first led by `separator`. */
-function* chunks(lines: ReportLine[], separator: string): Generator<string> {
-  for (let start = 0; start < lines.length; start += ROWS_PER_CHUNK) {
-    const chunk = lines
-      .slice(start, start + ROWS_PER_CHUNK)
-      .map((row) => row.line)
-      .join(separator);
-    yield start === 0 ? chunk : separator + chunk;
-  }
+  body: AsyncIterable<string>;
+  /**
+   * Ends the database cursor behind the body, whether the body was read to the end, in part or
+   * not at all (the client went away): call it once the response is closed.
+   */
+  close(): Promise<void>;
 }
 
 @Injectable()
@@ -32,24 +26,61 @@ export class ReportsService {
   /**
    * Which proposals are advancing, active, stalled or concluded on `asOf`, and why: as the JSON
    * of `ProgressReportDto`, or as RFC 4180 CSV with a header line (reasons joined with "; ").
-   * PostgreSQL writes each row; the body is handed out in chunks rather than as one string.
+   * PostgreSQL writes each row; they stream through in batches, so memory stays one batch. The
+   * JSON's `totals` and `byStatus` follow the rows, counted as they pass. The first batch is read
+   * before answering: a report that cannot start is an error response, not a cut-off body.
    */
   async progress(query: ProgressReportQueryDto, format: ReportFormat): Promise<ProgressReport> {
     const asOf = query.asOf ?? today();
     const windowDays = query.windowDays ?? DEFAULT_WINDOW_DAYS;
     const filters = { status: query.status, forum: query.forum, proposer: query.proposer, tag: query.tag };
-    const lines = await this.reports.progress(asOf, windowDays, filters, format);
+    const batches = this.reports.progress(asOf, windowDays, filters, format, ROWS_PER_CHUNK);
+    const first = await batches.next();
+    const all = async function* (): AsyncGenerator<ReportLine[]> {
+      if (first.done === true) return;
+      yield first.value;
+      yield* batches;
+    };
+    const close = async (): Promise<void> => {
+      await batches.return(undefined);
+    };
     if (format === 'csv') {
       const header = REPORT_CSV_HEADER.map((column) => `"${column}"`).join(',');
-      return { asOf, body: [header, '\r\n', ...chunks(lines, '\r\n'), lines.length > 0 ? '\r\n' : ''] };
+      return { asOf, body: csvBody(header, all()), close };
     }
-    const totals: MomentumTotalsDto = { advancing: 0, active: 0, stalled: 0, concluded: 0, total: lines.length };
-    const byStatus = Object.fromEntries(STATUSES.map((status) => [status, 0])) as Record<Status, number>;
-    for (const row of lines) {
+    return { asOf, body: jsonBody({ asOf, windowDays }, all()), close };
+  }
+}
+
+/** The rows' lines; a row PostgreSQL could not write (a null) stops the report rather than garbling it. */
+function linesOf(rows: ReportLine[]): string[] {
+  return rows.map((row) => {
+    if (row.line === null) throw new Error(`the report could not write a row (status ${row.status})`);
+    return row.line;
+  });
+}
+
+async function* csvBody(header: string, batches: AsyncIterable<ReportLine[]>): AsyncGenerator<string> {
+  yield `${header}\r\n`;
+  for await (const rows of batches) yield `${linesOf(rows).join('\r\n')}\r\n`;
+}
+
+async function* jsonBody(
+  head: { asOf: string; windowDays: number },
+  batches: AsyncIterable<ReportLine[]>,
+): AsyncGenerator<string> {
+  const totals: MomentumTotalsDto = { advancing: 0, active: 0, stalled: 0, concluded: 0, total: 0 };
+  const byStatus = Object.fromEntries(STATUSES.map((status) => [status, 0])) as Record<Status, number>;
+  yield `${JSON.stringify(head).slice(0, -1)},"proposals":[`;
+  let separator = '';
+  for await (const rows of batches) {
+    for (const row of rows) {
       totals[row.momentum] += 1;
       byStatus[row.status] += 1;
     }
-    const head = JSON.stringify({ asOf, windowDays, totals, byStatus }).slice(0, -1);
-    return { asOf, body: [`${head},"proposals":[`, ...chunks(lines, ','), ']}'] };
+    totals.total += rows.length;
+    yield separator + linesOf(rows).join(',');
+    separator = ',';
   }
+  yield `],"totals":${JSON.stringify(totals)},"byStatus":${JSON.stringify(byStatus)}}`;
 }
