@@ -4,7 +4,9 @@ import type { EntityManager } from 'typeorm';
 import type { Db } from '../src/common/database/db.js';
 import { MomentumRepository } from '../src/modules/proposals/momentum.repository.js';
 import { ProposalsRepository } from '../src/modules/proposals/proposals.repository.js';
+import { TransitionsRepository } from '../src/modules/proposals/transitions.repository.js';
 import { ReportsRepository } from '../src/modules/reports/reports.repository.js';
+import { StatementsRepository } from '../src/modules/statements/statements.repository.js';
 
 /**
  * `node dist/bench/explain.js` (DATABASE_URL set, e.g. after `npm run seed:synthetic`): prints
@@ -30,6 +32,8 @@ async function main(): Promise<void> {
   const proposals = new ProposalsRepository(db);
   const momentum = new MomentumRepository(db);
   const reports = new ReportsRepository(db);
+  const statements = new StatementsRepository(db);
+  const transitions = new TransitionsRepository(db);
   const today = new Date().toISOString().slice(0, 10);
   const show = async (title: string, work: () => Promise<unknown>) => {
     plans.length = 0;
@@ -55,6 +59,60 @@ async function main(): Promise<void> {
   await show('GET /reports/progress', async () => {
     for await (const rows of reports.progress(today, 365, {}, 'json', 2000)) void rows;
   });
+  // The writes, in a transaction rolled back afterwards: the database is left as it was.
+  const [{ source, user, speaker, speakerId }] = (
+    await client.query(
+      `SELECT (SELECT id FROM sources LIMIT 1) AS source, (SELECT id FROM users LIMIT 1) AS user,
+              a.slug AS speaker, a.id AS "speakerId"
+         FROM actors a WHERE a.kind = 'person' LIMIT 1`,
+    )
+  ).rows as { source: string; user: string; speaker: string; speakerId: string }[];
+  const target = one ?? (await proposals.findBySlug('proposal-42'));
+  if (target !== null) {
+    await client.query('BEGIN');
+    try {
+      await show('POST /statements: the references, locking the proposals', () =>
+        statements.references({ speaker, event: null, proposals: [target.slug] }, explaining),
+      );
+      await show('POST /statements: the statement, its stances and the proposals it moves', () =>
+        statements.record(
+          {
+            speakerId,
+            speakerRole: null,
+            saidOn: today,
+            eventId: null,
+            quote: 'Words on multilateral security cooperation, for the plan.',
+            summary: null,
+            language: 'en',
+            note: null,
+            sourceId: source,
+            recordedBy: user,
+          },
+          [{ proposalId: target.id, stance: 'supports' }],
+          explaining,
+        ),
+      );
+      await show('POST /proposals/{slug}/transitions: the transition and the move', () =>
+        transitions.append(
+          {
+            proposalId: target.id,
+            from: target.status,
+            to: 'suspended',
+            direction: 'suspend',
+            occurredOn: today,
+            note: 'for the plan',
+            supersededById: null,
+            recordedBy: user,
+            sourceIds: [source],
+          },
+          explaining,
+          { furthestStatus: target.furthestStatus },
+        ),
+      );
+    } finally {
+      await client.query('ROLLBACK');
+    }
+  }
   await client.end();
 }
 

@@ -100,17 +100,20 @@ export class ProgressReportDto {
   @ApiProperty({ example: 365 })
   windowDays: number;
 
-  @ApiProperty({ type: MomentumTotalsDto })
+  @ApiProperty({ type: [ReportRowDto], description: 'One row per proposal that existed on asOf, by slug' })
+  proposals: ReportRowDto[];
+
+  @ApiProperty({
+    type: MomentumTotalsDto,
+    description: 'Counted over the rows, and sent after them (the rows stream first)',
+  })
   totals: MomentumTotalsDto;
 
   @ApiProperty({
     type: 'object',
     additionalProperties: { type: 'integer' },
     example: { proposed: 6, drafting: 1, implemented: 1 },
-    description: 'Proposals in each status on asOf (every status, zero included)',
+    description: 'Proposals in each status on asOf (every status, zero included), sent after the rows',
   })
   byStatus: Record<Status, number>;
-
-  @ApiProperty({ type: [ReportRowDto], description: 'One row per proposal that existed on asOf, by slug' })
-  proposals: ReportRowDto[];
 }
