@@ -4,6 +4,7 @@ import { type Param, sqlParams } from '../../common/database/sql-params.js';
 import { momentumSql, reasonsSql } from '../proposals/momentum.repository.js';
 import type { Momentum } from '../proposals/workflow/momentum.js';
 import { STAGE_ORDER, type Status } from '../proposals/workflow/statuses.js';
+import type { ReportFormat } from './dto/progress-report.dto.js';
 
 export interface ReportFilters {
   status?: Status[];
@@ -11,8 +12,6 @@ export interface ReportFilters {
   proposer?: string;
   tag?: string;
 }
-
-export type ReportFormat = 'json' | 'csv';
 
 /** One report row, already written out as a JSON object or a CSV line, with what the totals count. */
 export interface ReportLine {

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { today } from '../../common/dates/partial-date.js';
 import { DEFAULT_WINDOW_DAYS } from '../proposals/workflow/momentum.js';
 import { STATUSES, type Status } from '../proposals/workflow/statuses.js';
-import type { MomentumTotalsDto, ProgressReportQueryDto } from './dto/progress-report.dto.js';
-import { REPORT_CSV_HEADER, type ReportFormat, type ReportLine, ReportsRepository } from './reports.repository.js';
+import type { MomentumTotalsDto, ProgressReportQueryDto, ReportFormat } from './dto/progress-report.dto.js';
+import { REPORT_CSV_HEADER, type ReportLine, ReportsRepository } from './reports.repository.js';
 
 /** Rows per batch read from the database, and per chunk of the response body: a few hundred kilobytes. */
 const ROWS_PER_CHUNK = 1000;
