@@ -26,7 +26,7 @@ export class ReportsService {
   /**
    * Which proposals are advancing, active, stalled or concluded on `asOf`, and why: as the JSON
    * of `ProgressReportDto`, or as RFC 4180 CSV with a header line (reasons joined with "; ").
-   * PostgreSQL writes each row; they stream through in batches, so memory stays one batch. The
+   * PostgreSQL writes each row; they stream through in batches, so memory stays a batch or two. The
    * JSON's `totals` and `byStatus` follow the rows, counted as they pass. The first batch is read
    * before answering: a report that cannot start is an error response, not a cut-off body.
    */

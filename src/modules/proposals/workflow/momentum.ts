@@ -56,11 +56,6 @@ export function daysBefore(day: string, days: number): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) - days * DAY_MS).toISOString().slice(0, 10);
 }
 
-/** Whole days from the first day of `since` to `day`. */
-export function daysBetween(since: string, day: string): number {
-  return Math.round((Date.parse(`${day}T00:00:00Z`) - Date.parse(`${firstDay(since)}T00:00:00Z`)) / DAY_MS);
-}
-
 /**
  * The facts of spec section 2 for a proposal on `asOf` (YYYY-MM-DD) with a window of
  * `windowDays`: only standing records dated (by their first day) on or before `asOf` count, and
