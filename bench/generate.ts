@@ -6,8 +6,9 @@ import { connect, runMigrations } from '../src/common/database/data-source.js';
 import { resolveDatabase } from '../src/common/database/database-url.js';
 import type { Db } from '../src/common/database/db.js';
 import { ProposalsRepository } from '../src/modules/proposals/proposals.repository.js';
+import type { StandingTransition } from '../src/modules/proposals/transitions.repository.js';
 import { deriveState } from '../src/modules/proposals/workflow/derive-state.js';
-import { ACTIVE_STATUSES, type Direction, STATUSES, type Status } from '../src/modules/proposals/workflow/statuses.js';
+import { ACTIVE_STATUSES, STATUSES, type Status } from '../src/modules/proposals/workflow/statuses.js';
 import { decideTransition } from '../src/modules/proposals/workflow/workflow.js';
 
 export interface SyntheticSize {
@@ -91,13 +92,7 @@ function sentence(r: Rng, words: number): string {
   return `${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
 }
 
-interface Transition {
-  id: string;
-  seq: number;
-  from: Status | null;
-  to: Status;
-  direction: Direction;
-  occurredOn: string;
+interface Transition extends StandingTransition {
   retracted: boolean;
 }
 
@@ -443,20 +438,26 @@ async function insertTransitions(db: DataSource, rows: unknown[][]): Promise<voi
   }
 }
 
-function parseSize(args: string[]): SyntheticSize {
-  const value = (name: string, fallback: number): number => {
-    const index = args.indexOf(`--${name}`);
-    if (index === -1) return fallback;
-    const parsed = Number(args[index + 1]);
-    if (!Number.isInteger(parsed) || parsed < 1) throw new Error(`--${name} must be a positive integer`);
-    return parsed;
-  };
-  const proposals = value('proposals', QUICK_SIZE.proposals);
+/** The value of `--name` in `args`, a positive integer, or `fallback` when the flag is absent. */
+export function positiveFlag(args: string[], name: string, fallback: number): number {
+  const index = args.indexOf(`--${name}`);
+  if (index === -1) return fallback;
+  const parsed = Number(args[index + 1]);
+  if (!Number.isInteger(parsed) || parsed < 1) throw new Error(`--${name} must be a positive integer`);
+  return parsed;
+}
+
+/**
+ * The size asked for by `--proposals`, `--statements`, `--transitions` and `--actors`; each left
+ * out scales with the proposals (10 statements, 5 transitions and 1/20 of an actor each).
+ */
+export function parseSize(args: string[], proposalsFallback: number = QUICK_SIZE.proposals): SyntheticSize {
+  const proposals = positiveFlag(args, 'proposals', proposalsFallback);
   return {
     proposals,
-    statements: value('statements', proposals * 10),
-    transitions: value('transitions', proposals * 5),
-    actors: value('actors', Math.max(50, Math.round(proposals / 20))),
+    statements: positiveFlag(args, 'statements', proposals * 10),
+    transitions: positiveFlag(args, 'transitions', proposals * 5),
+    actors: positiveFlag(args, 'actors', Math.max(50, Math.round(proposals / 20))),
   };
 }
 

@@ -5,9 +5,11 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import 'reflect-metadata';
+import type { DataSource } from 'typeorm';
+import { ACTIVE_STATUSES } from '../src/modules/proposals/workflow/statuses.js';
 import { connect, runMigrations } from '../src/common/database/data-source.js';
 import { freePort, startEmbeddedPostgres } from '../src/common/database/embedded-postgres.js';
-import { generate, type SyntheticSize } from './generate.js';
+import { generate, type GenerateReport, parseSize, positiveFlag, type SyntheticSize } from './generate.js';
 
 /**
  * `npm run bench -- [--quick] [--proposals N] [--duration S] [--connections C] [--rounds R]
@@ -28,22 +30,10 @@ interface Options {
 
 function options(args: string[]): Options {
   const quick = args.includes('--quick');
-  const value = (name: string, fallback: number): number => {
-    const index = args.indexOf(`--${name}`);
-    if (index === -1) return fallback;
-    const parsed = Number(args[index + 1]);
-    if (!Number.isInteger(parsed) || parsed < 1) throw new Error(`--${name} must be a positive integer`);
-    return parsed;
-  };
-  const proposals = value('proposals', quick ? 10_000 : 100_000);
+  const value = (name: string, fallback: number): number => positiveFlag(args, name, fallback);
   return {
     quick,
-    size: {
-      proposals,
-      statements: value('statements', proposals * 10),
-      transitions: value('transitions', proposals * 5),
-      actors: value('actors', Math.max(50, Math.round(proposals / 20))),
-    },
+    size: parseSize(args, quick ? 10_000 : 100_000),
     duration: value('duration', quick ? 3 : 10),
     connections: value('connections', 10),
     rounds: value('rounds', quick ? 1 : 3),
@@ -210,35 +200,39 @@ interface ScalingPoint {
 /** Smaller sizes measured with `--scaling`, each on a database of its own, the service alone. */
 const SCALING_SIZES = [10_000, 30_000];
 
-async function scalingPoint(o: Options, proposals: number): Promise<ScalingPoint> {
-  const size = {
-    proposals,
-    statements: proposals * 10,
-    transitions: proposals * 5,
-    actors: Math.round(proposals / 20),
-  };
+/** The slug of one of the generated proposals, at random. */
+const randomSlug = (proposals: number): string => `proposal-${Math.floor(Math.random() * proposals)}`;
+
+/** A fresh database, migrated and filled with synthetic data of `size`, and a connection to it. */
+async function generatedDatabase(
+  size: SyntheticSize,
+  label = '',
+): Promise<{ database: Database; db: DataSource; generated: GenerateReport }> {
   const database = await freshDatabase();
-  let service: Server | undefined;
   try {
     const db = await connect(database.url);
     await runMigrations(db);
-    await generate(db, size, (line) => process.stdout.write(`\r${proposals}: ${line.padEnd(100)}`));
-    await db.destroy();
+    const generated = await generate(db, size, (line) => process.stdout.write(`\r${label}${line.padEnd(100)}`));
     log('');
+    return { database, db, generated };
+  } catch (error) {
+    await database.drop();
+    throw error;
+  }
+}
+
+async function scalingPoint(o: Options, proposals: number): Promise<ScalingPoint> {
+  const { database, db } = await generatedDatabase(parseSize([], proposals), `${proposals}: `);
+  let service: Server | undefined;
+  try {
+    await db.destroy();
     service = await startServer('service', path.resolve('dist/src/main.js'), database.url);
     // Warm, as the main run's report is (it comes after the read scenarios there).
     await sequentialMs(service, `/api/v1/reports/progress?asOf=${today}`, 2);
     const point = {
       proposals,
       reportMedianMs: await sequentialMs(service, `/api/v1/reports/progress?asOf=${today}`, o.reportRuns),
-      bySlugC1P50: (
-        await load(
-          service,
-          o,
-          () => ({ path: `/api/v1/proposals/proposal-${Math.floor(Math.random() * proposals)}` }),
-          1,
-        )
-      ).p50,
+      bySlugC1P50: (await load(service, o, () => ({ path: `/api/v1/proposals/${randomSlug(proposals)}` }), 1)).p50,
     };
     log(`scaling at ${proposals}: report ${point.reportMedianMs} ms, by slug p50 ${point.bySlugC1P50} ms at c=1`);
     return point;
@@ -268,15 +262,12 @@ async function main(): Promise<void> {
       scaling.push(await scalingPoint(o, proposals));
     }
   }
-  const database = await freshDatabase();
+  const { database, db, generated } = await generatedDatabase(o.size);
   const servers: Server[] = [];
   try {
-    const db = await connect(database.url);
-    await runMigrations(db);
-    const generated = await generate(db, o.size, (line) => process.stdout.write(`\r${line.padEnd(110)}`));
-    log('');
     const active: { slug: string }[] = await db.query(
-      `SELECT slug FROM proposals WHERE status IN ('floated','proposed','under_discussion','drafting','adopted','implementing') ORDER BY random()`,
+      `SELECT slug FROM proposals WHERE status = ANY($1) ORDER BY random()`,
+      [ACTIVE_STATUSES],
     );
     await db.destroy();
 
@@ -284,7 +275,7 @@ async function main(): Promise<void> {
     servers.push(service);
     const floor = await startServer('floor', path.resolve('dist/bench/floor.js'), database.url);
     servers.push(floor);
-    const slug = () => `proposal-${Math.floor(Math.random() * o.size.proposals)}`;
+    const slug = () => randomSlug(o.size.proposals);
     const words = ['multilateral', 'security', 'energy corridor', 'cooperation', 'sovereignty'];
 
     const reads: [string, () => { path: string }][] = [
