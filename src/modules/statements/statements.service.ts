@@ -113,12 +113,7 @@ export class StatementsService {
         { speaker: input.speaker, event: input.event ?? null, proposals: slugs },
         manager,
       );
-      const bySlug = new Map(refs.proposals.map((p) => [p.slug, p]));
-      const stances = input.proposals.map((s, index) => {
-        const proposal = bySlug.get(s.slug);
-        if (proposal === undefined) throw unknownReference(`proposals[${index}].slug`, 'proposal', s.slug);
-        return { proposal, stance: s.stance };
-      });
+      const stances = matchStances(input.proposals, new Map(refs.proposals.map((p) => [p.slug, p])));
       if (refs.speaker === null) throw unknownReference('speaker', 'actor', input.speaker);
       if (input.event !== undefined && refs.event === null) throw unknownReference('event', 'event', input.event);
       const [source] = await this.sources.findOrCreate([input.source], manager);
@@ -240,11 +235,7 @@ export class StatementsService {
       stances.map((s) => s.slug),
       manager,
     );
-    return stances.map((s, index) => {
-      const proposalId = found.get(s.slug);
-      if (proposalId === undefined) throw unknownReference(`proposals[${index}].slug`, 'proposal', s.slug);
-      return { proposalId, stance: s.stance };
-    });
+    return matchStances(stances, found).map((s) => ({ proposalId: s.proposal, stance: s.stance }));
   }
 
   private async resolveSpeaker(slug: string, manager: EntityManager): Promise<string> {
@@ -259,6 +250,15 @@ export class StatementsService {
     if (id === null) throw unknownReference('event', 'event', slug);
     return id;
   }
+}
+
+/** Each stance with the proposal found under its slug; a slug nothing has is a 422 naming the entry. */
+function matchStances<T>(stances: StanceInputDto[], found: Map<string, T>): { proposal: T; stance: Stance }[] {
+  return stances.map((s, index) => {
+    const proposal = found.get(s.slug);
+    if (proposal === undefined) throw unknownReference(`proposals[${index}].slug`, 'proposal', s.slug);
+    return { proposal, stance: s.stance };
+  });
 }
 
 /** A statement records words (a quote) or their gist (a summary), or both. */
