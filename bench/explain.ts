@@ -2,6 +2,7 @@ import pg from 'pg';
 import 'reflect-metadata';
 import type { EntityManager } from 'typeorm';
 import type { Db } from '../src/common/database/db.js';
+import { auditInsertSql } from '../src/modules/audit/audit.repository.js';
 import { MomentumRepository } from '../src/modules/proposals/momentum.repository.js';
 import { ProposalsRepository } from '../src/modules/proposals/proposals.repository.js';
 import { TransitionsRepository } from '../src/modules/proposals/transitions.repository.js';
@@ -60,37 +61,44 @@ async function main(): Promise<void> {
     for await (const rows of reports.progress(today, 365, {}, 'json', 2000)) void rows;
   });
   // The writes, in a transaction rolled back afterwards: the database is left as it was.
-  const [{ source, user, speaker, speakerId }] = (
+  const [{ source, user, speaker }] = (
     await client.query(
       `SELECT (SELECT id FROM sources LIMIT 1) AS source, (SELECT id FROM users LIMIT 1) AS user,
-              a.slug AS speaker, a.id AS "speakerId"
+              a.slug AS speaker
          FROM actors a WHERE a.kind = 'person' LIMIT 1`,
     )
-  ).rows as { source: string; user: string; speaker: string; speakerId: string }[];
+  ).rows as { source: string; user: string; speaker: string }[];
   const target = one ?? (await proposals.findBySlug('proposal-42'));
   if (target !== null) {
     await client.query('BEGIN');
     try {
-      await show('POST /statements: the references, locking the proposals', () =>
-        statements.references({ speaker, event: null, proposals: [target.slug] }, explaining),
-      );
-      await show('POST /statements: the statement, its stances and the proposals it moves', () =>
-        statements.record(
-          {
-            speakerId,
-            speakerRole: null,
-            saidOn: today,
-            eventId: null,
-            quote: 'Words on multilateral security cooperation, for the plan.',
-            summary: null,
-            language: 'en',
-            note: null,
-            sourceId: source,
-            recordedBy: user,
-          },
-          [{ proposalId: target.id, stance: 'supports' }],
-          explaining,
-        ),
+      await show(
+        'POST /statements: the proposals locked, the source, the statement, its stances, the proposals it moves and the audit row',
+        () =>
+          statements.create(
+            {
+              speaker,
+              speakerRole: null,
+              saidOn: today,
+              event: null,
+              quote: 'Words on multilateral security cooperation, for the plan.',
+              summary: null,
+              language: 'en',
+              note: null,
+              source: { url: 'https://plan.example/statement' },
+              stances: [{ slug: target.slug, stance: 'supports' }],
+              recordedBy: { id: user, name: 'plan' },
+            },
+            (param, id, after, from) =>
+              auditInsertSql(
+                param,
+                { userId: user, requestId: null, action: 'create', entityType: 'statement' },
+                id,
+                after,
+                from,
+              ),
+            explaining,
+          ),
       );
       await show('POST /proposals/{slug}/transitions: the transition and the move', () =>
         transitions.append(

@@ -83,6 +83,28 @@ describe('statements', () => {
       expect((await get(`/statements/${response.body.id}`).set('if-none-match', '"1"')).status).toBe(304);
     });
 
+    it('audits the creation as the statement is shown, by the user and request that made it', async () => {
+      const response = await post({
+        ...valid,
+        quote: 'Audited words on the charter.',
+        summary: 'The charter, audited.',
+      });
+      expect(response.status).toBe(201);
+      const audit = await get(`/audit?entityType=statement&entityId=${response.body.id}`, editor);
+      expect(audit.status).toBe(200);
+      expect(audit.body.data).toEqual([
+        expect.objectContaining({
+          action: 'create',
+          entityType: 'statement',
+          entityId: response.body.id,
+          requestId: response.headers['x-request-id'],
+          user: response.body.recordedBy,
+          before: null,
+          after: (await get(`/statements/${response.body.id}`)).body,
+        }),
+      ]);
+    });
+
     it('keeps what a proposal derives from its statements as a full recount would', async () => {
       await f.proposal({
         slug: 'derived',
@@ -117,6 +139,46 @@ describe('statements', () => {
       expect(await derived()).toEqual(incremental);
     });
 
+    it('records concurrent statements about the same proposals, citing one source, without deadlock or lost updates', async () => {
+      for (const slug of ['busy-a', 'busy-b']) {
+        await f.proposal({ slug, title: `Busy ${slug}`, proposers: [{ actor: 'belarus' }], proposedOn: '2018' });
+      }
+      const source = { url: 'https://news.example/busy-day' };
+      const responses = await Promise.all(
+        Array.from({ length: 30 }, (_, i) =>
+          post({
+            ...valid,
+            saidOn: `2020-01-${String(1 + i).padStart(2, '0')}`,
+            quote: `Busy words number ${i}.`,
+            source,
+            // Both orders, so two writers could take the proposals in opposite order.
+            proposals: (i % 2 === 0 ? ['busy-a', 'busy-b'] : ['busy-b', 'busy-a']).map((slug) => ({
+              slug,
+              stance: 'supports',
+            })),
+          }),
+        ),
+      );
+      expect(responses.map((r) => r.status)).toEqual(Array(30).fill(201));
+      expect(new Set(responses.map((r) => r.body.source.id)).size).toBe(1);
+      const derived = async () =>
+        t.dataSource.query(
+          `SELECT slug, last_statement_on, last_activity_on, statements_search::text AS words, version
+             FROM proposals WHERE slug IN ('busy-a', 'busy-b') ORDER BY slug`,
+        );
+      const incremental = await derived();
+      // Created at version 1, then one version per statement.
+      expect(incremental).toEqual([
+        expect.objectContaining({ slug: 'busy-a', last_statement_on: '2020-01-30', version: 31 }),
+        expect.objectContaining({ slug: 'busy-b', last_statement_on: '2020-01-30', version: 31 }),
+      ]);
+      const ids = (await t.dataSource.query(`SELECT id FROM proposals WHERE slug IN ('busy-a', 'busy-b')`)).map(
+        (row: { id: string }) => row.id,
+      );
+      await new ProposalsRepository({ manager: t.dataSource.manager } as Db).refreshActivity(ids, t.dataSource.manager);
+      expect(await derived()).toEqual(incremental);
+    });
+
     it.each([
       [{ speaker: 'nobody' }, 'speaker'],
       [{ event: 'no-such-event' }, 'event'],
@@ -129,11 +191,21 @@ describe('statements', () => {
         },
         'proposals[1].slug',
       ],
-    ])('names what does not exist with 422: %p', async (override, field) => {
-      const response = await post({ ...valid, ...override });
+    ])('names what does not exist with 422 and writes nothing: %p', async (override, field) => {
+      const counts = async () =>
+        (
+          await t.dataSource.query(
+            `SELECT (SELECT count(*) FROM statements)::int AS statements, (SELECT count(*) FROM sources)::int AS sources,
+                    (SELECT count(*) FROM audit_log)::int AS audit, (SELECT sum(version) FROM proposals)::int AS versions`,
+          )
+        )[0];
+      const before = await counts();
+      const source = { publisher: 'Nowhere Gazette', title: `Unwritten ${field}` };
+      const response = await post({ ...valid, source, ...override });
       expect(response.status).toBe(422);
       expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(response.body.errors).toEqual([expect.objectContaining({ field })]);
+      expect(await counts()).toEqual(before);
     });
 
     it.each([

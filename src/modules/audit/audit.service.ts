@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { currentContext } from '../../common/context/request-context.js';
 import { invalid } from '../../common/errors/domain-error.js';
 import { decodeCursor, type Page, toPage } from '../../common/pagination/cursor.js';
-import { AuditRepository, toAuditEntryDto } from './audit.repository.js';
+import { auditInsertSql, AuditRepository, toAuditEntryDto } from './audit.repository.js';
+import type { Param } from '../../common/database/sql-params.js';
 import type { AuditEntryDto, ListAuditQueryDto } from './dto/audit.dto.js';
 import { parseInstant } from '../../common/http/query-values.js';
 
@@ -55,6 +56,15 @@ export class AuditService {
       before: scrub(before),
       after: scrub(after),
     });
+  }
+
+  /**
+   * The audit row of a creation made in one SQL statement (see {@link auditInsertSql}), by the
+   * request's user. `after` is written as the statement builds it: it must hold no secret.
+   */
+  creationSql(param: Param, entityType: string, entityId: string, after: string, from: string): string {
+    const { userId, requestId } = currentContext();
+    return auditInsertSql(param, { userId, requestId, action: 'create', entityType }, entityId, after, from);
   }
 
   /** An edit: only the fields that changed. */

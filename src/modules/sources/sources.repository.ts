@@ -2,8 +2,26 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { SourceDto, SourceInputDto } from './dto/source.dto.js';
 import { sourceKey } from './source-key.js';
+import { type Param, sqlParams } from '../../common/database/sql-params.js';
 
 const COLUMNS = 'id, url, publisher, title, published_on AS "publishedOn"';
+
+/**
+ * The upsert of one cited source, as SQL that answers its row: a new row, or the existing one with
+ * the fields it lacked filled in (never overwritten). With `from`, the row is written only when
+ * `from` (a query of the same statement) yields one.
+ */
+export function sourceUpsertSql(param: Param, source: SourceInputDto, from?: string): string {
+  return `INSERT INTO sources (dedup_key, url, publisher, title, published_on)
+    SELECT ${param(sourceKey(source))}::text, ${param(source.url ?? null)}::text, ${param(source.publisher ?? null)}::text,
+           ${param(source.title ?? null)}::text, ${param(source.publishedOn ?? null)}::partial_date
+    ${from === undefined ? '' : `FROM ${from}`}
+    ON CONFLICT ON CONSTRAINT uq_sources_dedup_key DO UPDATE SET
+      publisher = COALESCE(sources.publisher, EXCLUDED.publisher),
+      title = COALESCE(sources.title, EXCLUDED.title),
+      published_on = COALESCE(sources.published_on, EXCLUDED.published_on)
+    RETURNING ${COLUMNS}`;
+}
 
 @Injectable()
 export class SourcesRepository {
@@ -17,16 +35,8 @@ export class SourcesRepository {
     const keyed = sources.map((source) => ({ source, key: sourceKey(source) }));
     for (const { source, key } of [...keyed].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))) {
       if (byKey.has(key)) continue;
-      const rows: SourceDto[] = await manager.query(
-        `INSERT INTO sources (dedup_key, url, publisher, title, published_on)
-         VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT ON CONSTRAINT uq_sources_dedup_key DO UPDATE SET
-           publisher = COALESCE(sources.publisher, EXCLUDED.publisher),
-           title = COALESCE(sources.title, EXCLUDED.title),
-           published_on = COALESCE(sources.published_on, EXCLUDED.published_on)
-         RETURNING ${COLUMNS}`,
-        [key, source.url ?? null, source.publisher ?? null, source.title ?? null, source.publishedOn ?? null],
-      );
+      const { params, param } = sqlParams();
+      const rows: SourceDto[] = await manager.query(sourceUpsertSql(param, source), params);
       byKey.set(key, rows[0]);
     }
     return [...new Set(keyed.map(({ key }) => byKey.get(key) as SourceDto))];

@@ -40,7 +40,7 @@ export class StatementsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<StatementDto | undefined> {
     const statement = await this.statements.create(body, user);
-    return withEtag(reply, statement.version, toStatementDto(statement));
+    return withEtag(reply, statement.version, statement);
   }
 
   @Get()

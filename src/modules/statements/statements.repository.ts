@@ -4,7 +4,9 @@ import type { EntityManager } from 'typeorm';
 import { returning } from '../../common/database/returning.js';
 import type { StatementDto } from './dto/statements.dto.js';
 import type { Stance } from './entities/statement-proposal.entity.js';
-import { editSets, sqlParams } from '../../common/database/sql-params.js';
+import { editSets, type Param, sqlParams } from '../../common/database/sql-params.js';
+import type { SourceInputDto } from '../sources/dto/source.dto.js';
+import { sourceUpsertSql } from '../sources/sources.repository.js';
 
 export interface StatementRow extends Omit<StatementDto, 'recordedAt' | 'retractedAt' | 'retracted' | 'updatedAt'> {
   recordedAt: Date;
@@ -33,9 +35,21 @@ export interface StatementFilters {
 export interface StatementReferences {
   speaker: (StatementDto['speaker'] & { id: string }) | null;
   event: (NonNullable<StatementDto['event']> & { id: string }) | null;
-  /** The proposals found, locked for the rest of the transaction. */
   proposals: { id: string; slug: string; title: string }[];
 }
+
+/** A new statement as it arrives: what it names, by slug, and who records it. */
+export interface NewStatement extends Omit<StatementWrite, 'speakerId' | 'eventId' | 'sourceId'> {
+  speaker: string;
+  event: string | null;
+  /** Each proposal once. */
+  stances: { slug: string; stance: Stance }[];
+  source: SourceInputDto;
+  recordedBy: { id: string; name: string };
+}
+
+/** The audit row of a write made in one SQL statement: an `INSERT … SELECT` over `from`. */
+export type AuditRowSql = (param: Param, entityId: string, after: string, from: string) => string;
 
 export interface StatementWrite {
   speakerId: string;
@@ -163,17 +177,15 @@ export class StatementsRepository {
     return rows[0]?.id ?? null;
   }
 
-  /**
-   * The speaker, event and proposals a new statement names, in one round trip; the proposals are
-   * locked in id order (the order every statement write takes them in).
-   */
-  async references(
-    names: { speaker: string; event: string | null; proposals: string[] },
-    manager: EntityManager,
-  ): Promise<StatementReferences> {
-    const rows: StatementReferences[] = await manager.query(
-      `WITH locked AS (SELECT id, slug, title FROM proposals WHERE slug = ANY($1::text[]) ORDER BY id FOR UPDATE)
-       SELECT COALESCE((SELECT json_agg(json_build_object('id', id, 'slug', slug, 'title', title)) FROM locked), '[]') AS proposals,
+  /** The speaker, event and proposals a new statement names, those that exist, in one round trip. */
+  async references(names: {
+    speaker: string;
+    event: string | null;
+    proposals: string[];
+  }): Promise<StatementReferences> {
+    const rows: StatementReferences[] = await this.db.manager.query(
+      `SELECT COALESCE((SELECT json_agg(json_build_object('id', id, 'slug', slug, 'title', title))
+                          FROM proposals WHERE slug = ANY($1::text[])), '[]') AS proposals,
               (SELECT json_build_object('id', id, 'slug', slug, 'name', name, 'kind', kind) FROM actors WHERE slug = $2) AS speaker,
               (SELECT json_build_object('id', id, 'slug', slug, 'name', name, 'kind', kind, 'startsOn', starts_on)
                  FROM events WHERE slug = $3) AS event`,
@@ -183,49 +195,80 @@ export class StatementsRepository {
   }
 
   /**
-   * Records a new standing statement in one SQL statement: the row, its stances, and what the
-   * proposals it concerns derive from it — a new version, the latest statement date, the last
-   * activity and the statements' words, each the greater or the union of the old value and the
-   * new statement's (what `ProposalsRepository.refreshActivity` would rederive from scratch).
-   * Lock the proposals first.
+   * Records a new standing statement in one SQL statement, so in one round trip and atomically:
+   *
+   * 1. the proposals it names are locked in id order (the order every statement write takes);
+   * 2. only when the speaker, the event and every proposal exist: the source is upserted, the
+   *    statement inserted with its stances, and each proposal gets what it derives from it — a new
+   *    version, the latest statement date, the last activity and the statements' words, each the
+   *    greater or the union of the old value and the new statement's (what
+   *    `ProposalsRepository.refreshActivity` would rederive from scratch);
+   * 3. the statement as the API shows it is built from those rows, and `audit` writes it.
+   *
+   * Null when something it names does not exist: nothing is written then.
    */
-  async record(
-    statement: StatementWrite & { recordedBy: string },
-    stances: { proposalId: string; stance: Stance }[],
-    manager: EntityManager,
-  ): Promise<{ id: string; recordedAt: Date; updatedAt: Date; version: number }> {
-    const rows: { id: string; recordedAt: Date; updatedAt: Date; version: number }[] = await manager.query(
-      `WITH s AS (
+  async create(
+    statement: NewStatement,
+    audit: AuditRowSql,
+    manager: EntityManager = this.db.manager,
+  ): Promise<StatementDto | null> {
+    const { params, param } = sqlParams();
+    const slugs = param(statement.stances.map((s) => s.slug));
+    const stances = `unnest(${slugs}::text[], ${param(statement.stances.map((s) => s.stance))}::text[]) AS x(slug, stance)`;
+    const eventSlug = param(statement.event);
+    const recordedBy = param(statement.recordedBy.id);
+    const iso = (column: string): string => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+    const rows: { statement: StatementDto }[] = await manager.query(
+      `WITH locked AS (
+         SELECT id, slug, title FROM proposals WHERE slug = ANY(${slugs}::text[]) ORDER BY id FOR UPDATE
+       ), ready AS (
+         SELECT a.id AS speaker_id, json_build_object('slug', a.slug, 'name', a.name, 'kind', a.kind) AS speaker,
+                e.id AS event_id,
+                CASE WHEN e.id IS NOT NULL
+                     THEN json_build_object('slug', e.slug, 'name', e.name, 'kind', e.kind, 'startsOn', e.starts_on) END AS event
+           FROM actors a LEFT JOIN events e ON e.slug = ${eventSlug}::text
+          WHERE a.slug = ${param(statement.speaker)}::text
+            AND (${eventSlug}::text IS NULL OR e.id IS NOT NULL)
+            AND (SELECT count(*) FROM locked) = cardinality(${slugs}::text[])
+       ), src AS (
+         ${sourceUpsertSql(param, statement.source, 'ready')}
+       ), s AS (
          INSERT INTO statements (speaker_id, speaker_role, said_on, event_id, quote, summary, language, note, source_id, recorded_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-         RETURNING id, said_on, search, created_at, updated_at, version
+         SELECT ready.speaker_id, ${param(statement.speakerRole)}::text, ${param(statement.saidOn)}::partial_date, ready.event_id,
+                ${param(statement.quote)}::text, ${param(statement.summary)}::text, ${param(statement.language)}::text,
+                ${param(statement.note)}::text, src.id, ${recordedBy}::uuid
+           FROM ready, src
+         RETURNING id, speaker_role, said_on, quote, summary, language, note, search, created_at, updated_at, version
        ), links AS (
          INSERT INTO statement_proposals (statement_id, proposal_id, stance)
-         SELECT s.id, x.proposal_id, x.stance FROM s, unnest($11::uuid[], $12::text[]) AS x(proposal_id, stance)
+         SELECT s.id, l.id, x.stance FROM s, ${stances} JOIN locked l ON l.slug = x.slug
        ), touched AS (
          UPDATE proposals p SET updated_at = now(), version = p.version + 1,
                 last_statement_on = GREATEST(p.last_statement_on, s.said_on),
                 last_activity_on = GREATEST(p.last_activity_on, s.said_on),
                 statements_search = strip(COALESCE(p.statements_search, ''::tsvector) || COALESCE(s.search, ''::tsvector))
-           FROM s WHERE p.id = ANY($11::uuid[])
+           FROM s WHERE p.id IN (SELECT id FROM locked)
+       ), shown AS (
+         SELECT json_build_object(
+                  'id', s.id, 'speaker', ready.speaker, 'speakerRole', s.speaker_role, 'saidOn', s.said_on,
+                  'event', ready.event, 'quote', s.quote, 'summary', s.summary, 'language', s.language, 'note', s.note,
+                  'source', json_build_object('id', src.id, 'url', src.url, 'publisher', src.publisher,
+                                              'title', src.title, 'publishedOn', src."publishedOn"),
+                  'proposals', (SELECT json_agg(json_build_object('slug', l.slug, 'title', l.title, 'stance', x.stance)
+                                                ORDER BY l.slug COLLATE "C")
+                                  FROM ${stances} JOIN locked l ON l.slug = x.slug),
+                  'recordedAt', ${iso('s.created_at')},
+                  'recordedBy', json_build_object('id', ${recordedBy}::uuid, 'name', ${param(statement.recordedBy.name)}::text),
+                  'retracted', false, 'retractedAt', NULL, 'retractedBy', NULL, 'retractionReason', NULL,
+                  'updatedAt', ${iso('s.updated_at')}, 'version', s.version) AS statement
+           FROM s, ready, src
+       ), audited AS (
+         ${audit(param, "shown.statement->>'id'", 'shown.statement', 'shown')}
        )
-       SELECT id, created_at AS "recordedAt", updated_at AS "updatedAt", version FROM s`,
-      [
-        statement.speakerId,
-        statement.speakerRole,
-        statement.saidOn,
-        statement.eventId,
-        statement.quote,
-        statement.summary,
-        statement.language,
-        statement.note,
-        statement.sourceId,
-        statement.recordedBy,
-        stances.map((s) => s.proposalId),
-        stances.map((s) => s.stance),
-      ],
+       SELECT statement FROM shown`,
+      params,
     );
-    return rows[0];
+    return rows[0]?.statement ?? null;
   }
 
   /**

@@ -22,9 +22,10 @@ import type {
 } from './dto/statements.dto.js';
 import type { Stance } from './entities/statement-proposal.entity.js';
 import {
+  type AuditRowSql,
+  type NewStatement,
   type StatementRow,
   StatementsRepository,
-  type StatementWrite,
   toStatementDto,
 } from './statements.repository.js';
 
@@ -101,65 +102,45 @@ export class StatementsService {
   }
 
   /**
-   * Four round trips in the transaction: the references (proposals locked), the source, the
-   * statement with its stances and the proposals' derived fields, the audit row. The response is
-   * built from what those returned rather than read back.
+   * One SQL statement records the statement, its stances, what its proposals derive from it and
+   * its audit row (see `StatementsRepository.create`), and answers the statement as shown. When it
+   * wrote nothing, something the statement names does not exist: one more read says what.
    */
-  async create(input: CreateStatementDto, user: AuthenticatedUser): Promise<StatementRow> {
+  async create(input: CreateStatementDto, user: AuthenticatedUser): Promise<StatementDto> {
     requireContent(input.quote, input.summary);
-    return this.db.transaction(async (manager) => {
-      const slugs = input.proposals.map((s) => s.slug);
-      const refs = await this.statements.references(
-        { speaker: input.speaker, event: input.event ?? null, proposals: slugs },
-        manager,
-      );
-      const stances = matchStances(input.proposals, new Map(refs.proposals.map((p) => [p.slug, p])));
-      if (refs.speaker === null) throw unknownReference('speaker', 'actor', input.speaker);
-      if (input.event !== undefined && refs.event === null) throw unknownReference('event', 'event', input.event);
-      const [source] = await this.sources.findOrCreate([input.source], manager);
-      const written: StatementWrite = {
-        speakerId: refs.speaker.id,
-        speakerRole: input.speakerRole ?? null,
-        saidOn: input.saidOn,
-        eventId: refs.event?.id ?? null,
-        quote: input.quote ?? null,
-        summary: input.summary ?? null,
-        language: input.language ?? 'en',
-        note: input.note ?? null,
-        sourceId: source.id,
-      };
-      const recorded = await this.statements.record(
-        { ...written, recordedBy: user.id },
-        stances.map((s) => ({ proposalId: s.proposal.id, stance: s.stance })),
-        manager,
-      );
-      const { id: _speakerId, ...speaker } = refs.speaker;
-      const event = refs.event === null ? null : (({ id: _eventId, ...rest }) => rest)(refs.event);
-      const created: StatementRow = {
-        id: recorded.id,
-        speaker,
-        speakerRole: written.speakerRole,
-        saidOn: written.saidOn,
-        event,
-        quote: written.quote,
-        summary: written.summary,
-        language: written.language,
-        note: written.note,
-        source,
-        proposals: stances
-          .map((s) => ({ slug: s.proposal.slug, title: s.proposal.title, stance: s.stance }))
-          .sort((a, b) => (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0)),
-        recordedAt: recorded.recordedAt,
-        recordedBy: { id: user.id, name: user.name },
-        retractedAt: null,
-        retractedBy: null,
-        retractionReason: null,
-        updatedAt: recorded.updatedAt,
-        version: recorded.version,
-      };
-      await this.audit.record('create', 'statement', created.id, null, toStatementDto(created));
-      return created;
+    const statement: NewStatement = {
+      speaker: input.speaker,
+      speakerRole: input.speakerRole ?? null,
+      saidOn: input.saidOn,
+      event: input.event ?? null,
+      quote: input.quote ?? null,
+      summary: input.summary ?? null,
+      language: input.language ?? 'en',
+      note: input.note ?? null,
+      source: input.source,
+      stances: input.proposals.map((s) => ({ slug: s.slug, stance: s.stance })),
+      recordedBy: { id: user.id, name: user.name },
+    };
+    const audit: AuditRowSql = (param, id, after, from) => this.audit.creationSql(param, 'statement', id, after, from);
+    // A second try covers a reference created between the write and the read that looked for it.
+    for (let attempt = 1; attempt <= 2; attempt += 1) {
+      const created = await this.statements.create(statement, audit);
+      if (created !== null) return created;
+      await this.requireReferences(input);
+    }
+    throw new DomainError('conflict', 'what the statement names changed while it was being recorded; send it again');
+  }
+
+  /** Throws the 422 for the first thing a new statement names that does not exist. */
+  private async requireReferences(input: CreateStatementDto): Promise<void> {
+    const refs = await this.statements.references({
+      speaker: input.speaker,
+      event: input.event ?? null,
+      proposals: input.proposals.map((s) => s.slug),
     });
+    matchStances(input.proposals, new Map(refs.proposals.map((p) => [p.slug, p])));
+    if (refs.speaker === null) throw unknownReference('speaker', 'actor', input.speaker);
+    if (input.event !== undefined && refs.event === null) throw unknownReference('event', 'event', input.event);
   }
 
   async update(id: string, version: number, input: UpdateStatementDto): Promise<StatementRow> {
