@@ -18,7 +18,9 @@ async function main(): Promise<void> {
   await client.connect();
   const plans: string[] = [];
   const explaining = {
-    query: async (sql: string, params?: unknown[]) => {
+    // A prepared query arrives as a pg query config: explained by its text.
+    query: async (query: string | { text: string }, params?: unknown[]) => {
+      const sql = typeof query === 'string' ? query : query.text;
       const rows = (await client.query(sql, params)).rows as unknown[];
       const plan = await client.query(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params);
       plans.push(plan.rows.map((row: Record<string, string>) => row['QUERY PLAN']).join('\n'));

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { preparedQuery } from '../../common/database/prepared.js';
 import { Db } from '../../common/database/db.js';
 import {
   daysBefore,
@@ -196,20 +197,26 @@ export class MomentumRepository {
   async forProposals(ids: string[], asOf: string, windowDays: number): Promise<Map<string, MomentumRow>> {
     if (ids.length === 0) return new Map();
     const { params, param } = sqlParams();
-    const rows: RawMomentumRow[] = await this.db.manager.query(momentumSql(param, asOf, windowDays, ids), params);
+    const rows: RawMomentumRow[] = await preparedQuery(
+      this.db.manager,
+      momentumSql(param, asOf, windowDays, ids),
+      params,
+    );
     return new Map(rows.map((raw) => [raw.proposalId, toMomentumRow(raw)]));
   }
 
   /** One proposal's history and statements, as the pure momentum function takes them. */
   async history(proposalId: string): Promise<{ transitions: MomentumTransition[]; statements: MomentumStatement[] }> {
     const [transitions, statements] = await Promise.all([
-      this.db.manager.query<MomentumTransition[]>(
+      preparedQuery<MomentumTransition[]>(
+        this.db.manager,
         `SELECT from_status AS "from", to_status AS "to", direction, occurred_on AS "occurredOn",
                 retracted_at IS NOT NULL AS retracted
            FROM transitions WHERE proposal_id = $1 ORDER BY seq`,
         [proposalId],
       ),
-      this.db.manager.query<MomentumStatement[]>(
+      preparedQuery<MomentumStatement[]>(
+        this.db.manager,
         `SELECT s.said_on AS "saidOn", sp.stance, s.retracted_at IS NOT NULL AS retracted
            FROM statement_proposals sp JOIN statements s ON s.id = sp.statement_id
           WHERE sp.proposal_id = $1`,

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { preparedQuery } from '../../common/database/prepared.js';
 import { Db } from '../../common/database/db.js';
 import type { EntityManager } from 'typeorm';
 import { returning } from '../../common/database/returning.js';
@@ -119,7 +120,7 @@ export class ProposalsRepository {
   constructor(private readonly db: Db) {}
 
   async findBySlug(slug: string, manager: EntityManager = this.db.manager): Promise<ProposalRow | null> {
-    const rows: ProposalRow[] = await manager.query(`${SELECT} WHERE p.slug = $1`, [slug]);
+    const rows: ProposalRow[] = await preparedQuery(manager, `${SELECT} WHERE p.slug = $1`, [slug]);
     return rows[0] ?? null;
   }
 
@@ -130,13 +131,14 @@ export class ProposalsRepository {
   }
 
   async idBySlug(slug: string, manager: EntityManager = this.db.manager): Promise<string | null> {
-    const rows: { id: string }[] = await manager.query('SELECT id FROM proposals WHERE slug = $1', [slug]);
+    const rows: { id: string }[] = await preparedQuery(manager, 'SELECT id FROM proposals WHERE slug = $1', [slug]);
     return rows[0]?.id ?? null;
   }
 
   /** The proposal's id, slug and title, as a reference to it shows them. */
   async refBySlug(slug: string, manager: EntityManager): Promise<{ id: string; slug: string; title: string } | null> {
-    const rows: { id: string; slug: string; title: string }[] = await manager.query(
+    const rows: { id: string; slug: string; title: string }[] = await preparedQuery(
+      manager,
       'SELECT id, slug, title FROM proposals WHERE slug = $1',
       [slug],
     );

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { preparedQuery } from '../../common/database/prepared.js';
 import { Db } from '../../common/database/db.js';
 import type { EntityManager } from 'typeorm';
 import type { TransitionDto } from './dto/transitions.dto.js';
@@ -108,7 +109,8 @@ export class TransitionsRepository {
     manager: EntityManager,
     moves?: { furthestStatus: Status },
   ): Promise<{ id: string; seq: number; recordedAt: Date }> {
-    const rows: { id: string; seq: number; recordedAt: Date }[] = await manager.query(
+    const rows: { id: string; seq: number; recordedAt: Date }[] = await preparedQuery(
+      manager,
       `WITH t AS (
          INSERT INTO transitions (proposal_id, seq, from_status, to_status, direction, occurred_on, note,
                                   superseded_by_id, recorded_by)

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { preparedQuery } from '../../common/database/prepared.js';
 import { Db } from '../../common/database/db.js';
 import type { EntityManager } from 'typeorm';
 import { returning } from '../../common/database/returning.js';
@@ -92,7 +93,7 @@ export class StatementsRepository {
   constructor(private readonly db: Db) {}
 
   async findById(id: string, manager: EntityManager = this.db.manager): Promise<StatementRow | null> {
-    const rows: StatementRow[] = await manager.query(`SELECT ${COLUMNS} ${FROM} WHERE s.id = $1`, [id]);
+    const rows: StatementRow[] = await preparedQuery(manager, `SELECT ${COLUMNS} ${FROM} WHERE s.id = $1`, [id]);
     return rows[0] ?? null;
   }
 
@@ -218,7 +219,8 @@ export class StatementsRepository {
     const eventSlug = param(statement.event);
     const recordedBy = param(statement.recordedBy.id);
     const iso = (column: string): string => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-    const rows: { statement: StatementDto }[] = await manager.query(
+    const rows: { statement: StatementDto }[] = await preparedQuery(
+      manager,
       `WITH locked AS (
          SELECT id, slug, title FROM proposals WHERE slug = ANY(${slugs}::text[]) ORDER BY id FOR UPDATE
        ), ready AS (
