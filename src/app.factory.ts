@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import helmet from '@fastify/helmet';
+import helmet from 'helmet';
 import { NestFactory } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -69,7 +69,9 @@ export async function createApp({
     app.enableCors({ origin: config.corsOrigins, exposedHeaders: ['ETag', 'X-Request-Id', 'Location'] });
 
   const fastify = app.getHttpAdapter().getInstance();
-  await app.register(helmet, {
+  // Security headers, the same on every response: helmet's middleware is built once here (the
+  // Fastify plugin builds it again for every request).
+  const securityHeaders = helmet({
     // The API answers JSON; the Swagger UI at /docs needs its inline styles and scripts.
     contentSecurityPolicy: {
       directives: {
@@ -80,6 +82,9 @@ export async function createApp({
       },
     },
   });
+  fastify.addHook('onRequest', (request, reply, done) =>
+    securityHeaders(request.raw, reply.raw, (error) => done(error as Error | undefined)),
+  );
   limitRate(fastify, new RateLimiter(config.rateLimitPerMinute), logger);
   // JSON only: any other body type is a 415, not a string handed to validation.
   fastify.removeContentTypeParser('text/plain');
