@@ -5,6 +5,7 @@ import { StatementsEventsSearch1763900000000 } from '../../../migrations/1763900
 import { SafeWrites1764000000000 } from '../../../migrations/1764000000000-SafeWrites.js';
 import { ReportColumns1764100000000 } from '../../../migrations/1764100000000-ReportColumns.js';
 import { StatementWindowLinks1764200000000 } from '../../../migrations/1764200000000-StatementWindowLinks.js';
+import { ProposalWindowIndex1764300000000 } from '../../../migrations/1764300000000-ProposalWindowIndex.js';
 import { AuditEntryEntity } from '../../modules/audit/entities/audit-entry.entity.js';
 import { IdempotencyKeyEntity } from '../../modules/idempotency/entities/idempotency-key.entity.js';
 import { ActorMemberEntity } from '../../modules/actors/entities/actor-member.entity.js';
@@ -52,6 +53,7 @@ export const MIGRATIONS = [
   SafeWrites1764000000000,
   ReportColumns1764100000000,
   StatementWindowLinks1764200000000,
+  ProposalWindowIndex1764300000000,
 ];
 
 export interface PoolSettings {

@@ -33,7 +33,7 @@ export class StatementsController {
       'or without a URL the same publisher, title and date, is one source row however often it is cited.',
   })
   @ApiCreatedResponse({ type: StatementDto, description: 'With an ETag header' })
-  @ApiProblems(400, 422)
+  @ApiProblems(400, 409, 422)
   async create(
     @Body() body: CreateStatementDto,
     @CurrentUser() user: AuthenticatedUser,

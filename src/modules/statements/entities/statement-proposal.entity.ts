@@ -10,6 +10,7 @@ export type Stance = (typeof STANCES)[number];
 @Entity({ name: 'statement_proposals' })
 @Index('ix_statement_proposals_proposal_id', ['proposalId', 'statementId'])
 @Index('ix_statement_proposals_window', { synchronize: false })
+@Index('ix_statement_proposals_proposal_window', { synchronize: false })
 @Check('ck_statement_proposals_stance', `stance IN ('supports', 'opposes', 'neutral')`)
 export class StatementProposalEntity {
   @PrimaryColumn({ name: 'statement_id', type: 'uuid', primaryKeyConstraintName: 'pk_statement_proposals' })
