@@ -384,19 +384,38 @@ export class ProposalsRepository {
   }
 }
 
-/** The response shape: the row, with its momentum on `asOf` (null if it did not exist yet). */
+/**
+ * The response shape: the row, with its momentum on `asOf` (null if it did not exist yet). Field by
+ * field, not a rest copy of the row: a list page maps 50 rows, and copying a driver row by rest
+ * and spread took 15 µs a row against 2.5 µs.
+ */
 export function toProposalDto(
   row: ProposalRow,
   momentum: Pick<MomentumResult, 'momentum' | 'reasons'> | null,
   asOf: string,
 ): ProposalDto {
-  const { id: _id, rank: _rank, createdAt, updatedAt, ...rest } = row;
   return {
-    ...rest,
+    slug: row.slug,
+    title: row.title,
+    summary: row.summary,
+    proposedOn: row.proposedOn,
+    tags: row.tags,
+    status: row.status,
+    statusSince: row.statusSince,
+    furthestStatus: row.furthestStatus,
+    lastActivityOn: row.lastActivityOn,
+    version: row.version,
+    proposers: row.proposers,
+    forums: row.forums,
+    parent: row.parent,
+    related: row.related,
+    supersededBy: row.supersededBy,
+    statementCounts: row.statementCounts,
+    sources: row.sources,
     momentum: momentum?.momentum ?? null,
     momentumReasons: momentum?.reasons ?? [],
     momentumAsOf: asOf,
-    createdAt: createdAt.toISOString(),
-    updatedAt: updatedAt.toISOString(),
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
   };
 }
