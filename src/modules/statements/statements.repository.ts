@@ -32,13 +32,6 @@ export interface StatementFilters {
   includeRetracted: boolean;
 }
 
-/** What a new statement names, looked up by slug: null (or missing proposals) where nothing has the slug. */
-export interface StatementReferences {
-  speaker: (StatementDto['speaker'] & { id: string }) | null;
-  event: (NonNullable<StatementDto['event']> & { id: string }) | null;
-  proposals: { id: string; slug: string; title: string }[];
-}
-
 /** A new statement as it arrives: what it names, by slug, and who records it. */
 export interface NewStatement extends Omit<StatementWrite, 'speakerId' | 'eventId' | 'sourceId'> {
   speaker: string;
@@ -176,23 +169,6 @@ export class StatementsRepository {
       [key.speaker, key.saidOn, key.quote, key.summary],
     );
     return rows[0]?.id ?? null;
-  }
-
-  /** The speaker, event and proposals a new statement names, those that exist, in one round trip. */
-  async references(names: {
-    speaker: string;
-    event: string | null;
-    proposals: string[];
-  }): Promise<StatementReferences> {
-    const rows: StatementReferences[] = await this.db.manager.query(
-      `SELECT COALESCE((SELECT json_agg(json_build_object('id', id, 'slug', slug, 'title', title))
-                          FROM proposals WHERE slug = ANY($1::text[])), '[]') AS proposals,
-              (SELECT json_build_object('id', id, 'slug', slug, 'name', name, 'kind', kind) FROM actors WHERE slug = $2) AS speaker,
-              (SELECT json_build_object('id', id, 'slug', slug, 'name', name, 'kind', kind, 'startsOn', starts_on)
-                 FROM events WHERE slug = $3) AS event`,
-      [names.proposals, names.speaker, names.event],
-    );
-    return rows[0];
   }
 
   /**

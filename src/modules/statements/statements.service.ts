@@ -133,14 +133,9 @@ export class StatementsService {
 
   /** Throws the 422 for the first thing a new statement names that does not exist. */
   private async requireReferences(input: CreateStatementDto): Promise<void> {
-    const refs = await this.statements.references({
-      speaker: input.speaker,
-      event: input.event ?? null,
-      proposals: input.proposals.map((s) => s.slug),
-    });
-    matchStances(input.proposals, new Map(refs.proposals.map((p) => [p.slug, p])));
-    if (refs.speaker === null) throw unknownReference('speaker', 'actor', input.speaker);
-    if (input.event !== undefined && refs.event === null) throw unknownReference('event', 'event', input.event);
+    await this.resolveStances(input.proposals, this.db.manager);
+    await this.resolveSpeaker(input.speaker, this.db.manager);
+    await this.resolveEvent(input.event ?? null, this.db.manager);
   }
 
   async update(id: string, version: number, input: UpdateStatementDto): Promise<StatementRow> {
