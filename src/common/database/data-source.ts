@@ -6,6 +6,7 @@ import { SafeWrites1764000000000 } from '../../../migrations/1764000000000-SafeW
 import { ReportColumns1764100000000 } from '../../../migrations/1764100000000-ReportColumns.js';
 import { StatementWindowLinks1764200000000 } from '../../../migrations/1764200000000-StatementWindowLinks.js';
 import { ProposalWindowIndex1764300000000 } from '../../../migrations/1764300000000-ProposalWindowIndex.js';
+import { ProposalAdvancesIndex1764400000000 } from '../../../migrations/1764400000000-ProposalAdvancesIndex.js';
 import { AuditEntryEntity } from '../../modules/audit/entities/audit-entry.entity.js';
 import { IdempotencyKeyEntity } from '../../modules/idempotency/entities/idempotency-key.entity.js';
 import { ActorMemberEntity } from '../../modules/actors/entities/actor-member.entity.js';
@@ -54,6 +55,7 @@ export const MIGRATIONS = [
   ReportColumns1764100000000,
   StatementWindowLinks1764200000000,
   ProposalWindowIndex1764300000000,
+  ProposalAdvancesIndex1764400000000,
 ];
 
 export interface PoolSettings {

@@ -20,6 +20,7 @@ import { ProposalEntity } from './proposal.entity.js';
  */
 @Entity({ name: 'transitions' })
 @Index('ix_transitions_advances', { synchronize: false })
+@Index('ix_transitions_proposal_advances', { synchronize: false })
 @Unique('uq_transitions_proposal_seq', ['proposalId', 'seq'])
 @Check('ck_transitions_direction', `direction IN ('advance', 'regress', 'suspend', 'resume', 'close', 'revive')`)
 @Check(
