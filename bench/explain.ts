@@ -44,16 +44,18 @@ async function main(): Promise<void> {
     process.stdout.write(`\n### ${title}\n\n\`\`\`\n${plans.join('\n\n')}\n\`\`\`\n`);
   };
   const one = (await proposals.findBySlug('proposal-4242')) ?? (await proposals.findBySlug('proposal-42'));
-  await show('GET /proposals/{slug}: the proposal', () => proposals.findBySlug(one?.slug ?? 'proposal-42'));
+  await show('GET /proposals/{slug}: the proposal with its momentum', () =>
+    proposals.view(one?.slug ?? 'proposal-42', today, 365),
+  );
   await show('GET /proposals?status=drafting,adopted&limit=50: the page', () =>
     proposals.list({ status: ['drafting', 'adopted'] }, '-lastActivityOn', 50, undefined),
   );
   await show('GET /proposals?q=multilateral: the page', () =>
     proposals.list({ q: 'multilateral' }, 'relevance', 20, undefined),
   );
-  await show('the momentum of one page of 50 proposals', async () => {
+  await show('the momentum and reasons of one page of 50 proposals', async () => {
     const page = await client.query(`SELECT id FROM proposals ORDER BY last_activity_on DESC LIMIT 50`);
-    await momentum.forProposals(
+    await momentum.shownFor(
       page.rows.map((row: { id: string }) => row.id),
       today,
       365,

@@ -76,9 +76,9 @@ async function handle(request: IncomingMessage, response: ServerResponse): Promi
   const asOf = url.searchParams.get('asOf') ?? today();
   let match: RegExpExecArray | null;
   if ((match = /^\/proposals\/([a-z0-9-]+)$/.exec(path))) {
-    const row = await proposals.findBySlug(match[1]);
-    if (row === null) return send(response, 404, { status: 404 });
-    return send(response, 200, { ...row, history: await momentum.history(row.id) });
+    const proposal = await proposals.view(match[1], asOf, 365);
+    if (proposal === null) return send(response, 404, { status: 404 });
+    return send(response, 200, proposal);
   }
   if ((match = /^\/proposals\/([a-z0-9-]+)\/timeline$/.exec(path))) {
     const id = await proposals.idBySlug(match[1]);
@@ -96,12 +96,14 @@ async function handle(request: IncomingMessage, response: ServerResponse): Promi
       limit,
       undefined,
     );
-    const facts = await momentum.forProposals(
-      rows.map((row) => row.id),
+    const shown = await momentum.shownFor(
+      rows.slice(0, limit).map((row) => row.id),
       asOf,
       365,
     );
-    return send(response, 200, { data: rows.map((row) => ({ ...row, momentum: facts.get(row.id) ?? null })) });
+    return send(response, 200, {
+      data: rows.slice(0, limit).map((row) => ({ ...row.proposal, momentum: shown.get(row.id) ?? null })),
+    });
   }
   if (path === '/reports/progress') {
     response.writeHead(200, { 'content-type': 'application/json' });

@@ -199,7 +199,7 @@ class SeedLoader {
     }
     for (const { slug, related } of this.seeds.proposals) {
       if (related === undefined || related.length === 0) continue;
-      const current = await service.get(slug);
+      const current = await service.view(slug);
       if (current.related.length > 0) continue;
       const dto = await this.valid(UpdateProposalDto, { related }, `related of ${slug}`);
       await service.update(slug, current.version, dto);

@@ -4,7 +4,12 @@ import type { DataSource } from 'typeorm';
 import { firstDay } from '../../src/common/dates/partial-date.js';
 import { connect } from '../../src/common/database/data-source.js';
 import type { Db } from '../../src/common/database/db.js';
-import { momentumSql, reasonsSql, toMomentumRow } from '../../src/modules/proposals/momentum.repository.js';
+import {
+  MomentumRepository,
+  momentumSql,
+  reasonsSql,
+  toMomentumRow,
+} from '../../src/modules/proposals/momentum.repository.js';
 import { ProposalsRepository } from '../../src/modules/proposals/proposals.repository.js';
 import { deriveState } from '../../src/modules/proposals/workflow/derive-state.js';
 import {
@@ -120,10 +125,12 @@ describe('momentum: the SQL of the report agrees with the pure function, reasons
   let actorId: string;
   let sourceId: string;
   let proposals: ProposalsRepository;
+  let momentum: MomentumRepository;
   beforeAll(async () => {
     database = await createTestDatabase();
     dataSource = await connect(database.url);
     proposals = new ProposalsRepository({ manager: dataSource.manager } as Db);
+    momentum = new MomentumRepository({ manager: dataSource.manager } as Db);
     [{ id: userId }] = await dataSource.query(
       `INSERT INTO users (name, role) VALUES ('generator', 'editor') RETURNING id`,
     );
@@ -139,14 +146,17 @@ describe('momentum: the SQL of the report agrees with the pure function, reasons
     await database.drop();
   });
 
-  async function insert(transitions: MomentumTransition[], statements: MomentumStatement[]): Promise<string> {
+  async function insert(
+    transitions: MomentumTransition[],
+    statements: MomentumStatement[],
+  ): Promise<{ id: string; slug: string }> {
     // The proposal row as the service keeps it: status fields from the standing history (the
     // workflow's deriveState), activity and statement fields by the repository's own refresh.
     const state = deriveState(transitions.filter((t) => !t.retracted));
-    const [{ id }] = await dataSource.query(
+    const [{ id, slug }] = await dataSource.query(
       `INSERT INTO proposals (slug, title, proposed_on, status, status_since, furthest_status, last_activity_on,
                               last_from_status, last_direction)
-       VALUES ('p-' || gen_random_uuid(), 'Generated', $1, $2, $3, $4, $3, $5, $6) RETURNING id`,
+       VALUES ('p-' || gen_random_uuid(), 'Generated', $1, $2, $3, $4, $3, $5, $6) RETURNING id, slug`,
       [
         transitions[0].occurredOn,
         state.status,
@@ -178,7 +188,7 @@ describe('momentum: the SQL of the report agrees with the pure function, reasons
       );
     }
     await proposals.refreshActivity([id], dataSource.manager);
-    return id as string;
+    return { id, slug };
   }
 
   it('on generated histories, retractions, statements, dates and windows', async () => {
@@ -203,7 +213,7 @@ describe('momentum: the SQL of the report agrees with the pure function, reasons
             retracted: s.retracted,
           };
         });
-        const id = await insert(transitions, statements);
+        const { id, slug } = await insert(transitions, statements);
         const asOf = dateAt(asOfDay, 2);
         const { params, param } = sqlParams();
         const classes = momentumSql(param, asOf, windowDays, [id]);
@@ -220,6 +230,14 @@ describe('momentum: the SQL of the report agrees with the pure function, reasons
           // The report writes its reasons in SQL: the same words.
           expect(rows[0].sqlReasons).toEqual(pure?.reasons);
         }
+        // What the API shows: a proposal (GET /proposals/{slug}) and a page of the list.
+        const shown = { momentum: pure?.momentum ?? null, momentumReasons: pure?.reasons ?? [], momentumAsOf: asOf };
+        expect(await proposals.view(slug, asOf, windowDays)).toMatchObject(shown);
+        const listed = (await momentum.shownFor([id], asOf, windowDays)).get(id);
+        expect({ momentum: listed?.momentum ?? null, momentumReasons: listed?.reasons ?? [] }).toEqual({
+          momentum: shown.momentum,
+          momentumReasons: shown.momentumReasons,
+        });
         compared += 1;
       }),
       { numRuns: 300 },

@@ -24,3 +24,7 @@ export function editSets(changes: Record<string, unknown>, param: Param): string
   }
   return sets.join(', ');
 }
+
+/** SQL writing a timestamptz as JSON shows a JavaScript Date: ISO 8601 in UTC to the millisecond (`toISOString`). */
+export const isoTimestampSql = (column: string): string =>
+  `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;

@@ -5,7 +5,6 @@ import {
   daysBefore,
   type Momentum,
   type MomentumFacts,
-  type MomentumStatement,
   type MomentumTransition,
   REASON_TEXT,
   SHOWN_ADVANCES,
@@ -42,7 +41,8 @@ const STAGES_SQL = `ARRAY[${STAGE_ORDER.map((status) => `'${status}'`).join(', '
 /**
  * The momentum rules of spec section 2 as one set-based query: the facts and the class of every
  * proposal that existed on `asOf` (or of those in `ids`), in a single plan. It must agree with
- * the pure `momentumOf` (a property test checks), and it reads as little as it can:
+ * the pure `momentumOf` (a property test checks), and it reads as little as it can. `ids` are ids, or
+ * an SQL `uuid[]` expression (`{ sql }`) for proposals the rest of the query picks:
  *
  * - A proposal's standing history is in date order, so when its latest standing transition is
  *   dated on or before `asOf` its state then is its state now: status, furthest stage and last
@@ -57,10 +57,13 @@ const STAGES_SQL = `ARRAY[${STAGE_ORDER.map((status) => `'${status}'`).join(', '
  * exactly when its first day is (`2024-07` > `2024-06-30`, `2024-07` ≤ `2024-07-01`), so the
  * indexed columns are compared directly.
  */
-export function momentumSql(param: Param, asOf: string, windowDays: number, ids?: string[]): string {
+export function momentumSql(param: Param, asOf: string, windowDays: number, ids?: string[] | { sql: string }): string {
   const day = param(asOf);
   const windowStart = param(daysBefore(asOf, windowDays));
-  const only = (column: string): string => (ids === undefined ? '' : `AND ${column} = ANY(${param(ids)}::uuid[])`);
+  const only = (column: string): string => {
+    if (ids === undefined) return '';
+    return `AND ${column} = ANY(${Array.isArray(ids) ? `${param(ids)}::uuid[]` : ids.sql})`;
+  };
   return `
     WITH base AS NOT MATERIALIZED (
       SELECT p.id, p.slug, p.title, p.status, p.status_since, p.furthest_status, p.last_from_status, p.last_direction,
@@ -174,6 +177,26 @@ export function reasonsSql(f: string, days: string): string {
     ELSE ARRAY[${textSql(REASON_TEXT.active, { breakdown, days, status: `${f}.status`, since })}] END`;
 }
 
+/** What a proposal shows of its momentum: the class and the reasons, worded by PostgreSQL. */
+export interface MomentumShown {
+  momentum: Momentum;
+  reasons: string[];
+}
+
+/**
+ * The momentum and reasons of the proposals `ids` on `asOf` (those that existed then), one row
+ * each: `proposalId`, `momentum` and `reasons` (a JSON array). What the list and a proposal show.
+ */
+export function momentumShownSql(
+  param: Param,
+  asOf: string,
+  windowDays: number,
+  ids: string[] | { sql: string },
+): string {
+  return `SELECT m."proposalId", m.momentum, to_json(${reasonsSql('m', param(windowDays))}) AS reasons
+            FROM (${momentumSql(param, asOf, windowDays, ids)}) m`;
+}
+
 export function toMomentumRow(raw: RawMomentumRow): MomentumRow {
   return {
     proposalId: raw.proposalId,
@@ -193,36 +216,15 @@ export function toMomentumRow(raw: RawMomentumRow): MomentumRow {
 export class MomentumRepository {
   constructor(private readonly db: Db) {}
 
-  /** The momentum of these proposals (those that existed on `asOf`), by id. */
-  async forProposals(ids: string[], asOf: string, windowDays: number): Promise<Map<string, MomentumRow>> {
+  /** The momentum and reasons of these proposals (those that existed on `asOf`), by id. */
+  async shownFor(ids: string[], asOf: string, windowDays: number): Promise<Map<string, MomentumShown>> {
     if (ids.length === 0) return new Map();
     const { params, param } = sqlParams();
-    const rows: RawMomentumRow[] = await preparedQuery(
+    const rows: (MomentumShown & { proposalId: string })[] = await preparedQuery(
       this.db.manager,
-      momentumSql(param, asOf, windowDays, ids),
+      momentumShownSql(param, asOf, windowDays, ids),
       params,
     );
-    return new Map(rows.map((raw) => [raw.proposalId, toMomentumRow(raw)]));
-  }
-
-  /** One proposal's history and statements, as the pure momentum function takes them. */
-  async history(proposalId: string): Promise<{ transitions: MomentumTransition[]; statements: MomentumStatement[] }> {
-    const [transitions, statements] = await Promise.all([
-      preparedQuery<MomentumTransition[]>(
-        this.db.manager,
-        `SELECT from_status AS "from", to_status AS "to", direction, occurred_on AS "occurredOn",
-                retracted_at IS NOT NULL AS retracted
-           FROM transitions WHERE proposal_id = $1 ORDER BY seq`,
-        [proposalId],
-      ),
-      preparedQuery<MomentumStatement[]>(
-        this.db.manager,
-        `SELECT s.said_on AS "saidOn", sp.stance, s.retracted_at IS NOT NULL AS retracted
-           FROM statement_proposals sp JOIN statements s ON s.id = sp.statement_id
-          WHERE sp.proposal_id = $1`,
-        [proposalId],
-      ),
-    ]);
-    return { transitions, statements };
+    return new Map(rows.map((row) => [row.proposalId, { momentum: row.momentum, reasons: row.reasons }]));
   }
 }

@@ -19,9 +19,9 @@ import type {
 } from './dto/proposals.dto.js';
 import { today } from '../../common/dates/partial-date.js';
 import { MomentumRepository } from './momentum.repository.js';
-import { DEFAULT_WINDOW_DAYS, explain, momentumOf } from './workflow/momentum.js';
+import { DEFAULT_WINDOW_DAYS } from './workflow/momentum.js';
 import { isSortKey, type ProposalSort, SORTS } from './proposal-sorts.js';
-import { type ProposalFilters, type ProposalRow, ProposalsRepository, toProposalDto } from './proposals.repository.js';
+import { type ProposalFilters, type ProposalRow, ProposalsRepository } from './proposals.repository.js';
 import { TransitionsRepository } from './transitions.repository.js';
 import { parseInstant } from '../../common/http/query-values.js';
 
@@ -37,21 +37,11 @@ export class ProposalsService {
     private readonly db: Db,
   ) {}
 
-  async get(slug: string): Promise<ProposalRow> {
-    const proposal = await this.proposals.findBySlug(slug);
+  /** The proposal as the API shows it, with its momentum as of today. */
+  async view(slug: string, manager?: EntityManager): Promise<ProposalDto> {
+    const proposal = await this.proposals.view(slug, today(), DEFAULT_WINDOW_DAYS, manager);
     if (!proposal) throw notFound('proposal', slug);
     return proposal;
-  }
-
-  /** The proposal as the API shows it, with its momentum as of today. */
-  async view(slug: string): Promise<ProposalDto> {
-    return this.present(await this.get(slug));
-  }
-
-  private async present(row: ProposalRow): Promise<ProposalDto> {
-    const asOf = today();
-    const { transitions, statements } = await this.momentum.history(row.id);
-    return toProposalDto(row, momentumOf(transitions, statements, asOf), asOf);
   }
 
   async list(query: ListProposalsQueryDto): Promise<Page<ProposalDto>> {
@@ -85,23 +75,22 @@ export class ProposalsService {
       if (!isSortKey(sort, after)) throw invalid('cursor', 'is not a cursor this API issued');
     }
     const rows = await this.proposals.list(filters, sort, query.limit, after);
-    const momenta = await this.momentum.forProposals(
-      rows.map((row) => row.id),
+    const momenta = await this.momentum.shownFor(
+      rows.slice(0, query.limit).map((row) => row.id),
       asOf,
       windowDays,
     );
-    return toPage(rows, query.limit, bound, SORTS[sort].key, (row) => {
-      const facts = momenta.get(row.id);
-      return toProposalDto(row, facts ? { momentum: facts.momentum, reasons: explain(facts, windowDays) } : null, asOf);
+    return toPage(rows, query.limit, bound, SORTS[sort].key, ({ id, proposal }) => {
+      const shown = momenta.get(id);
+      proposal.momentum = shown?.momentum ?? null;
+      proposal.momentumReasons = shown?.reasons ?? [];
+      proposal.momentumAsOf = asOf;
+      return proposal;
     });
   }
 
   /** Records a proposal and its first transition, dated `proposedOn`, in one transaction. */
   async create(input: CreateProposalDto, user: AuthenticatedUser): Promise<ProposalDto> {
-    return this.present(await this.insert(input, user));
-  }
-
-  private async insert(input: CreateProposalDto, user: AuthenticatedUser): Promise<ProposalRow> {
     return this.db.transaction(async (manager) => {
       const proposers = await this.resolveProposers(input.proposers, manager);
       const forumIds = await this.resolveForums(input.forums ?? [], manager);
@@ -147,16 +136,12 @@ export class ProposalsService {
       );
       const created = (await this.proposals.findBySlug(slug, manager)) as ProposalRow;
       await this.audit.record('create', 'proposal', slug, null, snapshot(created));
-      return created;
+      return this.view(slug, manager);
     });
   }
 
   /** Edits descriptive fields; the status only ever changes through transitions. */
   async update(slug: string, version: number, input: UpdateProposalDto): Promise<ProposalDto> {
-    return this.present(await this.edit(slug, version, input));
-  }
-
-  private async edit(slug: string, version: number, input: UpdateProposalDto): Promise<ProposalRow> {
     return this.db.transaction(async (manager) => {
       const current = await this.proposals.findBySlug(slug, manager);
       if (!current) throw notFound('proposal', slug);
@@ -188,7 +173,7 @@ export class ProposalsService {
       if (related !== undefined) await this.proposals.replaceRelated(id, related, manager);
       const updated = (await this.proposals.findBySlug(slug, manager)) as ProposalRow;
       await this.audit.recordChange('proposal', slug, snapshot(current), snapshot(updated));
-      return updated;
+      return this.view(slug, manager);
     });
   }
 
@@ -254,14 +239,7 @@ export class ProposalsService {
 
 /** What the audit log keeps of a proposal: its descriptive and status fields. */
 function snapshot(row: ProposalRow): Record<string, unknown> {
-  const {
-    id: _id,
-    rank: _rank,
-    createdAt: _createdAt,
-    updatedAt: _updatedAt,
-    statementCounts: _counts,
-    ...fields
-  } = row;
+  const { id: _id, createdAt: _createdAt, updatedAt: _updatedAt, statementCounts: _counts, ...fields } = row;
   return fields;
 }
 

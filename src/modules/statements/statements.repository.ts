@@ -5,7 +5,7 @@ import type { EntityManager } from 'typeorm';
 import { returning } from '../../common/database/returning.js';
 import type { StatementDto } from './dto/statements.dto.js';
 import type { Stance } from './entities/statement-proposal.entity.js';
-import { editSets, type Param, sqlParams } from '../../common/database/sql-params.js';
+import { editSets, isoTimestampSql, type Param, sqlParams } from '../../common/database/sql-params.js';
 import type { SourceInputDto } from '../sources/dto/source.dto.js';
 import { sourceUpsertSql } from '../sources/sources.repository.js';
 
@@ -194,7 +194,6 @@ export class StatementsRepository {
     const stances = `unnest(${slugs}::text[], ${param(statement.stances.map((s) => s.stance))}::text[]) AS x(slug, stance)`;
     const eventSlug = param(statement.event);
     const recordedBy = param(statement.recordedBy.id);
-    const iso = (column: string): string => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
     const rows: { statement: StatementDto }[] = await preparedQuery(
       manager,
       `WITH locked AS (
@@ -235,10 +234,10 @@ export class StatementsRepository {
                   'proposals', (SELECT json_agg(json_build_object('slug', l.slug, 'title', l.title, 'stance', x.stance)
                                                 ORDER BY l.slug COLLATE "C")
                                   FROM ${stances} JOIN locked l ON l.slug = x.slug),
-                  'recordedAt', ${iso('s.created_at')},
+                  'recordedAt', ${isoTimestampSql('s.created_at')},
                   'recordedBy', json_build_object('id', ${recordedBy}::uuid, 'name', ${param(statement.recordedBy.name)}::text),
                   'retracted', false, 'retractedAt', NULL, 'retractedBy', NULL, 'retractionReason', NULL,
-                  'updatedAt', ${iso('s.updated_at')}, 'version', s.version) AS statement
+                  'updatedAt', ${isoTimestampSql('s.updated_at')}, 'version', s.version) AS statement
            FROM s, ready, src
        ), audited AS (
          ${audit(param, "shown.statement->>'id'", 'shown.statement', 'shown')}
