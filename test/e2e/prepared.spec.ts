@@ -1,4 +1,7 @@
-import type { QueryRunner } from 'typeorm';
+import { jest } from '@jest/globals';
+import type { Pool } from 'pg';
+import { QueryFailedError, type QueryRunner } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import { preparedQuery } from '../../src/common/database/prepared.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 
@@ -34,6 +37,51 @@ describe('prepared queries', () => {
   it('keeps errors as they are', async () => {
     await expect(preparedQuery(runner.manager, 'SELECT 1 / $1::int AS n', [0])).rejects.toMatchObject({
       driverError: expect.objectContaining({ code: '22012' }),
+    });
+  });
+
+  describe('outside a transaction, straight on the pool', () => {
+    const pool = (): Pool => (t.dataSource.driver as PostgresDriver).master as Pool;
+    /** Connections checked out of the pool (the suite's own runner holds one). */
+    const held = (): number => pool().totalCount - pool().idleCount;
+
+    it('answers rows, [rows, count] for an update, and gives the connection back', async () => {
+      const manager = t.dataSource.manager;
+      const before = held();
+      const runners = jest.spyOn(t.dataSource, 'createQueryRunner');
+      expect(await preparedQuery(manager, 'SELECT $1::int * 3 AS n', [14])).toEqual([{ n: 42 }]);
+      // No query runner is built for it: the query went to the pool.
+      expect(runners).not.toHaveBeenCalled();
+      runners.mockRestore();
+      await t.dataSource.query(`CREATE TABLE IF NOT EXISTS prepared_probe (n int)`);
+      await t.dataSource.query(`INSERT INTO prepared_probe VALUES (1), (2)`);
+      expect(await preparedQuery(manager, 'UPDATE prepared_probe SET n = n + $1::int RETURNING n', [10])).toEqual([
+        [{ n: 11 }, { n: 12 }],
+        2,
+      ]);
+      await t.dataSource.query(`DROP TABLE prepared_probe`);
+      // Every connection it took is back in the pool.
+      expect(held()).toBe(before);
+      expect(pool().waitingCount).toBe(0);
+    });
+
+    it('reports a database error as TypeORM does, and keeps the connection', async () => {
+      const manager = t.dataSource.manager;
+      const before = held();
+      const error = await preparedQuery(manager, 'SELECT 1 / $1::int AS n', [0]).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(QueryFailedError);
+      expect(error).toMatchObject({ driverError: expect.objectContaining({ code: '22012' }), parameters: [0] });
+      expect(held()).toBe(before);
+      expect(await preparedQuery(manager, 'SELECT 1 / $1::int AS n', [1])).toEqual([{ n: 1 }]);
+    });
+
+    it("inside a transaction, uses the transaction's connection", async () => {
+      const seen = await t.dataSource.transaction(async (manager) => {
+        await manager.query(`CREATE TEMP TABLE prepared_tx (n int) ON COMMIT DROP`);
+        await manager.query(`INSERT INTO prepared_tx VALUES (7)`);
+        return preparedQuery(manager, 'SELECT n FROM prepared_tx WHERE n = $1::int', [7]);
+      });
+      expect(seen).toEqual([{ n: 7 }]);
     });
   });
 
