@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import helmet from 'helmet';
 import { NestFactory } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -17,7 +18,6 @@ import { ProblemDto } from './common/errors/problem.js';
 import { createValidationPipe } from './common/errors/validation.js';
 import { API_DESCRIPTION, documentIdempotency } from './common/openapi/document.js';
 import { RequestContextInterceptor } from './common/context/request-context.js';
-import { PageLinkInterceptor } from './common/http/page-link.interceptor.js';
 import { requestIdOf } from './common/http/request-id.js';
 import { JsonLogger } from './common/logging/json-logger.js';
 import { loadSeeds } from '../seeds/loader.js';
@@ -64,27 +64,30 @@ export async function createApp({
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'ready'] });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemFilter(logger));
-  app.useGlobalInterceptors(new RequestContextInterceptor(), new PageLinkInterceptor());
+  app.useGlobalInterceptors(new RequestContextInterceptor());
   if (config.corsOrigins.length > 0)
     app.enableCors({ origin: config.corsOrigins, exposedHeaders: ['ETag', 'X-Request-Id', 'Location'] });
 
   const fastify = app.getHttpAdapter().getInstance();
-  // Security headers, the same on every response: helmet's middleware is built once here (the
-  // Fastify plugin builds it again for every request).
-  const securityHeaders = helmet({
-    // The API answers JSON; the Swagger UI at /docs needs its inline styles and scripts.
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: [`'self'`],
-        styleSrc: [`'self'`, `'unsafe-inline'`],
-        imgSrc: [`'self'`, 'data:'],
-        scriptSrc: [`'self'`, `'unsafe-inline'`],
+  // Security headers, the same on every response: helmet's middleware is run once here and the
+  // headers it sets are kept (run per request, it rebuilt every value each time).
+  const securityHeaders = headersOf(
+    helmet({
+      // The API answers JSON; the Swagger UI at /docs needs its inline styles and scripts.
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: [`'self'`],
+          styleSrc: [`'self'`, `'unsafe-inline'`],
+          imgSrc: [`'self'`, 'data:'],
+          scriptSrc: [`'self'`, `'unsafe-inline'`],
+        },
       },
-    },
-  });
-  fastify.addHook('onRequest', (request, reply, done) =>
-    securityHeaders(request.raw, reply.raw, (error) => done(error as Error | undefined)),
+    }),
   );
+  fastify.addHook('onRequest', (_request, reply, done) => {
+    void reply.headers(securityHeaders);
+    done();
+  });
   limitRate(fastify, new RateLimiter(config.rateLimitPerMinute), logger);
   // JSON only: any other body type is a 415, not a string handed to validation.
   fastify.removeContentTypeParser('text/plain');
@@ -127,6 +130,29 @@ export async function createApp({
     swaggerUiEnabled: docsUi,
   });
   return app;
+}
+
+/**
+ * The headers a middleware that only sets fixed headers (helmet's) sets on a response, captured
+ * from one run against a stand-in response.
+ */
+function headersOf(
+  middleware: (request: IncomingMessage, response: ServerResponse, next: (error?: unknown) => void) => void,
+): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const response = {
+    setHeader(name: string, value: string | number | readonly string[]) {
+      headers[name.toLowerCase()] = String(value);
+      return response;
+    },
+    removeHeader(name: string) {
+      delete headers[name.toLowerCase()];
+    },
+  };
+  let failure: unknown;
+  middleware({} as IncomingMessage, response as unknown as ServerResponse, (error) => (failure = error));
+  if (failure !== undefined) throw failure as Error;
+  return headers;
 }
 
 /** Paths never limited: probes must answer whatever the load. */

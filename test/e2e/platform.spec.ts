@@ -1,3 +1,4 @@
+import { factories } from '../factories/factories.js';
 import { ADMIN_TOKEN, bearer, startTestApp, type TestApp } from '../helpers/test-app.js';
 
 const PROBLEM = /^application\/problem\+json/;
@@ -129,6 +130,37 @@ describe('platform', () => {
       const response = await t.http.get('/api/v1/actors?limit=0&sort=name').set(...bearer(ADMIN_TOKEN));
       expect(response.status).toBe(400);
       expect(response.body.errors.map((error: { field: string }) => error.field).sort()).toEqual(['limit', 'sort']);
+    });
+  });
+
+  describe('paged lists', () => {
+    it('each links its next page in a Link header, and only a page with a next one', async () => {
+      const f = factories(t.http, ADMIN_TOKEN);
+      const proposal = await f.proposal();
+      await f.proposal();
+      await f.statement({ proposals: [{ slug: proposal.slug, stance: 'supports' }] });
+      await f.statement({ proposals: [{ slug: proposal.slug, stance: 'opposes' }] });
+      await f.event();
+      await f.event();
+      await t.tokenFor('analyst');
+      await t.tokenFor('staff');
+      for (const path of ['/actors', '/events', '/proposals', '/statements', '/users', '/audit']) {
+        const first = await t.http.get(`/api/v1${path}?limit=1`).set(...bearer(ADMIN_TOKEN));
+        expect(first.status).toBe(200);
+        const cursor = first.body.page.nextCursor as string;
+        expect({ path, cursor: typeof cursor }).toEqual({ path, cursor: 'string' });
+        expect(first.headers.link).toBe(`</api/v1${path}?limit=1&cursor=${encodeURIComponent(cursor)}>; rel="next"`);
+        const all = await t.http.get(`/api/v1${path}?limit=100`).set(...bearer(ADMIN_TOKEN));
+        expect(all.body.page.nextCursor).toBeNull();
+        expect(all.headers.link).toBeUndefined();
+      }
+    });
+
+    it('a single resource has no Link header', async () => {
+      const proposal = await factories(t.http, ADMIN_TOKEN).proposal();
+      const response = await t.http.get(`/api/v1/proposals/${proposal.slug}`).set(...bearer(ADMIN_TOKEN));
+      expect(response.status).toBe(200);
+      expect(response.headers.link).toBeUndefined();
     });
   });
 

@@ -11,6 +11,8 @@ function nextCursorOf(body: unknown): string | null {
 /**
  * Mirrors a list's `page.nextCursor` in a `Link: <…>; rel="next"` header (RFC 8288): the same
  * path and query with `cursor` replaced, so a client can follow pages without reading the body.
+ * Put on each paged list route (`@UseInterceptors(PageLinkInterceptor)`), not globally: every
+ * interceptor adds its own layer of observables to every request it wraps.
  */
 @Injectable()
 export class PageLinkInterceptor implements NestInterceptor {

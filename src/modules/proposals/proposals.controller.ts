@@ -1,4 +1,16 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Query,
+  Res,
+  UseInterceptors,
+} from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { type AuthenticatedUser, CurrentUser, OpenRead, RequireRole } from '../../common/auth/auth.decorators.js';
@@ -22,6 +34,7 @@ import {
 } from './dto/transitions.dto.js';
 import { ProposalsService } from './proposals.service.js';
 import { WorkflowService } from './workflow.service.js';
+import { PageLinkInterceptor } from '../../common/http/page-link.interceptor.js';
 
 @ApiTags('proposals')
 @ApiAuthenticated()
@@ -47,6 +60,7 @@ export class ProposalsController {
   }
 
   @Get()
+  @UseInterceptors(PageLinkInterceptor)
   @RequireRole('analyst')
   @OpenRead()
   @ApiOperation({ summary: 'List proposals, most recent lastActivityOn first' })

@@ -1,4 +1,16 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Query,
+  Res,
+  UseInterceptors,
+} from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { type AuthenticatedUser, CurrentUser, OpenRead, RequireRole } from '../../common/auth/auth.decorators.js';
@@ -15,6 +27,7 @@ import {
 } from './dto/statements.dto.js';
 import { toStatementDto } from './statements.repository.js';
 import { StatementsService } from './statements.service.js';
+import { PageLinkInterceptor } from '../../common/http/page-link.interceptor.js';
 
 const statementId = new UuidPipe('statement');
 
@@ -44,6 +57,7 @@ export class StatementsController {
   }
 
   @Get()
+  @UseInterceptors(PageLinkInterceptor)
   @RequireRole('analyst')
   @OpenRead()
   @ApiOperation({
