@@ -113,7 +113,8 @@ const COLUMNS = `
 
 /**
  * A proposal row `p` as the API shows it (`ProposalDto`), written by PostgreSQL as one JSON value:
- * the driver hands it over with one `JSON.parse`, with no row to map or dates to convert. `momentum` gives the SQL of its three
+ * the driver hands it over with one `JSON.parse`, with no row to map or dates to convert. The keys
+ * come in the order responses have always had them; `momentum` gives the SQL of the three
  * momentum fields.
  */
 function proposalJsonSql(momentum: { momentum: string; reasons: string; asOf: string }): string {
