@@ -11,7 +11,7 @@ import {
   STANCE_WORDS,
 } from './workflow/momentum.js';
 import { DIRECTIONS, STAGE_ORDER, type Status } from './workflow/statuses.js';
-import { type Param, sqlParams } from '../../common/database/sql-params.js';
+import type { Param } from '../../common/database/sql-params.js';
 
 export interface MomentumRow extends MomentumFacts {
   proposalId: string;
@@ -58,12 +58,26 @@ const STAGES_SQL = `ARRAY[${STAGE_ORDER.map((status) => `'${status}'`).join(', '
  * indexed columns are compared directly.
  */
 export function momentumSql(param: Param, asOf: string, windowDays: number, ids?: string[] | { sql: string }): string {
-  const day = param(asOf);
-  const windowStart = param(daysBefore(asOf, windowDays));
-  const only = (column: string): string => {
-    if (ids === undefined) return '';
-    return `AND ${column} = ANY(${Array.isArray(ids) ? `${param(ids)}::uuid[]` : ids.sql})`;
-  };
+  return momentumSqlOf({
+    day: param(asOf),
+    windowStart: param(daysBefore(asOf, windowDays)),
+    ids: ids === undefined ? undefined : Array.isArray(ids) ? `${param(ids)}::uuid[]` : ids.sql,
+  });
+}
+
+/**
+ * Where {@link momentumSql} takes its values, as SQL expressions (placeholders): `asOf`, the last
+ * day before the window, and the proposals' ids as a `uuid[]` (every proposal when absent).
+ */
+export interface MomentumInputs {
+  day: string;
+  windowStart: string;
+  ids?: string;
+}
+
+/** {@link momentumSql} on placeholders of the caller's: the same text for every call, so it can be built once. */
+function momentumSqlOf({ day, windowStart, ids }: MomentumInputs): string {
+  const only = (column: string): string => (ids === undefined ? '' : `AND ${column} = ANY(${ids})`);
   return `
     WITH base AS NOT MATERIALIZED (
       SELECT p.id, p.slug, p.title, p.status, p.status_since, p.furthest_status, p.last_from_status, p.last_direction,
@@ -184,18 +198,24 @@ export interface MomentumShown {
 }
 
 /**
- * The momentum and reasons of the proposals `ids` on `asOf` (those that existed then), one row
- * each: `proposalId`, `momentum` and `reasons` (a JSON array). What the list and a proposal show.
+ * The momentum and reasons of the proposals `inputs.ids` (those that existed on `inputs.day`), one
+ * row each: `proposalId`, `momentum` and `reasons` (a JSON array), the window's length in words
+ * from `days`. What the list and a proposal show. It takes placeholders only, so a caller builds
+ * its text once, not for every request; {@link momentumValues} gives the values in the order of
+ * `$1`… as {@link SHOWN_FOR_SQL} numbers them.
  */
-export function momentumShownSql(
-  param: Param,
-  asOf: string,
-  windowDays: number,
-  ids: string[] | { sql: string },
-): string {
-  return `SELECT m."proposalId", m.momentum, to_json(${reasonsSql('m', param(windowDays))}) AS reasons
-            FROM (${momentumSql(param, asOf, windowDays, ids)}) m`;
+export function momentumShownSql(inputs: MomentumInputs & { ids: string }, days: string): string {
+  return `SELECT m."proposalId", m.momentum, to_json(${reasonsSql('m', days)}) AS reasons
+            FROM (${momentumSqlOf(inputs)}) m`;
 }
+
+/** The values of a momentum query's inputs: `asOf`, the last day before the window, the window's days. */
+export function momentumValues(asOf: string, windowDays: number): [string, string, number] {
+  return [asOf, daysBefore(asOf, windowDays), windowDays];
+}
+
+/** The momentum and reasons of the proposals `$4` (a `uuid[]`) on `$1`, a window of `$3` days (`$2` its eve). */
+const SHOWN_FOR_SQL = momentumShownSql({ day: '$1', windowStart: '$2', ids: '$4::uuid[]' }, '$3');
 
 export function toMomentumRow(raw: RawMomentumRow): MomentumRow {
   return {
@@ -219,12 +239,10 @@ export class MomentumRepository {
   /** The momentum and reasons of these proposals (those that existed on `asOf`), by id. */
   async shownFor(ids: string[], asOf: string, windowDays: number): Promise<Map<string, MomentumShown>> {
     if (ids.length === 0) return new Map();
-    const { params, param } = sqlParams();
-    const rows: (MomentumShown & { proposalId: string })[] = await preparedQuery(
-      this.db.manager,
-      momentumShownSql(param, asOf, windowDays, ids),
-      params,
-    );
+    const rows: (MomentumShown & { proposalId: string })[] = await preparedQuery(this.db.manager, SHOWN_FOR_SQL, [
+      ...momentumValues(asOf, windowDays),
+      ids,
+    ]);
     return new Map(rows.map((row) => [row.proposalId, { momentum: row.momentum, reasons: row.reasons }]));
   }
 }

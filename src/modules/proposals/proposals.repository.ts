@@ -7,7 +7,7 @@ import type { ActorRefDto } from '../actors/dto/actors.dto.js';
 import type { SourceDto } from '../sources/dto/source.dto.js';
 import type { ProposalDto, ProposalRefDto, ProposerDto } from './dto/proposals.dto.js';
 import type { ProposerRole } from './entities/proposal-actor.entity.js';
-import { momentumShownSql, momentumSql } from './momentum.repository.js';
+import { momentumShownSql, momentumSql, momentumValues } from './momentum.repository.js';
 import { type ProposalSort, RANK, SORTS, type SortableRow } from './proposal-sorts.js';
 import type { DerivedState } from './workflow/derive-state.js';
 import type { Momentum } from './workflow/momentum.js';
@@ -129,6 +129,25 @@ function proposalJsonSql(momentum: { momentum: string; reasons: string; asOf: st
            'createdAt', ${isoTimestampSql('p.created_at')}, 'updatedAt', ${isoTimestampSql('p.updated_at')})`;
 }
 
+/**
+ * A proposal (`$1`, a slug) as shown, with its momentum on `$2` over `$4` days (`$3` the window's
+ * eve, `$5` the day again, as text): built once, the same text for every request.
+ */
+const VIEW_SQL = `SELECT ${proposalJsonSql({
+  momentum: 'm.momentum',
+  reasons: `COALESCE(m.reasons, '[]'::json)`,
+  asOf: '$5::text',
+})} AS proposal
+  FROM proposals p
+  LEFT JOIN (${momentumShownSql(
+    { day: '$2', windowStart: '$3', ids: 'ARRAY(SELECT t.id FROM proposals t WHERE t.slug = $1)' },
+    '$4',
+  )}) m ON m."proposalId" = p.id
+ WHERE p.slug = $1`;
+
+/** A listed proposal as shown, its momentum fields left for the caller (they depend on the list's asOf). */
+const LISTED_JSON = proposalJsonSql({ momentum: 'NULL::text', reasons: `'[]'::json`, asOf: 'NULL::text' });
+
 /** A listed proposal: its sort values, for the next page's cursor, and the proposal as shown, its momentum still to fill in. */
 export interface ListedProposal extends SortableRow {
   proposal: ProposalDto;
@@ -162,21 +181,11 @@ export class ProposalsRepository {
     windowDays: number,
     manager: EntityManager = this.db.manager,
   ): Promise<ProposalDto | null> {
-    const { params, param } = sqlParams([slug]);
-    const shown = momentumShownSql(param, asOf, windowDays, {
-      sql: 'ARRAY(SELECT t.id FROM proposals t WHERE t.slug = $1)',
-    });
-    const rows: { proposal: ProposalDto }[] = await preparedQuery(
-      manager,
-      `SELECT ${proposalJsonSql({
-        momentum: 'm.momentum',
-        reasons: `COALESCE(m.reasons, '[]'::json)`,
-        asOf: `${param(asOf)}::text`,
-      })} AS proposal
-         FROM proposals p LEFT JOIN (${shown}) m ON m."proposalId" = p.id
-        WHERE p.slug = $1`,
-      params,
-    );
+    const rows: { proposal: ProposalDto }[] = await preparedQuery(manager, VIEW_SQL, [
+      slug,
+      ...momentumValues(asOf, windowDays),
+      asOf,
+    ]);
     return rows[0]?.proposal ?? null;
   }
 
@@ -259,9 +268,8 @@ export class ProposalsRepository {
       where.push(`(${columns.join(', ')}) ${spec.descending ? '<' : '>'} (${values.join(', ')})`);
     }
     const direction = spec.descending ? 'DESC' : 'ASC';
-    const shown = proposalJsonSql({ momentum: 'NULL::text', reasons: `'[]'::json`, asOf: 'NULL::text' });
     const sql = `SELECT p.id, p.title, p.proposed_on AS "proposedOn", p.status_since AS "statusSince",
-                        p.last_activity_on AS "lastActivityOn"${rank ? `, ${rank} AS rank` : ''}, ${shown} AS proposal
+                        p.last_activity_on AS "lastActivityOn"${rank ? `, ${rank} AS rank` : ''}, ${LISTED_JSON} AS proposal
                    FROM proposals p ${matches}
       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY ${spec.columns.map((column) => `${column.replace(RANK, rank)} ${direction}`).join(', ')}
