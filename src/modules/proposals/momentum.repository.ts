@@ -41,8 +41,7 @@ const STAGES_SQL = `ARRAY[${STAGE_ORDER.map((status) => `'${status}'`).join(', '
 /**
  * The momentum rules of spec section 2 as one set-based query: the facts and the class of every
  * proposal that existed on `asOf` (or of those in `ids`), in a single plan. It must agree with
- * the pure `momentumOf` (a property test checks), and it reads as little as it can. `ids` are ids, or
- * an SQL `uuid[]` expression (`{ sql }`) for proposals the rest of the query picks:
+ * the pure `momentumOf` (a property test checks), and it reads as little as it can:
  *
  * - A proposal's standing history is in date order, so when its latest standing transition is
  *   dated on or before `asOf` its state then is its state now: status, furthest stage and last
@@ -57,11 +56,11 @@ const STAGES_SQL = `ARRAY[${STAGE_ORDER.map((status) => `'${status}'`).join(', '
  * exactly when its first day is (`2024-07` > `2024-06-30`, `2024-07` ≤ `2024-07-01`), so the
  * indexed columns are compared directly.
  */
-export function momentumSql(param: Param, asOf: string, windowDays: number, ids?: string[] | { sql: string }): string {
+export function momentumSql(param: Param, asOf: string, windowDays: number, ids?: string[]): string {
   return momentumSqlOf({
     day: param(asOf),
     windowStart: param(daysBefore(asOf, windowDays)),
-    ids: ids === undefined ? undefined : Array.isArray(ids) ? `${param(ids)}::uuid[]` : ids.sql,
+    ids: ids === undefined ? undefined : `${param(ids)}::uuid[]`,
   });
 }
 
