@@ -277,6 +277,38 @@ describe('the audit log', () => {
     }
   });
 
+  it("keeps a proposal's descriptive and status fields as GET shows them, and of an edit only what changed", async () => {
+    await f.actor({ kind: 'state', name: 'Snapshot state', slug: 'snapshot-state' });
+    const created = await f.proposal({
+      slug: 'snapshot-p',
+      proposers: [{ actor: 'snapshot-state' }],
+      tags: ['energy'],
+      sources: [{ publisher: 'TASS', title: 'Floated' }],
+    });
+    const shown = (await t.http.get(`/api/v1/proposals/${created.slug}`).set(...staff)).body;
+    const {
+      statementCounts: _counts,
+      momentum: _momentum,
+      momentumReasons: _reasons,
+      momentumAsOf: _asOf,
+      createdAt: _createdAt,
+      updatedAt: _updatedAt,
+      ...fields
+    } = shown;
+    const edited = await t.http
+      .patch(`/api/v1/proposals/${created.slug}`)
+      .set(...staff)
+      .set('if-match', '"1"')
+      .send({ title: 'Snapshot renamed' });
+    expect(edited.status).toBe(200);
+    const [update, create] = await entries(`entityType=proposal&entityId=${created.slug}`);
+    expect(create.action).toBe('create');
+    expect(create.after).toEqual(fields);
+    expect(update.action).toBe('update');
+    expect(update.before).toEqual({ title: fields.title });
+    expect(update.after).toEqual({ title: 'Snapshot renamed' });
+  });
+
   it('filters by user and time, pages newest first, and is for editors only', async () => {
     const since = new Date().toISOString();
     await new Promise((resolve) => setTimeout(resolve, 5));

@@ -134,9 +134,9 @@ export class ProposalsService {
         },
         manager,
       );
-      const created = (await this.proposals.findBySlug(slug, manager)) as ProposalRow;
+      const created = await this.view(slug, manager);
       await this.audit.record('create', 'proposal', slug, null, snapshot(created));
-      return this.view(slug, manager);
+      return created;
     });
   }
 
@@ -171,9 +171,9 @@ export class ProposalsService {
       if (proposers !== undefined) await this.proposals.replaceProposers(id, proposers, manager);
       if (forumIds !== undefined) await this.proposals.replaceForums(id, forumIds, manager);
       if (related !== undefined) await this.proposals.replaceRelated(id, related, manager);
-      const updated = (await this.proposals.findBySlug(slug, manager)) as ProposalRow;
+      const updated = await this.view(slug, manager);
       await this.audit.recordChange('proposal', slug, snapshot(current), snapshot(updated));
-      return this.view(slug, manager);
+      return updated;
     });
   }
 
@@ -237,10 +237,29 @@ export class ProposalsService {
   }
 }
 
-/** What the audit log keeps of a proposal: its descriptive and status fields. */
-function snapshot(row: ProposalRow): Record<string, unknown> {
-  const { id: _id, createdAt: _createdAt, updatedAt: _updatedAt, statementCounts: _counts, ...fields } = row;
-  return fields;
+/**
+ * What the audit log keeps of a proposal, from its row or as the API shows it: its descriptive and
+ * status fields.
+ */
+function snapshot(proposal: ProposalRow | ProposalDto): Record<string, unknown> {
+  return {
+    slug: proposal.slug,
+    title: proposal.title,
+    summary: proposal.summary,
+    proposedOn: proposal.proposedOn,
+    tags: proposal.tags,
+    status: proposal.status,
+    statusSince: proposal.statusSince,
+    furthestStatus: proposal.furthestStatus,
+    lastActivityOn: proposal.lastActivityOn,
+    version: proposal.version,
+    proposers: proposal.proposers,
+    forums: proposal.forums,
+    parent: proposal.parent,
+    related: proposal.related,
+    supersededBy: proposal.supersededBy,
+    sources: proposal.sources,
+  };
 }
 
 function dedupe(values: string[]): string[] {
