@@ -1,3 +1,7 @@
+import { RequestMethod } from '@nestjs/common';
+import { INTERCEPTORS_METADATA, METHOD_METADATA } from '@nestjs/common/constants.js';
+import { ModulesContainer } from '@nestjs/core';
+import { IdempotencyInterceptor } from '../../src/modules/idempotency/idempotency.interceptor.js';
 import { IdempotencyService } from '../../src/modules/idempotency/idempotency.service.js';
 import { factories, type Factories } from '../factories/factories.js';
 import { ADMIN_TOKEN, bearer, startTestApp, type TestApp } from '../helpers/test-app.js';
@@ -158,6 +162,37 @@ describe('idempotency keys', () => {
     );
     expect(await t.app.get(IdempotencyService).purge()).toBeGreaterThanOrEqual(1);
     expect(await count(t, `SELECT count(*)::int AS n FROM idempotency_keys WHERE key = 'key-old'`)).toBe(0);
+  });
+
+  it('holds a key on every POST route and on no other', async () => {
+    const routes: { route: string; idempotent: boolean }[] = [];
+    for (const module of t.app.get(ModulesContainer).values()) {
+      for (const { metatype } of module.controllers.values()) {
+        const prototype = (metatype as { prototype: object }).prototype;
+        for (const name of Object.getOwnPropertyNames(prototype)) {
+          const handler = (prototype as Record<string, unknown>)[name];
+          if (name === 'constructor' || typeof handler !== 'function') continue;
+          const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
+          if (method === undefined) continue;
+          const interceptors = (Reflect.getMetadata(INTERCEPTORS_METADATA, handler) ?? []) as unknown[];
+          routes.push({
+            route: `${RequestMethod[method]} ${(metatype as { name: string }).name}.${name}`,
+            idempotent: interceptors.includes(IdempotencyInterceptor),
+          });
+        }
+      }
+    }
+    const posts = routes.filter((r) => r.route.startsWith('POST '));
+    expect(posts.length).toBeGreaterThanOrEqual(9);
+    expect(routes.filter((r) => r.idempotent !== r.route.startsWith('POST '))).toEqual([]);
+    // And bound, the key works on a route the tests above do not use.
+    const transition = { to: 'under_discussion', occurredOn: '2021-02-01' };
+    const first = await post('/proposals/target/transitions', transition, 'key-transition');
+    const again = await post('/proposals/target/transitions', transition, 'key-transition');
+    expect(first.status).toBe(201);
+    expect(again.status).toBe(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.body).toEqual(first.body);
   });
 });
 

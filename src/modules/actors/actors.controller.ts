@@ -9,6 +9,7 @@ import { toActorDto } from './actors.repository.js';
 import { ActorsService } from './actors.service.js';
 import { ActorDto, ActorListDto, CreateActorDto, ListActorsQueryDto, UpdateActorDto } from './dto/actors.dto.js';
 import { PageLinkInterceptor } from '../../common/http/page-link.interceptor.js';
+import { Idempotent } from '../idempotency/idempotency.interceptor.js';
 
 @ApiTags('actors')
 @ApiAuthenticated()
@@ -17,6 +18,7 @@ export class ActorsController {
   constructor(private readonly actors: ActorsService) {}
 
   @Post()
+  @Idempotent()
   @RequireRole('staff')
   @ApiOperation({ summary: 'Create an actor: a state, an organization or a person' })
   @ApiCreatedResponse({ type: ActorDto, description: 'With an ETag header' })

@@ -9,6 +9,7 @@ import { CreateEventDto, EventDto, EventListDto, ListEventsQueryDto } from './dt
 import { EventsService } from './events.service.js';
 import { toEventDto } from './events.repository.js';
 import { PageLinkInterceptor } from '../../common/http/page-link.interceptor.js';
+import { Idempotent } from '../idempotency/idempotency.interceptor.js';
 
 @ApiTags('events')
 @ApiAuthenticated()
@@ -17,6 +18,7 @@ export class EventsController {
   constructor(private readonly events: EventsService) {}
 
   @Post()
+  @Idempotent()
   @RequireRole('staff')
   @ApiOperation({ summary: 'Record a summit, conference, roundtable, meeting, interview or publication' })
   @ApiCreatedResponse({ type: EventDto, description: 'With an ETag header' })

@@ -1,15 +1,13 @@
-import { Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
-import { IdempotencyInterceptor } from './idempotency.interceptor.js';
+import { Global, Module } from '@nestjs/common';
 import { IdempotencyRepository } from './idempotency.repository.js';
 import { IdempotencyService } from './idempotency.service.js';
 
+/**
+ * Global, so that every controller's `@Idempotent()` route can build its interceptor from these.
+ */
+@Global()
 @Module({
-  providers: [
-    IdempotencyRepository,
-    IdempotencyService,
-    { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
-  ],
-  exports: [IdempotencyService],
+  providers: [IdempotencyRepository, IdempotencyService],
+  exports: [IdempotencyRepository, IdempotencyService],
 })
 export class IdempotencyModule {}

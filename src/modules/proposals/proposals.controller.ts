@@ -35,6 +35,7 @@ import {
 import { ProposalsService } from './proposals.service.js';
 import { WorkflowService } from './workflow.service.js';
 import { PageLinkInterceptor } from '../../common/http/page-link.interceptor.js';
+import { Idempotent } from '../idempotency/idempotency.interceptor.js';
 
 @ApiTags('proposals')
 @ApiAuthenticated()
@@ -46,6 +47,7 @@ export class ProposalsController {
   ) {}
 
   @Post()
+  @Idempotent()
   @RequireRole('staff')
   @ApiOperation({ summary: 'Record a proposal and its first transition (floated or proposed), dated proposedOn' })
   @ApiCreatedResponse({ type: ProposalDto, description: 'With an ETag header' })
@@ -116,6 +118,7 @@ export class ProposalsController {
   }
 
   @Post(':slug/transitions')
+  @Idempotent()
   @RequireRole('staff')
   @ApiOperation({
     summary: 'Move the proposal to another status',
@@ -144,6 +147,7 @@ export class ProposalsController {
   }
 
   @Post(':slug/transitions/:id/retract')
+  @Idempotent()
   @RequireRole('editor')
   @HttpCode(200)
   @ApiOperation({ summary: 'Retract the latest standing transition (never the first); the status before it returns' })

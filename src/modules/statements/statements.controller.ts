@@ -28,6 +28,7 @@ import {
 import { toStatementDto } from './statements.repository.js';
 import { StatementsService } from './statements.service.js';
 import { PageLinkInterceptor } from '../../common/http/page-link.interceptor.js';
+import { Idempotent } from '../idempotency/idempotency.interceptor.js';
 
 const statementId = new UuidPipe('statement');
 
@@ -38,6 +39,7 @@ export class StatementsController {
   constructor(private readonly statements: StatementsService) {}
 
   @Post()
+  @Idempotent()
   @RequireRole('staff')
   @ApiOperation({
     summary: 'Log what an actor said, where and when, in which source, and its stance toward each proposal',
@@ -102,6 +104,7 @@ export class StatementsController {
   }
 
   @Post(':id/retract')
+  @Idempotent()
   @RequireRole('editor')
   @HttpCode(200)
   @ApiOperation({

@@ -35,7 +35,7 @@ import {
   UserDto,
   UserListDto,
 } from './dto/users.dto.js';
-import { SecretResponse } from '../idempotency/idempotency.interceptor.js';
+import { Idempotent, SecretResponse } from '../idempotency/idempotency.interceptor.js';
 import { toUserDto, UsersService } from './users.service.js';
 import { PageLinkInterceptor } from '../../common/http/page-link.interceptor.js';
 
@@ -48,6 +48,7 @@ export class UsersController {
   constructor(private readonly users: UsersService) {}
 
   @Post('users')
+  @Idempotent()
   @RequireRole('admin')
   @SecretResponse()
   @ApiOperation({ summary: 'Create a user; the response carries their first token, shown once' })
@@ -102,6 +103,7 @@ export class UsersController {
   }
 
   @Post('users/:id/tokens')
+  @Idempotent()
   @RequireRole('admin')
   @SecretResponse()
   @ApiOperation({ summary: 'Issue another token for a user, shown once' })
