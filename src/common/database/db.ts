@@ -24,14 +24,28 @@ export class Db {
    * The rows of `sql`, `batchSize` at a time, through a cursor in a read-only transaction on a
    * connection of its own, held until the last batch is read or the consumer stops early (then
    * rolled back and returned to the pool). Memory stays two batches, however many rows there are.
+   * `onSnapshot` is told the snapshot the rows are read in (`pg_current_snapshot()` as text), before
+   * the first batch: with {@link Db.unchangedSince}, whether a later read would see the same data.
    */
-  async *cursor<T>(sql: string, params: unknown[], batchSize: number): AsyncGenerator<T[]> {
+  async *cursor<T>(
+    sql: string,
+    params: unknown[],
+    batchSize: number,
+    onSnapshot?: (snapshot: string) => void,
+  ): AsyncGenerator<T[]> {
     const runner = this.dataSource.createQueryRunner();
     const fetch = async (): Promise<T[]> => (await runner.query(`FETCH ${batchSize} FROM rows`)) as T[];
     let next: Promise<T[]> | undefined;
     try {
-      await runner.startTransaction();
+      // Repeatable read: the snapshot named below is the one every row is read in.
+      await runner.startTransaction('REPEATABLE READ');
       await runner.query('SET TRANSACTION READ ONLY');
+      if (onSnapshot !== undefined) {
+        const [{ snapshot }] = (await runner.query('SELECT pg_current_snapshot()::text AS snapshot')) as {
+          snapshot: string;
+        }[];
+        onSnapshot(snapshot);
+      }
       // Every row will be read: plan for the whole result, not the first tenth.
       await runner.query('SET LOCAL cursor_tuple_fraction = 1');
       await runner.query(`DECLARE rows NO SCROLL CURSOR FOR ${sql}`, params);
@@ -56,5 +70,24 @@ export class Db {
     const open = current.getStore();
     if (open !== undefined) return work(open);
     return this.dataSource.transaction((manager) => current.run(manager, () => work(manager)));
+  }
+
+  /**
+   * Whether no transaction has committed since `snapshot` (text of a `pg_current_snapshot()`) was
+   * taken, so that a read in it sees what a read now would: no transaction id has completed since
+   * (the snapshot's xmax is still the current one) and none it saw in progress has committed.
+   * Transaction ids count writes to any table of the server, so this errs towards "changed".
+   */
+  async unchangedSince(snapshot: string): Promise<boolean> {
+    const [, , xmax, inProgress] = /^(\d+):(\d+):([\d,]*)$/.exec(snapshot) ?? [];
+    if (xmax === undefined) return false;
+    const rows: { unchanged: boolean }[] = await this.manager.query(
+      `SELECT pg_snapshot_xmax(pg_current_snapshot()) = $1::xid8
+              AND NOT EXISTS (SELECT 1 FROM unnest($2::xid8[]) AS x(id)
+                               WHERE pg_xact_status(x.id) IS DISTINCT FROM 'in progress'
+                                 AND pg_xact_status(x.id) IS DISTINCT FROM 'aborted') AS unchanged`,
+      [xmax, inProgress === '' ? [] : inProgress.split(',')],
+    );
+    return rows[0]?.unchanged === true;
   }
 }

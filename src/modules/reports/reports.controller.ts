@@ -1,10 +1,12 @@
 import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 import { Controller, Get, Headers, Query, Res, StreamableFile } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { OpenRead, RequireRole } from '../../common/auth/auth.decorators.js';
 import { ApiAuthenticated, ApiProblems } from '../../common/openapi/api-problems.js';
 import { ProgressReportDto, ProgressReportQueryDto } from './dto/progress-report.dto.js';
+import { acceptsGzip } from './report-cache.js';
 import { ReportsService } from './reports.service.js';
 
 /** Whether the caller asked for CSV: `format=csv`, or an Accept that prefers text/csv to JSON. */
@@ -28,7 +30,9 @@ export class ReportsController {
       'One row per proposal that existed on asOf (its first standing transition dated on or before it), with the ' +
       'rules of spec section 2. `format=csv` or `Accept: text/csv` answers RFC 4180 CSV with a header line, as an ' +
       'attachment named progress-report-<asOf>.csv. Rows are ordered by slug; the body is sent in chunks ' +
-      '(Transfer-Encoding: chunked, no Content-Length).',
+      '(Transfer-Encoding: chunked, no Content-Length). A report sent in full is kept: the same report asked ' +
+      'again while nothing has been written since is sent from that copy (`X-Cache: hit`; `miss` when computed), ' +
+      'gzipped (`Content-Encoding: gzip`, with Content-Length) to a client whose Accept-Encoding takes gzip.',
   })
   @ApiProduces('application/json', 'text/csv')
   @ApiOkResponse({ type: ProgressReportDto })
@@ -36,6 +40,7 @@ export class ReportsController {
   async progress(
     @Query() query: ProgressReportQueryDto,
     @Headers('accept') accept: string | undefined,
+    @Headers('accept-encoding') acceptEncoding: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<StreamableFile> {
     const csv = wantsCsv(query.format, accept);
@@ -47,6 +52,12 @@ export class ReportsController {
     } else {
       void reply.header('content-type', 'application/json; charset=utf-8');
     }
+    void reply.header('vary', 'accept-encoding').header('x-cache', report.cached ? 'hit' : 'miss');
+    if (report.cached && acceptsGzip(acceptEncoding)) {
+      void reply.header('content-encoding', 'gzip').header('content-length', report.gzip.length);
+      return new StreamableFile(report.gzip);
+    }
+    if (report.cached) return new StreamableFile(Readable.from([report.gzip]).pipe(createGunzip()));
     // One chunk read ahead at most: the body is pulled as fast as the client takes it.
     const body = Readable.from(report.body, { highWaterMark: 1 });
     body.once('close', () => void report.close().catch(() => undefined));

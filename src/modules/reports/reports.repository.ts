@@ -114,7 +114,8 @@ export class ReportsRepository {
   /**
    * Every proposal that existed on `asOf`, by slug, each row written out by PostgreSQL in the
    * format asked for: one query, read through a cursor `batchSize` rows at a time, and no
-   * per-row objects to build or serialize in Node.
+   * per-row objects to build or serialize in Node. `onSnapshot` is told the snapshot the rows are
+   * read in (see `Db.cursor`).
    */
   progress(
     asOf: string,
@@ -122,6 +123,7 @@ export class ReportsRepository {
     filters: ReportFilters,
     format: ReportFormat,
     batchSize: number,
+    onSnapshot?: (snapshot: string) => void,
   ): AsyncGenerator<ReportLine[]> {
     const { params, param } = sqlParams();
     const classes = momentumSql(param, asOf, windowDays);
@@ -134,6 +136,7 @@ export class ReportsRepository {
                 ORDER BY m.slug) r`,
       params,
       batchSize,
+      onSnapshot,
     );
   }
 }

@@ -1,8 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../../common/config/app-config.js';
+import { Db } from '../../common/database/db.js';
 import { today } from '../../common/dates/partial-date.js';
 import { DEFAULT_WINDOW_DAYS } from '../proposals/workflow/momentum.js';
 import { STATUSES, type Status } from '../proposals/workflow/statuses.js';
 import type { MomentumTotalsDto, ProgressReportQueryDto, ReportFormat } from './dto/progress-report.dto.js';
+import { keepingGzipped, ReportCache } from './report-cache.js';
 import { REPORT_CSV_HEADER, type ReportLine, ReportsRepository } from './reports.repository.js';
 
 /** Rows per batch read from the database. */
@@ -15,20 +18,34 @@ const ROWS_PER_BATCH = 1000;
  */
 const ROWS_PER_CHUNK = 200;
 
-/** A progress report ready to send: its date, its body in chunks, and how to let go of its cursor. */
-export interface ProgressReport {
-  asOf: string;
-  body: AsyncIterable<string>;
-  /**
-   * Ends the database cursor behind the body, whether the body was read to the end, in part or
-   * not at all (the client went away): call it once the response is closed.
-   */
-  close(): Promise<void>;
-}
+/**
+ * A progress report ready to send: its date, and either its body in chunks and how to let go of
+ * its cursor, or, for a repeat of a report nothing has been written since, that body kept gzipped.
+ */
+export type ProgressReport =
+  | {
+      asOf: string;
+      cached: false;
+      body: AsyncIterable<string>;
+      /**
+       * Ends the database cursor behind the body, whether the body was read to the end, in part or
+       * not at all (the client went away): call it once the response is closed.
+       */
+      close(): Promise<void>;
+    }
+  | { asOf: string; cached: true; gzip: Buffer };
 
 @Injectable()
 export class ReportsService {
-  constructor(private readonly reports: ReportsRepository) {}
+  private readonly cache: ReportCache;
+
+  constructor(
+    private readonly reports: ReportsRepository,
+    private readonly db: Db,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.cache = new ReportCache(config.reportCacheMb * 1024 * 1024);
+  }
 
   /**
    * Which proposals are advancing, active, stalled or concluded on `asOf`, and why: as the JSON
@@ -36,12 +53,32 @@ export class ReportsService {
    * PostgreSQL writes each row; they stream through in batches, so memory stays a batch or two. The
    * JSON's `totals` and `byStatus` follow the rows, counted as they pass. The first batch is read
    * before answering: a report that cannot start is an error response, not a cut-off body.
+   *
+   * A report sent to its end is kept, gzipped, with the snapshot its rows were read in; the same
+   * report asked again is that body, as long as no transaction has committed since the snapshot.
    */
   async progress(query: ProgressReportQueryDto, format: ReportFormat): Promise<ProgressReport> {
     const asOf = query.asOf ?? today();
     const windowDays = query.windowDays ?? DEFAULT_WINDOW_DAYS;
     const filters = { status: query.status, forum: query.forum, proposer: query.proposer, tag: query.tag };
-    const batches = this.reports.progress(asOf, windowDays, filters, format, ROWS_PER_BATCH);
+    const key = JSON.stringify([
+      format,
+      asOf,
+      windowDays,
+      [...new Set(filters.status ?? [])].sort(),
+      filters.forum ?? null,
+      filters.proposer ?? null,
+      filters.tag ?? null,
+    ]);
+    const kept = this.cache.get(key);
+    if (kept !== undefined) {
+      if (await this.db.unchangedSince(kept.snapshot)) return { asOf, cached: true, gzip: kept.gzip };
+      this.cache.delete(key);
+    }
+    let snapshot: string | undefined;
+    const batches = this.reports.progress(asOf, windowDays, filters, format, ROWS_PER_BATCH, (taken) => {
+      snapshot = taken;
+    });
     const first = await batches.next();
     const all = async function* (): AsyncGenerator<ReportLine[]> {
       if (first.done === true) return;
@@ -51,11 +88,14 @@ export class ReportsService {
     const close = async (): Promise<void> => {
       await batches.return(undefined);
     };
-    if (format === 'csv') {
-      const header = REPORT_CSV_HEADER.map((column) => `"${column}"`).join(',');
-      return { asOf, body: csvBody(header, all()), close };
-    }
-    return { asOf, body: jsonBody({ asOf, windowDays }, all()), close };
+    const body =
+      format === 'csv'
+        ? csvBody(REPORT_CSV_HEADER.map((column) => `"${column}"`).join(','), all())
+        : jsonBody({ asOf, windowDays }, all());
+    if (this.cache.maxBytes === 0 || snapshot === undefined) return { asOf, cached: false, body, close };
+    const read = snapshot;
+    const keep = (gzip: Buffer): void => this.cache.set(key, { snapshot: read, gzip });
+    return { asOf, cached: false, body: keepingGzipped(body, this.cache.maxBytes, keep), close };
   }
 }
 
