@@ -5,6 +5,7 @@ const entry = (bytes: number) => ({ snapshot: '1:1:', gzip: Buffer.alloc(bytes) 
 
 async function* chunks(parts: string[], failAt = -1): AsyncGenerator<string> {
   for (const [index, part] of parts.entries()) {
+    await new Promise((resolve) => setImmediate(resolve)); // a batch arriving from the database
     if (index === failAt) throw new Error('the database went away');
     yield part;
   }
