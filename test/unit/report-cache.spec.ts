@@ -1,7 +1,7 @@
 import { gunzipSync } from 'node:zlib';
 import { acceptsGzip, keepingGzipped, ReportCache } from '../../src/modules/reports/report-cache.js';
 
-const entry = (bytes: number) => ({ snapshot: '1:1:', gzip: Buffer.alloc(bytes) });
+const entry = (bytes: number) => ({ snapshot: '1:1:', gzip: [Buffer.alloc(bytes)], bytes });
 
 async function* chunks(parts: string[], failAt = -1): AsyncGenerator<string> {
   for (const [index, part] of parts.entries()) {
@@ -35,15 +35,19 @@ describe('keepingGzipped', () => {
     const parts = ['{"proposals":[', '{"slug":"a"}', ',{"slug":"b"}', ']}'];
     let kept: Buffer | undefined;
     const read: string[] = [];
-    for await (const chunk of keepingGzipped(chunks(parts), 1024, (gzip) => (kept = gzip))) read.push(chunk);
+    const keep = (gzip: Buffer[], bytes: number) => {
+      kept = Buffer.concat(gzip);
+      expect(kept.length).toBe(bytes);
+    };
+    for await (const chunk of keepingGzipped(chunks(parts), 1024, keep)) read.push(chunk);
     expect(read).toEqual(parts);
     for (let i = 0; i < 50 && kept === undefined; i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
     expect(gunzipSync(kept as Buffer).toString()).toBe(parts.join(''));
   });
 
   it('keeps nothing of a body read in part, one that failed, or one over the budget', async () => {
-    const kept: Buffer[] = [];
-    const keep = (gzip: Buffer) => kept.push(gzip);
+    const kept: Buffer[][] = [];
+    const keep = (gzip: Buffer[]) => kept.push(gzip);
     for await (const chunk of keepingGzipped(chunks(['a', 'b', 'c']), 1024, keep)) if (chunk === 'b') break;
     await expect(async () => {
       for await (const _chunk of keepingGzipped(chunks(['a', 'b', 'c'], 2), 1024, keep)) void _chunk;

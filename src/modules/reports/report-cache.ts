@@ -1,11 +1,18 @@
-import { once } from 'node:events';
 import { constants, createGzip } from 'node:zlib';
 
-/** A finished report kept for repeats: its body gzipped, and the snapshot its rows were read in. */
+/**
+ * A finished report kept for repeats: its body gzipped, in the pieces zlib gave (not joined into
+ * one buffer, which would hold the report twice for a moment), and the snapshot its rows were
+ * read in.
+ */
 export interface CachedReport {
   snapshot: string;
-  gzip: Buffer;
+  gzip: Buffer[];
+  bytes: number;
 }
+
+/** zlib's output piece: 64 kB (not 16), so a 6 MB report is about a hundred buffers. */
+const GZIP_CHUNK = 64 * 1024;
 
 /**
  * Finished progress reports by request, compressed (a report of 100k proposals is 43 MB of JSON
@@ -31,9 +38,9 @@ export class ReportCache {
 
   set(key: string, entry: CachedReport): void {
     this.delete(key);
-    if (entry.gzip.length > this.maxBytes) return;
+    if (entry.bytes > this.maxBytes) return;
     this.entries.set(key, entry);
-    this.bytes += entry.gzip.length;
+    this.bytes += entry.bytes;
     for (const oldest of this.entries.keys()) {
       if (this.bytes <= this.maxBytes) break;
       this.delete(oldest);
@@ -44,7 +51,7 @@ export class ReportCache {
     const entry = this.entries.get(key);
     if (entry === undefined) return;
     this.entries.delete(key);
-    this.bytes -= entry.gzip.length;
+    this.bytes -= entry.bytes;
   }
 
   get size(): { entries: number; bytes: number } {
@@ -52,35 +59,63 @@ export class ReportCache {
   }
 }
 
+/** Bytes of one of the two buffers a body's text is copied into on its way to zlib. */
+const SCRATCH = 256 * 1024;
+
 /**
  * `body` passed through unchanged, gzipped on the side (fastest level, on libuv's threads): when it
  * has been read to its end, `keep` gets the whole body compressed. Nothing is kept of a body read
  * in part (the client went away) or failed, nor of one that compresses to more than `maxBytes`.
+ *
+ * The text reaches zlib through two buffers used in turn, each refilled once zlib has consumed what
+ * it held: a buffer per chunk instead (what writing a string to zlib does) would leave tens of
+ * megabytes of dead buffers per report for the garbage collector to find.
  */
 export async function* keepingGzipped(
   body: AsyncIterable<string>,
   maxBytes: number,
-  keep: (gzip: Buffer) => void,
+  keep: (gzip: Buffer[], bytes: number) => void,
 ): AsyncGenerator<string> {
-  const gzip = createGzip({ level: constants.Z_BEST_SPEED });
+  const gzip = createGzip({ level: constants.Z_BEST_SPEED, chunkSize: GZIP_CHUNK });
   const parts: Buffer[] = [];
   let size = 0;
+  let failed = false;
   gzip.on('data', (part: Buffer) => {
     size += part.length;
     if (size <= maxBytes) parts.push(part);
   });
-  gzip.on('error', () => undefined);
+  gzip.on('error', () => (failed = true));
+  const scratch = [Buffer.allocUnsafeSlow(SCRATCH), Buffer.allocUnsafeSlow(SCRATCH)];
+  // What each buffer last handed to zlib, settled once zlib has consumed it (never rejected).
+  const consumed: Promise<void>[] = [Promise.resolve(), Promise.resolve()];
+  const write = (input: Buffer): Promise<void> =>
+    new Promise((resolve) => {
+      gzip.write(input, (error) => {
+        if (error) failed = true;
+        resolve();
+      });
+    });
+  let turn = 0;
   let complete = false;
   try {
     for await (const chunk of body) {
       yield chunk;
-      if (size <= maxBytes && !gzip.write(chunk)) await once(gzip, 'drain');
+      if (failed || size > maxBytes) continue;
+      await consumed[turn];
+      if (Buffer.byteLength(chunk) > SCRATCH) {
+        await write(Buffer.from(chunk));
+      } else {
+        const length = scratch[turn].write(chunk);
+        consumed[turn] = write(scratch[turn].subarray(0, length));
+        turn = 1 - turn;
+      }
     }
+    await Promise.all(consumed);
     complete = true;
   } finally {
-    if (complete && size <= maxBytes) {
+    if (complete && !failed && size <= maxBytes) {
       gzip.once('end', () => {
-        if (size <= maxBytes) keep(Buffer.concat(parts));
+        if (!failed && size <= maxBytes) keep(parts, size);
       });
       gzip.end();
     } else {

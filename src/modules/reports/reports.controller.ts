@@ -54,10 +54,10 @@ export class ReportsController {
     }
     void reply.header('vary', 'accept-encoding').header('x-cache', report.cached ? 'hit' : 'miss');
     if (report.cached && acceptsGzip(acceptEncoding)) {
-      void reply.header('content-encoding', 'gzip').header('content-length', report.gzip.length);
-      return new StreamableFile(report.gzip);
+      void reply.header('content-encoding', 'gzip').header('content-length', report.bytes);
+      return new StreamableFile(Readable.from(report.gzip));
     }
-    if (report.cached) return new StreamableFile(Readable.from([report.gzip]).pipe(createGunzip()));
+    if (report.cached) return new StreamableFile(Readable.from(report.gzip).pipe(createGunzip()));
     // One chunk read ahead at most: the body is pulled as fast as the client takes it.
     const body = Readable.from(report.body, { highWaterMark: 1 });
     body.once('close', () => void report.close().catch(() => undefined));

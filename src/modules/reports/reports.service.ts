@@ -33,7 +33,7 @@ export type ProgressReport =
        */
       close(): Promise<void>;
     }
-  | { asOf: string; cached: true; gzip: Buffer };
+  | { asOf: string; cached: true; gzip: Buffer[]; bytes: number };
 
 @Injectable()
 export class ReportsService {
@@ -72,7 +72,8 @@ export class ReportsService {
     ]);
     const kept = this.cache.get(key);
     if (kept !== undefined) {
-      if (await this.db.unchangedSince(kept.snapshot)) return { asOf, cached: true, gzip: kept.gzip };
+      if (await this.db.unchangedSince(kept.snapshot))
+        return { asOf, cached: true, gzip: kept.gzip, bytes: kept.bytes };
       this.cache.delete(key);
     }
     let snapshot: string | undefined;
@@ -94,7 +95,7 @@ export class ReportsService {
         : jsonBody({ asOf, windowDays }, all());
     if (this.cache.maxBytes === 0 || snapshot === undefined) return { asOf, cached: false, body, close };
     const read = snapshot;
-    const keep = (gzip: Buffer): void => this.cache.set(key, { snapshot: read, gzip });
+    const keep = (gzip: Buffer[], bytes: number): void => this.cache.set(key, { snapshot: read, gzip, bytes });
     return { asOf, cached: false, body: keepingGzipped(body, this.cache.maxBytes, keep), close };
   }
 }
