@@ -86,9 +86,16 @@ interface Server {
   child: ChildProcess;
 }
 
+/** The Node flags `npm start` runs the service with: the bench measures the service as it is run. */
+async function startFlags(): Promise<string[]> {
+  const { scripts } = JSON.parse(await readFile('package.json', 'utf8')) as { scripts: { start: string } };
+  return scripts.start.split(/\s+/).filter((word) => word.startsWith('--'));
+}
+
 async function startServer(name: Server['name'], script: string, databaseUrl: string): Promise<Server> {
   const port = await freePort();
-  const child = spawn(process.execPath, [script], {
+  const flags = name === 'service' ? await startFlags() : [];
+  const child = spawn(process.execPath, [...flags, script], {
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,
