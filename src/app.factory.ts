@@ -84,7 +84,7 @@ export async function createApp({
     }),
   );
   // Every per-request hook below takes a callback rather than returning a promise: it is on every
-  // request's path, and a promise per hook is CPU the floor does not spend.
+  // request's path, and a promise per hook is CPU spent on every request for nothing.
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.headers(securityHeaders).header('x-request-id', request.id);
     // PostgreSQL text cannot hold NUL: a path or query carrying one names nothing and filters nothing.
