@@ -103,30 +103,33 @@ describe('a progress report of many rows', () => {
         `INSERT INTO proposals (slug, title, proposed_on, status, status_since, furthest_status, last_activity_on)
          VALUES ('${slug}', 'Late', '2019', 'drafting', '2020-02', 'drafting', '2020-02')`,
       );
-    expect(await repeatIsHit(`asOf=${AS_OF}`)).toBe(true);
-    await insert(t.dataSource, 'zz-committed');
-    const after = await report(`asOf=${AS_OF}`);
-    expect(after.headers['x-cache']).toBe('miss');
-    expect(after.body.proposals).toHaveLength(BULK + 1);
-
-    // A writer that took its transaction id before a later one committed is still in progress when
-    // the report is read; its commit must still make the kept report out of date.
-    const writer = new pg.Client({ connectionString: t.databaseUrl });
-    await writer.connect();
     try {
-      await writer.query('BEGIN');
-      await insert(writer, 'zz-in-flight');
-      await commitSomething();
       expect(await repeatIsHit(`asOf=${AS_OF}`)).toBe(true);
-      expect(await rows()).toBe(BULK + 1);
-      await writer.query('COMMIT');
+      await insert(t.dataSource, 'zz-committed');
+      const after = await report(`asOf=${AS_OF}`);
+      expect(after.headers['x-cache']).toBe('miss');
+      expect(after.body.proposals).toHaveLength(BULK + 1);
+
+      // A writer that took its transaction id before a later one committed is still in progress when
+      // the report is read; its commit must still make the kept report out of date.
+      const writer = new pg.Client({ connectionString: t.databaseUrl });
+      await writer.connect();
+      try {
+        await writer.query('BEGIN');
+        await insert(writer, 'zz-in-flight');
+        await commitSomething();
+        expect(await repeatIsHit(`asOf=${AS_OF}`)).toBe(true);
+        expect(await rows()).toBe(BULK + 1);
+        await writer.query('COMMIT');
+      } finally {
+        await writer.end();
+      }
+      const committed = await report(`asOf=${AS_OF}`);
+      expect(committed.headers['x-cache']).toBe('miss');
+      expect(committed.body.proposals).toHaveLength(BULK + 2);
     } finally {
-      await writer.end();
+      await t.dataSource.query(`DELETE FROM proposals WHERE slug IN ('zz-committed', 'zz-in-flight')`);
     }
-    const committed = await report(`asOf=${AS_OF}`);
-    expect(committed.headers['x-cache']).toBe('miss');
-    expect(committed.body.proposals).toHaveLength(BULK + 2);
-    await t.dataSource.query(`DELETE FROM proposals WHERE slug IN ('zz-committed', 'zz-in-flight')`);
   });
 
   it('gives its connection back when the client goes away mid-report', async () => {
