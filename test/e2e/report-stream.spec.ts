@@ -170,3 +170,24 @@ describe('a progress report of many rows', () => {
     expect(after.body.proposals).toHaveLength(BULK);
   });
 });
+
+describe('a progress report with REPORT_CACHE_MB=0', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ env: { REPORT_CACHE_MB: '0' } });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('is computed every time and kept nowhere', async () => {
+    const analyst = bearer(await t.tokenFor('analyst'));
+    const report = () => t.http.get(`/api/v1/reports/progress?asOf=${AS_OF}`).set(...analyst);
+    const first = await report();
+    const second = await report();
+    expect(first.status).toBe(200);
+    expect([first.headers['x-cache'], second.headers['x-cache']]).toEqual(['miss', 'miss']);
+    expect(second.headers['content-encoding']).toBeUndefined();
+    expect(second.text).toBe(first.text);
+  });
+});

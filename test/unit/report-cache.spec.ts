@@ -45,6 +45,21 @@ describe('keepingGzipped', () => {
     expect(gunzipSync(kept as Buffer).toString()).toBe(parts.join(''));
   });
 
+  it('keeps chunks of any size and script byte for byte, past the buffers they are copied through', async () => {
+    const big = `{"title":"${'Евразийская хартия, '.repeat(20_000)}"}`; // ~740 kB of UTF-8
+    const parts = ['[', big, ',', 'é'.repeat(100_000), ',', big, ']'];
+    let kept: Buffer | undefined;
+    for await (const _chunk of keepingGzipped(
+      chunks(parts),
+      64 * 1024 * 1024,
+      (gzip) => (kept = Buffer.concat(gzip)),
+    )) {
+      void _chunk;
+    }
+    for (let i = 0; i < 100 && kept === undefined; i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(gunzipSync(kept as Buffer).toString()).toBe(parts.join(''));
+  });
+
   it('keeps nothing of a body read in part, one that failed, or one over the budget', async () => {
     const kept: Buffer[][] = [];
     const keep = (gzip: Buffer[]) => kept.push(gzip);

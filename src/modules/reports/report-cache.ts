@@ -102,10 +102,11 @@ export async function* keepingGzipped(
       yield chunk;
       if (failed || size > maxBytes) continue;
       await consumed[turn];
-      if (Buffer.byteLength(chunk) > SCRATCH) {
+      const length = scratch[turn].write(chunk);
+      if (length > SCRATCH - 4) {
+        // Within a character's bytes of full: the chunk may not have fit, so it goes whole.
         await write(Buffer.from(chunk));
       } else {
-        const length = scratch[turn].write(chunk);
         consumed[turn] = write(scratch[turn].subarray(0, length));
         turn = 1 - turn;
       }

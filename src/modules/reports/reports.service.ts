@@ -77,9 +77,8 @@ export class ReportsService {
       this.cache.delete(key);
     }
     let snapshot: string | undefined;
-    const batches = this.reports.progress(asOf, windowDays, filters, format, ROWS_PER_BATCH, (taken) => {
-      snapshot = taken;
-    });
+    const onSnapshot = this.cache.maxBytes === 0 ? undefined : (taken: string) => (snapshot = taken);
+    const batches = this.reports.progress(asOf, windowDays, filters, format, ROWS_PER_BATCH, onSnapshot);
     const first = await batches.next();
     const all = async function* (): AsyncGenerator<ReportLine[]> {
       if (first.done === true) return;
@@ -93,7 +92,7 @@ export class ReportsService {
       format === 'csv'
         ? csvBody(REPORT_CSV_HEADER.map((column) => `"${column}"`).join(','), all())
         : jsonBody({ asOf, windowDays }, all());
-    if (this.cache.maxBytes === 0 || snapshot === undefined) return { asOf, cached: false, body, close };
+    if (snapshot === undefined) return { asOf, cached: false, body, close };
     const read = snapshot;
     const keep = (gzip: Buffer[], bytes: number): void => this.cache.set(key, { snapshot: read, gzip, bytes });
     return { asOf, cached: false, body: keepingGzipped(body, this.cache.maxBytes, keep), close };
