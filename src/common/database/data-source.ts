@@ -7,6 +7,7 @@ import { ReportColumns1764100000000 } from '../../../migrations/1764100000000-Re
 import { StatementWindowLinks1764200000000 } from '../../../migrations/1764200000000-StatementWindowLinks.js';
 import { ProposalWindowIndex1764300000000 } from '../../../migrations/1764300000000-ProposalWindowIndex.js';
 import { ProposalAdvancesIndex1764400000000 } from '../../../migrations/1764400000000-ProposalAdvancesIndex.js';
+import { ProposalChangeMarks1764500000000 } from '../../../migrations/1764500000000-ProposalChangeMarks.js';
 import { AuditEntryEntity } from '../../modules/audit/entities/audit-entry.entity.js';
 import { IdempotencyKeyEntity } from '../../modules/idempotency/entities/idempotency-key.entity.js';
 import { ActorMemberEntity } from '../../modules/actors/entities/actor-member.entity.js';
@@ -56,6 +57,7 @@ export const MIGRATIONS = [
   StatementWindowLinks1764200000000,
   ProposalWindowIndex1764300000000,
   ProposalAdvancesIndex1764400000000,
+  ProposalChangeMarks1764500000000,
 ];
 
 export interface PoolSettings {

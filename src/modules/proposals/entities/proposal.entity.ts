@@ -86,6 +86,11 @@ export class ProposalEntity {
   @Column({ type: 'tsvector', nullable: true, select: false, insert: false, update: false })
   search: string | null;
 
+  /** The last transaction that changed it or what is recorded about it, stamped by a trigger. */
+  @Index('ix_proposals_changed_xid')
+  @Column({ name: 'changed_xid', type: 'bigint', select: false, insert: false, update: false })
+  changedXid: string;
+
   @OneToMany(() => ProposalActorEntity, (link) => link.proposal)
   proposers?: Relation<ProposalActorEntity[]>;
 
