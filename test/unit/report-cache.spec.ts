@@ -1,19 +1,66 @@
-import { gunzipSync } from 'node:zlib';
-import { acceptsGzip, keepingGzipped, ReportCache } from '../../src/modules/reports/report-cache.js';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { crc32, crc32Combine, gzipOf, pieceOf } from '../../src/modules/reports/gzip-pieces.js';
+import { reportLayout, reportPieces, ROWS_PER_PIECE } from '../../src/modules/reports/report-body.js';
+import {
+  acceptsGzip,
+  keeping,
+  type KeptReport,
+  ReportCache,
+  type RowChange,
+  updatedReport,
+} from '../../src/modules/reports/report-cache.js';
+import type { ReportLine } from '../../src/modules/reports/reports.repository.js';
+import type { Momentum } from '../../src/modules/proposals/workflow/momentum.js';
+import type { Status } from '../../src/modules/proposals/workflow/statuses.js';
+import type { ReportFormat } from '../../src/modules/reports/dto/progress-report.dto.js';
 
-const entry = (bytes: number) => ({ snapshot: '1:1:', gzip: [Buffer.alloc(bytes)], bytes });
-
-async function* chunks(parts: string[], failAt = -1): AsyncGenerator<string> {
-  for (const [index, part] of parts.entries()) {
-    await new Promise((resolve) => setImmediate(resolve)); // a batch arriving from the database
-    if (index === failAt) throw new Error('the database went away');
-    yield part;
-  }
+/** A seeded generator, so that a failure can be replayed. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+const waitFor = async <T>(read: () => T | undefined): Promise<T | undefined> => {
+  for (let i = 0; i < 200 && read() === undefined; i += 1) await new Promise((resolve) => setTimeout(resolve, 5));
+  return read();
+};
+
+describe('gzip pieces', () => {
+  it('computes the CRC-32 gzip writes, and combines two into that of both', () => {
+    const next = random(1);
+    for (const size of [0, 1, 7, 8, 9, 1000, 65_537]) {
+      const bytes = Buffer.from(Array.from({ length: size }, () => Math.floor(next() * 256)));
+      const gzip = gzipSync(bytes);
+      expect(crc32(bytes)).toBe(gzip.readUInt32LE(gzip.length - 8));
+      for (const cut of [0, Math.floor(size / 3), size]) {
+        const [a, b] = [bytes.subarray(0, cut), bytes.subarray(cut)];
+        expect(crc32Combine(crc32(a), crc32(b), b.length)).toBe(crc32(bytes));
+      }
+    }
+  });
+
+  it('frames pieces compressed apart as one gzip body, and a piece can be swapped for another', () => {
+    const texts = ['{"a":[', 'é'.repeat(30_000), ',"Евразийская хартия"', '', ']}'];
+    const pieces = texts.map((text) => pieceOf(Buffer.from(text)));
+    expect(gunzipSync(Buffer.concat(gzipOf(pieces))).toString()).toBe(texts.join(''));
+    pieces[1] = pieceOf(Buffer.from('"changed"'));
+    expect(gunzipSync(Buffer.concat(gzipOf(pieces))).toString()).toBe('{"a":["changed","Евразийская хартия"]}');
+    expect(gunzipSync(Buffer.concat(gzipOf([]))).toString()).toBe('');
+  });
+});
+
 describe('ReportCache', () => {
+  const entry = (bytes: number) => ({ bytes });
+
   it('keeps reports within its byte budget, dropping the least recently used first', () => {
-    const cache = new ReportCache(100);
+    const cache = new ReportCache<{ bytes: number }>(100);
     cache.set('a', entry(40));
     cache.set('b', entry(40));
     expect(cache.get('a')).toBeDefined(); // a is now the most recently used
@@ -30,49 +77,226 @@ describe('ReportCache', () => {
   });
 });
 
-describe('keepingGzipped', () => {
-  it('passes the body through and keeps it gzipped once it is read to its end', async () => {
-    const parts = ['{"proposals":[', '{"slug":"a"}', ',{"slug":"b"}', ']}'];
-    let kept: Buffer | undefined;
-    const read: string[] = [];
-    const keep = (gzip: Buffer[], bytes: number) => {
-      kept = Buffer.concat(gzip);
-      expect(kept.length).toBe(bytes);
-    };
-    for await (const chunk of keepingGzipped(chunks(parts), 1024, keep)) read.push(chunk);
-    expect(read).toEqual(parts);
-    for (let i = 0; i < 50 && kept === undefined; i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(gunzipSync(kept as Buffer).toString()).toBe(parts.join(''));
+const STATUSES: Status[] = ['floated', 'proposed', 'drafting', 'adopted', 'suspended', 'rejected'];
+const MOMENTA: Momentum[] = ['advancing', 'active', 'stalled', 'concluded'];
+
+interface Row {
+  slug: string;
+  title: string;
+  status: Status;
+  momentum: Momentum;
+}
+
+/** A row as the database writes it: JSON with the report's fields, or a CSV line. */
+function lineOf(format: ReportFormat, row: Row): string {
+  if (format === 'csv') return `"${row.slug}","${row.title.replace(/"/g, '""')}","${row.status}","${row.momentum}"`;
+  return JSON.stringify({ slug: row.slug, title: row.title, status: row.status, momentum: row.momentum });
+}
+
+function reportLine(format: ReportFormat, row: Row): ReportLine {
+  return { status: row.status, momentum: row.momentum, line: lineOf(format, row) };
+}
+
+/** The rows as batches arriving from the database, by slug in "C" order. */
+async function* batchesOf(format: ReportFormat, rows: Row[], failAt = -1): AsyncGenerator<ReportLine[]> {
+  const sorted = [...rows].sort((a, b) => (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0));
+  for (let start = 0, batch = 0; start < sorted.length || batch === 0; start += 1000, batch += 1) {
+    await settle();
+    if (batch === failAt) throw new Error('the database went away');
+    yield sorted.slice(start, start + 1000).map((row) => reportLine(format, row));
+  }
+}
+
+/** The body `keeping` sends for these rows, and the report it keeps. */
+async function keep(format: ReportFormat, rows: Row[]): Promise<{ text: string; report: KeptReport }> {
+  let report: KeptReport | undefined;
+  let text = '';
+  const layout = reportLayout(format, '2024-07-04', 365);
+  for await (const part of keeping(reportPieces(layout, batchesOf(format, rows)), format, '5:9:7', 1 << 30, (r) => {
+    report = r;
+  })) {
+    text += part;
+  }
+  return { text, report: (await waitFor(() => report)) as KeptReport };
+}
+
+const bodyOf = (report: KeptReport): string => gunzipSync(Buffer.concat(report.gzip)).toString();
+
+describe('keeping', () => {
+  it('passes the body through and keeps it gzipped, in pieces, once it is read to its end', async () => {
+    const rows = Array.from({ length: 450 }, (_, i) => ({
+      slug: `p-${String(i).padStart(4, '0')}`,
+      title: i % 7 === 0 ? `Хартия "${i}", a, b` : `Title ${i}`,
+      status: STATUSES[i % STATUSES.length],
+      momentum: MOMENTA[i % MOMENTA.length],
+    }));
+    for (const format of ['json', 'csv'] as const) {
+      const { text, report } = await keep(format, rows);
+      expect(bodyOf(report)).toBe(text);
+      expect(report.gzipBytes).toBe(Buffer.concat(report.gzip).length);
+      expect(report.snapshot).toBe('5:9:7');
+      expect(report.rowCount).toBe(450);
+      expect(report.rows.map((run) => run.lengths.length)).toEqual([200, 200, 50]);
+      expect(report.rows.map((run) => run.first)).toEqual(['p-0000', 'p-0200', 'p-0400']);
+      if (format === 'json') {
+        const parsed = JSON.parse(text);
+        expect(parsed.proposals).toHaveLength(450);
+        expect(parsed.totals.total).toBe(450);
+        expect(report.counts).toEqual({ totals: parsed.totals, byStatus: parsed.byStatus });
+      } else {
+        expect(report.counts).toBeUndefined();
+      }
+    }
   });
 
-  it('keeps chunks of any size and script byte for byte, past the buffers they are copied through', async () => {
-    const big = `{"title":"${'Евразийская хартия, '.repeat(20_000)}"}`; // ~740 kB of UTF-8
-    const parts = ['[', big, ',', 'é'.repeat(100_000), ',', big, ']'];
-    let kept: Buffer | undefined;
-    for await (const _chunk of keepingGzipped(
-      chunks(parts),
-      64 * 1024 * 1024,
-      (gzip) => (kept = Buffer.concat(gzip)),
-    )) {
-      void _chunk;
-    }
-    for (let i = 0; i < 100 && kept === undefined; i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(gunzipSync(kept as Buffer).toString()).toBe(parts.join(''));
+  it('keeps text of any size and script byte for byte, past the buffers it is copied through', async () => {
+    const rows = [
+      {
+        slug: 'a',
+        title: 'Евразийская хартия, '.repeat(20_000),
+        status: 'proposed' as const,
+        momentum: 'active' as const,
+      },
+      { slug: 'b', title: 'é'.repeat(100_000), status: 'proposed' as const, momentum: 'active' as const },
+    ];
+    const { text, report } = await keep('json', rows);
+    expect(bodyOf(report)).toBe(text);
+    expect(JSON.parse(text).proposals[0].title).toBe(rows[0].title);
   });
 
   it('keeps nothing of a body read in part, one that failed, or one over the budget', async () => {
-    const kept: Buffer[][] = [];
-    const keep = (gzip: Buffer[]) => kept.push(gzip);
-    for await (const chunk of keepingGzipped(chunks(['a', 'b', 'c']), 1024, keep)) if (chunk === 'b') break;
+    const layout = reportLayout('json', '2024-07-04', 365);
+    const rows = Array.from({ length: 3000 }, (_, i) => ({
+      slug: `s${i}`,
+      title: Math.random().toString(36),
+      status: 'proposed' as const,
+      momentum: 'stalled' as const,
+    }));
+    const kept: KeptReport[] = [];
+    const into = (report: KeptReport) => kept.push(report);
+    for await (const text of keeping(reportPieces(layout, batchesOf('json', rows)), 'json', '1:1:', 1 << 30, into)) {
+      if (text.startsWith(',')) break;
+    }
     await expect(async () => {
-      for await (const _chunk of keepingGzipped(chunks(['a', 'b', 'c'], 2), 1024, keep)) void _chunk;
+      const failing = reportPieces(layout, batchesOf('json', rows, 2));
+      for await (const text of keeping(failing, 'json', '1:1:', 1 << 30, into)) void text;
     }).rejects.toThrow('the database went away');
-    const random = Array.from({ length: 20 }, () => Math.random().toString(36)).join('');
-    for await (const _chunk of keepingGzipped(chunks([random, random.split('').reverse().join('')]), 16, keep)) {
-      void _chunk;
+    for await (const text of keeping(reportPieces(layout, batchesOf('json', rows)), 'json', '1:1:', 1024, into)) {
+      void text;
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(kept).toEqual([]);
+  });
+});
+
+describe('updatedReport', () => {
+  /**
+   * Random reports changed at random — rows put in before, between and after the others, replaced
+   * and taken out, runs emptied and overgrown — must read exactly as the changed rows kept afresh.
+   */
+  it.each([
+    ['json', 1],
+    ['json', 2],
+    ['csv', 3],
+    ['csv', 4],
+  ] as const)('reads as the changed rows computed afresh (%s, seed %i)', async (format, seed) => {
+    const next = random(seed);
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)];
+    const slug = () => `${pick(['a', 'k', 'm', 'z'])}-${Math.floor(next() * 100_000)}`;
+    const rowAt = (name: string): Row => ({
+      slug: name,
+      title:
+        next() < 0.2 ? `"Quoted", ${name}\r\nsecond line` : `Proposal ${name} ${'x'.repeat(Math.floor(next() * 80))}`,
+      status: pick(STATUSES),
+      momentum: pick(MOMENTA),
+    });
+    const layout = reportLayout(format, '2024-07-04', 365);
+    let rows = new Map<string, Row>();
+    for (let i = 0; i < 700; i += 1) {
+      const row = rowAt(slug());
+      rows.set(row.slug, row);
+    }
+    let { report } = await keep(format, [...rows.values()]);
+    for (let round = 0; round < 12; round += 1) {
+      const changes = new Map<string, RowChange>();
+      const existing = [...rows.keys()];
+      const kind = round % 4;
+      const count = kind === 3 ? 450 : Math.floor(next() * 60) + 1;
+      const touched = new Set<string>();
+      for (let i = 0; i < count; i += 1) {
+        // Round 3 of 4: many rows into one place (a run outgrows twice its size); else anything.
+        const name = kind === 3 ? `m-${round}-${String(i).padStart(3, '0')}` : next() < 0.4 ? slug() : pick(existing);
+        if (name === undefined || touched.has(name)) continue;
+        touched.add(name);
+        if (rows.has(name) && next() < 0.4) {
+          const gone = rows.get(name) as Row;
+          rows.delete(name);
+          changes.set(name, { slug: name, line: null, status: gone.status, momentum: gone.momentum });
+        } else {
+          const row = rowAt(name);
+          rows.set(name, row);
+          changes.set(name, { slug: name, line: lineOf(format, row), status: row.status, momentum: row.momentum });
+        }
+      }
+      // Round 6: every row but a few taken out, then (round 7) the report emptied and refilled.
+      if (round === 6 || round === 7) {
+        const keepOnly = round === 6 ? 3 : 0;
+        for (const name of [...rows.keys()].slice(keepOnly)) {
+          const gone = rows.get(name) as Row;
+          rows.delete(name);
+          changes.set(name, { slug: name, line: null, status: gone.status, momentum: gone.momentum });
+        }
+      }
+      const updated = updatedReport(report, layout, [...changes.values()], `${round}:${round}:`);
+      const afresh = await keep(format, [...rows.values()]);
+      expect(bodyOf(updated)).toBe(afresh.text);
+      expect(updated.rowCount).toBe(rows.size);
+      expect(updated.counts).toEqual(afresh.report.counts);
+      expect(updated.snapshot).toBe(`${round}:${round}:`);
+      for (const run of updated.rows) {
+        expect(run.lengths.length).toBeGreaterThan(0);
+        expect(run.lengths.length).toBeLessThanOrEqual(2 * ROWS_PER_PIECE);
+      }
+      if (round === 7) {
+        expect(updated.rows).toEqual([]);
+        const refill = [rowAt('b-1'), rowAt('a-1')];
+        rows = new Map(refill.map((row) => [row.slug, row]));
+        report = updatedReport(
+          updated,
+          layout,
+          refill.map((row) => ({
+            slug: row.slug,
+            line: lineOf(format, row),
+            status: row.status,
+            momentum: row.momentum,
+          })),
+          'refilled',
+        );
+        expect(bodyOf(report)).toBe((await keep(format, refill)).text);
+      } else {
+        report = updated;
+      }
+    }
+  });
+
+  it('keeps every piece but the ones changed, and the same body when nothing changed', async () => {
+    const rows = Array.from({ length: 1000 }, (_, i) => ({
+      slug: `p-${String(i).padStart(4, '0')}`,
+      title: `Title ${i}`,
+      status: 'drafting' as const,
+      momentum: 'advancing' as const,
+    }));
+    const { report } = await keep('json', rows);
+    const layout = reportLayout('json', '2024-07-04', 365);
+    const same = updatedReport(report, layout, [], 'later');
+    expect(same.snapshot).toBe('later');
+    expect(same.gzip).toBe(report.gzip);
+    const row = { ...rows[450], title: 'Renamed', momentum: 'stalled' as const };
+    const updated = updatedReport(report, layout, [{ ...row, line: lineOf('json', row) }], 'later');
+    expect(updated.rows.map((run, i) => run === report.rows[i])).toEqual([true, true, false, true, true]);
+    const body = JSON.parse(bodyOf(updated));
+    expect(body.proposals[450].title).toBe('Renamed');
+    expect(body.totals).toMatchObject({ advancing: 999, stalled: 1, total: 1000 });
   });
 });
 

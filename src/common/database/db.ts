@@ -65,6 +65,20 @@ export class Db {
     }
   }
 
+  /**
+   * Runs `work` in a read-only REPEATABLE READ transaction of its own, and gives the snapshot all
+   * its reads saw (`pg_current_snapshot()` as text) with its result.
+   */
+  async inSnapshot<T>(work: (manager: EntityManager) => Promise<T>): Promise<{ snapshot: string; result: T }> {
+    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
+      await manager.query('SET TRANSACTION READ ONLY');
+      const [{ snapshot }] = await manager.query<{ snapshot: string }[]>(
+        'SELECT pg_current_snapshot()::text AS snapshot',
+      );
+      return { snapshot, result: await work(manager) };
+    });
+  }
+
   /** Runs `work` in a transaction: the one already open, or a new one committed when it ends. */
   async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     const open = current.getStore();

@@ -1,18 +1,53 @@
-import { constants, createGzip } from 'node:zlib';
+import type { Momentum } from '../proposals/workflow/momentum.js';
+import type { Status } from '../proposals/workflow/statuses.js';
+import type { ReportFormat } from './dto/progress-report.dto.js';
+import { compressPiece, type GzipPiece, gzipOf, pieceOf, textOf } from './gzip-pieces.js';
+import {
+  count,
+  ROWS_PER_PIECE,
+  type ReportCounts,
+  type ReportLayout,
+  type ReportPiece,
+  slugOfLine,
+} from './report-body.js';
+
+/** A run of a kept report's rows, compressed on its own. */
+export interface KeptRows extends GzipPiece {
+  /** The slug of its first row: runs are in slug order. */
+  first: string;
+  /** Each row's length in characters, to take the text apart again. */
+  lengths: Uint32Array;
+  /** Whether its text starts with a separator. */
+  leads: boolean;
+}
 
 /**
- * A finished report kept for repeats: its body gzipped, in the pieces zlib gave (not joined into
- * one buffer, which would hold the report twice for a moment), and the snapshot its rows were
- * read in.
+ * A finished report kept for repeats: the snapshot its rows were read in, and its body gzipped,
+ * piece by piece (a head, runs of rows, a tail), so that a row can be replaced by compressing its
+ * run again; `gzip` is the body framed for sending.
  */
-export interface CachedReport {
+export interface KeptReport {
   snapshot: string;
+  format: ReportFormat;
+  head: GzipPiece;
+  rows: KeptRows[];
+  tail: GzipPiece;
+  /** What the JSON tail counts (none for CSV). */
+  counts?: ReportCounts;
+  rowCount: number;
   gzip: Buffer[];
+  gzipBytes: number;
+  /** What the cache counts against its budget. */
   bytes: number;
 }
 
-/** zlib's output piece: 64 kB (not 16), so a 6 MB report is about a hundred buffers. */
-const GZIP_CHUNK = 64 * 1024;
+/** A proposal's row as it is now: its line (null when it is no longer in the report) and what it counts. */
+export interface RowChange {
+  slug: string;
+  line: string | null;
+  status: Status;
+  momentum: Momentum;
+}
 
 /**
  * Finished progress reports by request, compressed (a report of 100k proposals is 43 MB of JSON
@@ -20,13 +55,13 @@ const GZIP_CHUNK = 64 * 1024;
  * An entry is only worth serving while nothing has been written since its snapshot; the service
  * asks the database that before each use.
  */
-export class ReportCache {
-  private readonly entries = new Map<string, CachedReport>();
+export class ReportCache<T extends { bytes: number } = KeptReport> {
+  private readonly entries = new Map<string, T>();
   private bytes = 0;
 
   constructor(readonly maxBytes: number) {}
 
-  get(key: string): CachedReport | undefined {
+  get(key: string): T | undefined {
     const entry = this.entries.get(key);
     if (entry !== undefined) {
       // Most recently used last: Map keeps insertion order.
@@ -36,7 +71,7 @@ export class ReportCache {
     return entry;
   }
 
-  set(key: string, entry: CachedReport): void {
+  set(key: string, entry: T): void {
     this.delete(key);
     if (entry.bytes > this.maxBytes) return;
     this.entries.set(key, entry);
@@ -62,67 +97,185 @@ export class ReportCache {
 /** Bytes of one of the two buffers a body's text is copied into on its way to zlib. */
 const SCRATCH = 256 * 1024;
 
+function kept(
+  snapshot: string,
+  format: ReportFormat,
+  head: GzipPiece,
+  rows: KeptRows[],
+  tail: GzipPiece,
+  counts: ReportCounts | undefined,
+): KeptReport {
+  const gzip = gzipOf([head, ...rows, tail]);
+  let gzipBytes = 0;
+  let rowCount = 0;
+  let lengths = 0;
+  for (const part of gzip) gzipBytes += part.length;
+  for (const run of rows) {
+    lengths += run.lengths.byteLength;
+    rowCount += run.lengths.length;
+  }
+  return { snapshot, format, head, rows, tail, counts, rowCount, gzip, gzipBytes, bytes: gzipBytes + lengths };
+}
+
+function keptRows(piece: GzipPiece, lines: readonly string[], leads: boolean): KeptRows {
+  return { ...piece, first: slugOfLine(lines[0]), lengths: Uint32Array.from(lines, (line) => line.length), leads };
+}
+
 /**
- * `body` passed through unchanged, gzipped on the side (fastest level, on libuv's threads): when it
- * has been read to its end, `keep` gets the whole body compressed. Nothing is kept of a body read
- * in part (the client went away) or failed, nor of one that compresses to more than `maxBytes`.
+ * The text of `pieces`, passed through unchanged and compressed on the side (fastest level, on
+ * libuv's threads), piece by piece: when the body has been read to its end, `keep` gets it as a
+ * {@link KeptReport} read in `snapshot`. Nothing is kept of a body read in part (the client went
+ * away) or failed, nor of one that compresses to more than `maxBytes`.
  *
  * The text reaches zlib through two buffers used in turn, each refilled once zlib has consumed what
- * it held: a buffer per chunk instead (what writing a string to zlib does) would leave tens of
- * megabytes of dead buffers per report for the garbage collector to find.
+ * it held: a buffer per piece instead would leave tens of megabytes of dead buffers per report for
+ * the garbage collector to find.
  */
-export async function* keepingGzipped(
-  body: AsyncIterable<string>,
+export async function* keeping(
+  pieces: AsyncIterable<ReportPiece>,
+  format: ReportFormat,
+  snapshot: string,
   maxBytes: number,
-  keep: (gzip: Buffer[], bytes: number) => void,
+  keep: (report: KeptReport) => void,
 ): AsyncGenerator<string> {
-  const gzip = createGzip({ level: constants.Z_BEST_SPEED, chunkSize: GZIP_CHUNK });
-  const parts: Buffer[] = [];
+  const compressed: Promise<GzipPiece>[] = [];
+  const runs: Omit<KeptRows, keyof GzipPiece>[] = [];
+  let counts: ReportCounts | undefined;
   let size = 0;
   let failed = false;
-  gzip.on('data', (part: Buffer) => {
-    size += part.length;
-    if (size <= maxBytes) parts.push(part);
-  });
-  gzip.on('error', () => (failed = true));
   const scratch = [Buffer.allocUnsafeSlow(SCRATCH), Buffer.allocUnsafeSlow(SCRATCH)];
   // What each buffer last handed to zlib, settled once zlib has consumed it (never rejected).
-  const consumed: Promise<void>[] = [Promise.resolve(), Promise.resolve()];
-  const write = (input: Buffer): Promise<void> =>
-    new Promise((resolve) => {
-      gzip.write(input, (error) => {
-        if (error) failed = true;
-        resolve();
-      });
-    });
+  const consumed: Promise<unknown>[] = [Promise.resolve(), Promise.resolve()];
+  const compress = (bytes: Buffer): Promise<GzipPiece> => {
+    const piece = compressPiece(bytes);
+    piece.then(
+      (done) => (size += done.deflated.length),
+      () => (failed = true),
+    );
+    return piece;
+  };
   let turn = 0;
-  let complete = false;
-  try {
-    for await (const chunk of body) {
-      yield chunk;
-      if (failed || size > maxBytes) continue;
-      await consumed[turn];
-      const length = scratch[turn].write(chunk);
-      if (length > SCRATCH - 4) {
-        // Within a character's bytes of full: the chunk may not have fit, so it goes whole.
-        await write(Buffer.from(chunk));
-      } else {
-        consumed[turn] = write(scratch[turn].subarray(0, length));
-        turn = 1 - turn;
-      }
-    }
-    await Promise.all(consumed);
-    complete = true;
-  } finally {
-    if (complete && !failed && size <= maxBytes) {
-      gzip.once('end', () => {
-        if (!failed && size <= maxBytes) keep(parts, size);
+  for await (const piece of pieces) {
+    if (piece.text !== '') yield piece.text;
+    if (failed || size > maxBytes) continue;
+    if (piece.lines !== undefined) {
+      runs.push({
+        first: slugOfLine(piece.lines[0]),
+        lengths: Uint32Array.from(piece.lines, (line) => line.length),
+        leads: piece.text.startsWith(','),
       });
-      gzip.end();
+    }
+    if (piece.counts !== undefined && format === 'json') counts = piece.counts;
+    await consumed[turn].catch(() => undefined);
+    const length = scratch[turn].write(piece.text);
+    if (length > SCRATCH - 4) {
+      // Within a character's bytes of full: the text may not have fit, so it goes whole.
+      const whole = compress(Buffer.from(piece.text));
+      compressed.push(whole);
+      await whole.catch(() => undefined);
     } else {
-      gzip.destroy();
+      consumed[turn] = compress(scratch[turn].subarray(0, length));
+      compressed.push(consumed[turn] as Promise<GzipPiece>);
+      turn = 1 - turn;
     }
   }
+  // Read to its end: kept once every piece is compressed.
+  const done = await Promise.allSettled(compressed);
+  if (failed || size > maxBytes) return;
+  const all = done.map((result) => (result as PromiseFulfilledResult<GzipPiece>).value);
+  const rows = runs.map((run, index): KeptRows => ({ ...all[index + 1], ...run }));
+  keep(kept(snapshot, format, all[0], rows, all[all.length - 1], counts));
+}
+
+/**
+ * `report` brought up to `snapshot`: the rows of `changes` put in, replaced or taken out, each run
+ * of rows they touch taken apart and compressed again (split when it has grown past twice its
+ * size), the rest reused as it is.
+ */
+export function updatedReport(
+  report: KeptReport,
+  layout: ReportLayout,
+  changes: readonly RowChange[],
+  snapshot: string,
+): KeptReport {
+  if (changes.length === 0) return { ...report, snapshot };
+  const sorted = [...changes].sort((a, b) => compareSlugs(a.slug, b.slug));
+  const counts = report.counts === undefined ? undefined : structuredClone(report.counts);
+  // Each change goes to the last run starting at or before its slug (the first run if none does).
+  const byRun = new Map<number, RowChange[]>();
+  for (const change of sorted) {
+    const run = runFor(report.rows, change.slug);
+    const list = byRun.get(run);
+    if (list === undefined) byRun.set(run, [change]);
+    else list.push(change);
+  }
+  const rows: KeptRows[] = [];
+  const rebuild = (lines: string[]): void => {
+    for (let start = 0; start < lines.length; start += ROWS_PER_PIECE) {
+      const run = lines.slice(start, start + ROWS_PER_PIECE);
+      const leads = layout.separated && rows.length > 0;
+      rows.push(keptRows(pieceOf(Buffer.from(layout.rows(run, leads))), run, leads));
+    }
+  };
+  if (report.rows.length === 0) rebuild(merged([], byRun.get(0) ?? [], counts));
+  report.rows.forEach((run, index) => {
+    const runChanges = byRun.get(index);
+    const leads = layout.separated && rows.length > 0;
+    if (runChanges === undefined && run.leads === leads) {
+      rows.push(run);
+      return;
+    }
+    const lines = layout.split(textOf(run), run.lengths, run.leads);
+    const next = runChanges === undefined ? lines : merged(lines, runChanges, counts);
+    if (next.length > 2 * ROWS_PER_PIECE) rebuild(next);
+    else if (next.length > 0) {
+      rows.push(keptRows(pieceOf(Buffer.from(layout.rows(next, leads))), next, leads));
+    }
+  });
+  const tail = counts === undefined ? report.tail : pieceOf(Buffer.from(layout.tail(counts)));
+  return kept(snapshot, report.format, report.head, rows, tail, counts);
+}
+
+/** Slugs in the order of PostgreSQL's "C" collation (slugs are ASCII). */
+function compareSlugs(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function runFor(rows: readonly KeptRows[], slug: string): number {
+  let low = 0;
+  let high = rows.length - 1;
+  let found = 0;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    if (compareSlugs(rows[middle].first, slug) <= 0) {
+      found = middle;
+      low = middle + 1;
+    } else {
+      high = middle - 1;
+    }
+  }
+  return found;
+}
+
+/** `lines` (in slug order) with `changes` (in slug order) applied, and the counts moved with them. */
+function merged(lines: readonly string[], changes: readonly RowChange[], counts: ReportCounts | undefined): string[] {
+  const result: string[] = [];
+  let i = 0;
+  const put = (change: RowChange): void => {
+    if (change.line === null) return;
+    result.push(change.line);
+    if (counts !== undefined) count(counts, change, 1);
+  };
+  for (const change of changes) {
+    while (i < lines.length && compareSlugs(slugOfLine(lines[i]), change.slug) < 0) result.push(lines[i++]);
+    if (i < lines.length && slugOfLine(lines[i]) === change.slug) {
+      if (counts !== undefined) count(counts, JSON.parse(lines[i]) as { status: Status; momentum: Momentum }, -1);
+      i += 1;
+    }
+    put(change);
+  }
+  while (i < lines.length) result.push(lines[i++]);
+  return result;
 }
 
 /**

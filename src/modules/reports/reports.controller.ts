@@ -15,6 +15,9 @@ function wantsCsv(format: string | undefined, accept: string | undefined): boole
   return accept !== undefined && /\btext\/csv\b/i.test(accept) && !/\bapplication\/json\b/i.test(accept);
 }
 
+/** The X-Cache header of a report: sent as kept, brought up to date, or computed. */
+const X_CACHE = { kept: 'hit', updated: 'updated', computed: 'miss' } as const;
+
 @ApiTags('reports')
 @ApiAuthenticated()
 @Controller('reports')
@@ -31,7 +34,9 @@ export class ReportsController {
       'rules of spec section 2. `format=csv` or `Accept: text/csv` answers RFC 4180 CSV with a header line, as an ' +
       'attachment named progress-report-<asOf>.csv. Rows are ordered by slug; the body is sent in chunks ' +
       '(Transfer-Encoding: chunked, no Content-Length). A report sent in full is kept: the same report asked ' +
-      'again while nothing has been written since is sent from that copy (`X-Cache: hit`; `miss` when computed), ' +
+      'again while nothing has been written since is sent from that copy (`X-Cache: hit`). After writes about ' +
+      "at most 5% of its proposals, the copy is brought up to date by computing those proposals' rows alone " +
+      '(`X-Cache: updated`); otherwise the report is computed (`X-Cache: miss`). A copy is ' +
       'gzipped (`Content-Encoding: gzip`, with Content-Length) to a client whose Accept-Encoding takes gzip.',
   })
   @ApiProduces('application/json', 'text/csv')
@@ -52,12 +57,14 @@ export class ReportsController {
     } else {
       void reply.header('content-type', 'application/json; charset=utf-8');
     }
-    void reply.header('vary', 'accept-encoding').header('x-cache', report.cached ? 'hit' : 'miss');
-    if (report.cached && acceptsGzip(acceptEncoding)) {
-      void reply.header('content-encoding', 'gzip').header('content-length', report.bytes);
-      return new StreamableFile(Readable.from(report.gzip));
+    void reply.header('vary', 'accept-encoding').header('x-cache', X_CACHE[report.source]);
+    if (report.source !== 'computed') {
+      if (acceptsGzip(acceptEncoding)) {
+        void reply.header('content-encoding', 'gzip').header('content-length', report.bytes);
+        return new StreamableFile(Readable.from(report.gzip));
+      }
+      return new StreamableFile(Readable.from(report.gzip).pipe(createGunzip()));
     }
-    if (report.cached) return new StreamableFile(Readable.from(report.gzip).pipe(createGunzip()));
     // One chunk read ahead at most: the body is pulled as fast as the client takes it.
     const body = Readable.from(report.body, { highWaterMark: 1 });
     body.once('close', () => void report.close().catch(() => undefined));

@@ -5,6 +5,7 @@ import { momentumSql, reasonsSql } from '../proposals/momentum.repository.js';
 import type { Momentum } from '../proposals/workflow/momentum.js';
 import { STAGE_ORDER, type Status } from '../proposals/workflow/statuses.js';
 import type { ReportFormat } from './dto/progress-report.dto.js';
+import type { RowChange } from './report-cache.js';
 
 export interface ReportFilters {
   status?: Status[];
@@ -125,18 +126,77 @@ export class ReportsRepository {
     batchSize: number,
     onSnapshot?: (snapshot: string) => void,
   ): AsyncGenerator<ReportLine[]> {
-    const { params, param } = sqlParams();
-    const classes = momentumSql(param, asOf, windowDays);
-    const where = filtersSql(param, filters);
-    const line = lineSql(format, 'r', param(asOf), param(windowDays));
-    // The rows are sorted while still narrow; writing them out keeps the subquery's order.
-    return this.db.cursor<ReportLine>(
-      `SELECT r.status, r.momentum, ${line} AS line
-         FROM (SELECT m.* FROM (${classes}) m ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-                ORDER BY m.slug) r`,
-      params,
-      batchSize,
-      onSnapshot,
-    );
+    const { sql, params } = progressSql(asOf, windowDays, filters, format);
+    return this.db.cursor<ReportLine>(sql, params, batchSize, onSnapshot);
   }
+
+  /**
+   * What has changed in the report since `snapshot` (one a report's rows were read in): the rows,
+   * as they are now, of every proposal changed by a transaction that had not committed then (each
+   * change to a proposal or to what is recorded about it marks the proposal with its transaction,
+   * see the `proposals.changed_xid` migration), with `line` null for those no longer in the report;
+   * and the snapshot they were read in. Undefined when more than `limit` proposals have changed, or
+   * when a proposal has been deleted since (by hand: the service deletes none).
+   */
+  async changesSince(
+    snapshot: string,
+    asOf: string,
+    windowDays: number,
+    filters: ReportFilters,
+    format: ReportFormat,
+    limit: number,
+  ): Promise<{ snapshot: string; changes: RowChange[] } | undefined> {
+    const read = await this.db.inSnapshot(async (manager) => {
+      const [{ removed }]: { removed: boolean }[] = await manager.query(
+        `SELECT EXISTS (SELECT 1 FROM proposal_removals
+                         WHERE NOT pg_visible_in_snapshot(changed_xid::text::xid8, $1::pg_snapshot)) AS removed`,
+        [snapshot],
+      );
+      if (removed) return undefined;
+      const changed: { id: string; slug: string }[] = await manager.query(
+        `SELECT id, slug FROM proposals
+          WHERE changed_xid >= pg_snapshot_xmin($1::pg_snapshot)::text::bigint
+            AND NOT pg_visible_in_snapshot(changed_xid::text::xid8, $1::pg_snapshot)
+          LIMIT $2`,
+        [snapshot, limit + 1],
+      );
+      if (changed.length > limit) return undefined;
+      if (changed.length === 0) return [];
+      const { sql, params } = progressSql(
+        asOf,
+        windowDays,
+        filters,
+        format,
+        changed.map((row) => row.id),
+      );
+      const rows: (ReportLine & { slug: string })[] = await manager.query(sql, params);
+      const now = new Map(rows.map((row) => [row.slug, row]));
+      return changed.map(({ slug }): RowChange => {
+        const row = now.get(slug);
+        if (row === undefined) return { slug, line: null, status: 'proposed', momentum: 'stalled' };
+        if (row.line === null) throw new Error(`the report could not write a row (status ${row.status})`);
+        return { slug, line: row.line, status: row.status, momentum: row.momentum };
+      });
+    });
+    return read.result === undefined ? undefined : { snapshot: read.snapshot, changes: read.result };
+  }
+}
+
+/** The report's query: every proposal's row, or those of `ids`, in slug order ("C" collation). */
+function progressSql(
+  asOf: string,
+  windowDays: number,
+  filters: ReportFilters,
+  format: ReportFormat,
+  ids?: string[],
+): { sql: string; params: unknown[] } {
+  const { params, param } = sqlParams();
+  const classes = momentumSql(param, asOf, windowDays, ids);
+  const where = filtersSql(param, filters);
+  const line = lineSql(format, 'r', param(asOf), param(windowDays));
+  // The rows are sorted while still narrow; writing them out keeps the subquery's order.
+  const sql = `SELECT ${ids === undefined ? '' : 'r.slug, '}r.status, r.momentum, ${line} AS line
+                 FROM (SELECT m.* FROM (${classes}) m ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+                        ORDER BY m.slug COLLATE "C") r`;
+  return { sql, params };
 }
