@@ -1,6 +1,6 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { crc32, crc32Combine, gzipOf, pieceOf } from '../../src/modules/reports/gzip-pieces.js';
-import { reportLayout, reportPieces, ROWS_PER_PIECE } from '../../src/modules/reports/report-body.js';
+import { crc32, crc32Combine, gzipOf, pieceOf, textOf } from '../../src/modules/reports/gzip-pieces.js';
+import { reportLayout, reportPieces, ROWS_PER_PIECE, slugOfLine } from '../../src/modules/reports/report-body.js';
 import {
   acceptsGzip,
   keeping,
@@ -33,7 +33,7 @@ const waitFor = async <T>(read: () => T | undefined): Promise<T | undefined> => 
 };
 
 describe('gzip pieces', () => {
-  it('computes the CRC-32 gzip writes, and combines two into that of both', () => {
+  it('combines the CRC-32s of two runs of bytes into that of both, as gzip writes it', () => {
     const next = random(1);
     for (const size of [0, 1, 7, 8, 9, 1000, 65_537]) {
       const bytes = Buffer.from(Array.from({ length: size }, () => Math.floor(next() * 256)));
@@ -49,10 +49,10 @@ describe('gzip pieces', () => {
   it('frames pieces compressed apart as one gzip body, and a piece can be swapped for another', () => {
     const texts = ['{"a":[', 'é'.repeat(30_000), ',"Евразийская хартия"', '', ']}'];
     const pieces = texts.map((text) => pieceOf(Buffer.from(text)));
-    expect(gunzipSync(Buffer.concat(gzipOf(pieces))).toString()).toBe(texts.join(''));
+    expect(gunzipSync(Buffer.concat(gzipOf(pieces).gzip)).toString()).toBe(texts.join(''));
     pieces[1] = pieceOf(Buffer.from('"changed"'));
-    expect(gunzipSync(Buffer.concat(gzipOf(pieces))).toString()).toBe('{"a":["changed","Евразийская хартия"]}');
-    expect(gunzipSync(Buffer.concat(gzipOf([]))).toString()).toBe('');
+    expect(gunzipSync(Buffer.concat(gzipOf(pieces).gzip)).toString()).toBe('{"a":["changed","Евразийская хартия"]}');
+    expect(gunzipSync(Buffer.concat(gzipOf([]).gzip)).toString()).toBe('');
   });
 });
 
@@ -133,6 +133,14 @@ describe('keeping', () => {
     for (const format of ['json', 'csv'] as const) {
       const { text, report } = await keep(format, rows);
       expect(bodyOf(report)).toBe(text);
+      // Each piece holds its own text, whole: compressed through one stream, cut at its flushes.
+      expect([report.head, ...report.rows, report.tail].map(textOf).join('')).toBe(text);
+      const layout = reportLayout(format, '2024-07-04', 365);
+      for (const run of report.rows) {
+        const lines = layout.split(textOf(run), run.lengths, run.leads);
+        expect(slugOfLine(lines[0])).toBe(run.first);
+        expect(layout.rows(lines, run.leads)).toBe(textOf(run));
+      }
       expect(report.gzipBytes).toBe(Buffer.concat(report.gzip).length);
       expect(report.snapshot).toBe('5:9:7');
       expect(report.rowCount).toBe(450);
@@ -279,7 +287,7 @@ describe('updatedReport', () => {
     }
   });
 
-  it('keeps every piece but the ones changed, and the same body when nothing changed', async () => {
+  it('compresses again only the pieces changed, and keeps the same body when nothing changed', async () => {
     const rows = Array.from({ length: 1000 }, (_, i) => ({
       slug: `p-${String(i).padStart(4, '0')}`,
       title: `Title ${i}`,
@@ -293,7 +301,15 @@ describe('updatedReport', () => {
     expect(same.gzip).toBe(report.gzip);
     const row = { ...rows[450], title: 'Renamed', momentum: 'stalled' as const };
     const updated = updatedReport(report, layout, [{ ...row, line: lineOf('json', row) }], 'later');
-    expect(updated.rows.map((run, i) => run === report.rows[i])).toEqual([true, true, false, true, true]);
+    // Only the run holding the row was compressed again; pieces lying together are sent as one.
+    expect(updated.rows.map((run, i) => run.deflated.equals(report.rows[i].deflated))).toEqual([
+      true,
+      true,
+      false,
+      true,
+      true,
+    ]);
+    expect(updated.gzip.length).toBeLessThan(2 + 7); // header, head, 5 runs, tail, trailer
     const body = JSON.parse(bodyOf(updated));
     expect(body.proposals[450].title).toBe('Renamed');
     expect(body.totals).toMatchObject({ advancing: 999, stalled: 1, total: 1000 });

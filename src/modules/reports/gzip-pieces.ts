@@ -1,4 +1,4 @@
-import { constants, deflateRaw, deflateRawSync, inflateRawSync } from 'node:zlib';
+import { constants, crc32 as zlibCrc32, createDeflateRaw, deflateRawSync, inflateRawSync } from 'node:zlib';
 
 /**
  * A stretch of a gzip body compressed on its own: raw deflate ending on a full flush (byte-aligned,
@@ -14,43 +14,9 @@ export interface GzipPiece {
 
 const OPTIONS = { level: constants.Z_BEST_SPEED, finishFlush: constants.Z_FULL_FLUSH };
 
-/** The CRC-32 tables (reflected polynomial 0xEDB88320), eight of them for eight bytes a step. */
-const TABLE = (() => {
-  const table = new Int32Array(256 * 8);
-  for (let n = 0; n < 256; n += 1) {
-    let c = n;
-    for (let k = 0; k < 8; k += 1) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c;
-  }
-  for (let n = 0; n < 256; n += 1) {
-    let c = table[n];
-    for (let k = 1; k < 8; k += 1) {
-      c = table[c & 255] ^ (c >>> 8);
-      table[k * 256 + n] = c;
-    }
-  }
-  return table;
-})();
-
-/** The CRC-32 of gzip (and zlib's `crc32`) of `bytes`, about 1 GB/s. */
+/** The CRC-32 of gzip of `bytes` (zlib's, in native code). */
 export function crc32(bytes: Uint8Array): number {
-  const t = TABLE;
-  let c = ~0;
-  let i = 0;
-  for (const end = bytes.length - 8; i <= end; i += 8) {
-    const a = c ^ (bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24));
-    c =
-      t[1792 + (a & 255)] ^
-      t[1536 + ((a >>> 8) & 255)] ^
-      t[1280 + ((a >>> 16) & 255)] ^
-      t[1024 + (a >>> 24)] ^
-      t[768 + bytes[i + 4]] ^
-      t[512 + bytes[i + 5]] ^
-      t[256 + bytes[i + 6]] ^
-      t[bytes[i + 7]];
-  }
-  for (; i < bytes.length; i += 1) c = t[(c ^ bytes[i]) & 255] ^ (c >>> 8);
-  return ~c >>> 0;
+  return zlibCrc32(bytes);
 }
 
 /** a(x)·b(x) modulo the CRC polynomial, bits reflected (zlib's multmodp). */
@@ -77,7 +43,10 @@ const X2N = (() => {
   return table;
 })();
 
-/** The CRC-32 of A followed by B, from A's and B's and B's length in bytes (zlib's crc32_combine). */
+/**
+ * The CRC-32 of A followed by B, from A's and B's and B's length in bytes (zlib's crc32_combine,
+ * which Node does not expose).
+ */
 export function crc32Combine(crcA: number, crcB: number, sizeB: number): number {
   // x^(8·sizeB) modulo the polynomial; sizeB is under 2^53, so it is taken apart by division.
   let p = 0x80000000; // x^0
@@ -86,24 +55,72 @@ export function crc32Combine(crcA: number, crcB: number, sizeB: number): number 
   return (multiplyModP(p, crcA) ^ crcB) >>> 0;
 }
 
-/** `bytes` as a piece, compressed on this thread (for small or few pieces). */
+/** `bytes` as a piece, compressed on this thread (for a few pieces at a time). */
 export function pieceOf(bytes: Buffer): GzipPiece {
   return { deflated: deflateRawSync(bytes, OPTIONS), crc: crc32(bytes), size: bytes.length };
 }
 
 /**
- * `bytes` as a piece, compressed on libuv's threads; `bytes` must stay unchanged until it settles.
- * The CRC is computed here meanwhile.
+ * Pieces compressed one after another through one zlib stream on libuv's threads, each ended by a
+ * full flush: one compressor's worth of memory for a whole body, however many pieces it has.
  */
-export function compressPiece(bytes: Buffer): Promise<GzipPiece> {
-  return new Promise((resolve, reject) => {
-    let crc = 0;
-    deflateRaw(bytes, OPTIONS, (error, deflated) => {
-      if (error) reject(error);
-      else resolve({ deflated, crc, size: bytes.length });
+export class PieceCompressor {
+  private readonly deflate = createDeflateRaw({ level: OPTIONS.level, chunkSize: 64 * 1024 });
+  /** What zlib has given of the piece being compressed. */
+  private output: Buffer[] = [];
+  /** The pieces not yet compressed, to be told if zlib fails. */
+  private readonly waiting = new Set<(piece: GzipPiece | undefined) => void>();
+  private failed = false;
+
+  constructor() {
+    // Read as it comes (paused mode: nothing is emitted that is not read here).
+    this.deflate.on('readable', () => this.drain());
+    this.deflate.on('error', () => {
+      this.failed = true;
+      for (const settle of this.waiting) settle(undefined);
+      this.waiting.clear();
     });
-    crc = crc32(bytes);
-  });
+  }
+
+  /**
+   * `bytes` compressed as the next piece, undefined if zlib failed; `bytes` must stay unchanged
+   * until it settles. The flush's callback comes once zlib has given all the piece's output, and
+   * before it starts on the next piece's, so what has been read by then is this piece.
+   */
+  compress(bytes: Buffer): Promise<GzipPiece | undefined> {
+    if (this.failed) return Promise.resolve(undefined);
+    const crc = crc32(bytes);
+    return new Promise((resolve) => {
+      const settle = (piece: GzipPiece | undefined): void => {
+        this.waiting.delete(settle);
+        resolve(piece);
+      };
+      this.waiting.add(settle);
+      this.deflate.write(bytes);
+      this.deflate.flush(constants.Z_FULL_FLUSH, () => {
+        if (this.failed) return;
+        this.drain();
+        // Often a view of zlib's 64 kB output buffer, shared with the pieces either side.
+        const deflated = this.output.length === 1 ? this.output[0] : Buffer.concat(this.output);
+        this.output = [];
+        settle({ deflated, crc, size: bytes.length });
+      });
+    });
+  }
+
+  /** Lets go of zlib's memory; pieces not yet compressed settle undefined. */
+  close(): void {
+    this.failed = true;
+    for (const settle of this.waiting) settle(undefined);
+    this.waiting.clear();
+    this.deflate.destroy();
+  }
+
+  private drain(): void {
+    for (let part = this.deflate.read() as Buffer | null; part !== null; part = this.deflate.read() as Buffer | null) {
+      this.output.push(part);
+    }
+  }
 }
 
 /** The text a piece holds. */
@@ -117,17 +134,48 @@ const HEADER = Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]);
 /** The last block of every body: empty, fixed codes, marked final. */
 const FINAL_BLOCK = [0x03, 0x00];
 
-/** The pieces as one gzip member, in buffers to send one after another (the pieces' own, not copied). */
-export function gzipOf(pieces: readonly GzipPiece[]): Buffer[] {
+/**
+ * The pieces as one gzip member, in buffers to send one after another: the pieces' own (no copy),
+ * those that lie one after another in the same memory sent as one. `retained` is the memory the
+ * pieces hold on to: a piece is often a view of a larger buffer of zlib's, shared with its
+ * neighbours, and a piece compressed again leaves its old bytes there.
+ */
+export function gzipOf(pieces: readonly GzipPiece[]): { gzip: Buffer[]; retained: number } {
   let crc = 0;
   let size = 0;
+  const parts: Buffer[] = [HEADER];
+  const held = new Set<ArrayBufferLike>();
+  let last: Buffer | undefined;
   for (const piece of pieces) {
     crc = crc32Combine(crc, piece.crc, piece.size);
     size += piece.size;
+    const bytes = piece.deflated;
+    held.add(bytes.buffer);
+    if (last !== undefined && last.buffer === bytes.buffer && last.byteOffset + last.length === bytes.byteOffset) {
+      last = Buffer.from(last.buffer, last.byteOffset, last.length + bytes.length);
+      parts[parts.length - 1] = last;
+    } else {
+      last = bytes;
+      parts.push(bytes);
+    }
   }
   const trailer = Buffer.alloc(10);
   trailer.set(FINAL_BLOCK, 0);
   trailer.writeUInt32LE(crc, 2);
   trailer.writeUInt32LE(size % 2 ** 32, 6);
-  return [HEADER, ...pieces.map((piece) => piece.deflated), trailer];
+  parts.push(trailer);
+  let retained = 0;
+  for (const buffer of held) retained += buffer.byteLength;
+  return { gzip: parts, retained };
+}
+
+/** The pieces again, copied one after another into one buffer of their size, each a view of it. */
+export function packed<T extends GzipPiece>(pieces: readonly T[]): T[] {
+  const whole = Buffer.allocUnsafeSlow(pieces.reduce((total, piece) => total + piece.deflated.length, 0));
+  let at = 0;
+  return pieces.map((piece): T => {
+    const start = at;
+    at += piece.deflated.copy(whole, at);
+    return { ...piece, deflated: whole.subarray(start, at) };
+  });
 }

@@ -71,10 +71,13 @@ export function reportLayout(format: ReportFormat, asOf: string, windowDays: num
   };
 }
 
-/** The slug of a row (a JSON row starts `{"slug":"…"`, a CSV line `"…"`; slugs hold no quote). */
+/**
+ * The slug of a row (a JSON row starts `{"slug":"…"`, a CSV line `"…"`; slugs hold no quote): a
+ * string of its own, not a slice that would keep the whole row in memory while it is kept.
+ */
 export function slugOfLine(line: string): string {
   const start = line.indexOf('"', line.startsWith('{') ? 8 : 0) + 1;
-  return line.slice(start, line.indexOf('"', start));
+  return Buffer.from(line.slice(start, line.indexOf('"', start)), 'latin1').toString('latin1');
 }
 
 export function noCounts(): ReportCounts {

@@ -1,7 +1,7 @@
 import type { Momentum } from '../proposals/workflow/momentum.js';
 import type { Status } from '../proposals/workflow/statuses.js';
 import type { ReportFormat } from './dto/progress-report.dto.js';
-import { compressPiece, type GzipPiece, gzipOf, pieceOf, textOf } from './gzip-pieces.js';
+import { type GzipPiece, gzipOf, packed, PieceCompressor, pieceOf, textOf } from './gzip-pieces.js';
 import {
   count,
   ROWS_PER_PIECE,
@@ -105,16 +105,33 @@ function kept(
   tail: GzipPiece,
   counts: ReportCounts | undefined,
 ): KeptReport {
-  const gzip = gzipOf([head, ...rows, tail]);
-  let gzipBytes = 0;
+  let pieces: (GzipPiece | KeptRows)[] = [head, ...rows, tail];
+  let framed = gzipOf(pieces);
+  let gzipBytes = framed.gzip.reduce((total, part) => total + part.length, 0);
+  if (framed.retained > 2 * gzipBytes + 256 * 1024) {
+    // Pieces compressed again over time have left more old bytes held than the body has: copy out.
+    pieces = packed(pieces);
+    framed = gzipOf(pieces);
+    gzipBytes = framed.gzip.reduce((total, part) => total + part.length, 0);
+  }
   let rowCount = 0;
   let lengths = 0;
-  for (const part of gzip) gzipBytes += part.length;
   for (const run of rows) {
     lengths += run.lengths.byteLength;
     rowCount += run.lengths.length;
   }
-  return { snapshot, format, head, rows, tail, counts, rowCount, gzip, gzipBytes, bytes: gzipBytes + lengths };
+  return {
+    snapshot,
+    format,
+    head: pieces[0],
+    rows: pieces.slice(1, -1) as KeptRows[],
+    tail: pieces[pieces.length - 1],
+    counts,
+    rowCount,
+    gzip: framed.gzip,
+    gzipBytes,
+    bytes: framed.retained + lengths,
+  };
 }
 
 function keptRows(piece: GzipPiece, lines: readonly string[], leads: boolean): KeptRows {
@@ -123,7 +140,7 @@ function keptRows(piece: GzipPiece, lines: readonly string[], leads: boolean): K
 
 /**
  * The text of `pieces`, passed through unchanged and compressed on the side (fastest level, on
- * libuv's threads), piece by piece: when the body has been read to its end, `keep` gets it as a
+ * libuv's threads, through one zlib stream), piece by piece: when the body has been read to its end, `keep` gets it as a
  * {@link KeptReport} read in `snapshot`. Nothing is kept of a body read in part (the client went
  * away) or failed, nor of one that compresses to more than `maxBytes`.
  *
@@ -138,53 +155,56 @@ export async function* keeping(
   maxBytes: number,
   keep: (report: KeptReport) => void,
 ): AsyncGenerator<string> {
-  const compressed: Promise<GzipPiece>[] = [];
+  const compressor = new PieceCompressor();
+  const compressed: Promise<GzipPiece | undefined>[] = [];
   const runs: Omit<KeptRows, keyof GzipPiece>[] = [];
   let counts: ReportCounts | undefined;
   let size = 0;
   let failed = false;
   const scratch = [Buffer.allocUnsafeSlow(SCRATCH), Buffer.allocUnsafeSlow(SCRATCH)];
-  // What each buffer last handed to zlib, settled once zlib has consumed it (never rejected).
+  // What each buffer last handed to zlib, settled once zlib has consumed it.
   const consumed: Promise<unknown>[] = [Promise.resolve(), Promise.resolve()];
-  const compress = (bytes: Buffer): Promise<GzipPiece> => {
-    const piece = compressPiece(bytes);
-    piece.then(
-      (done) => (size += done.deflated.length),
-      () => (failed = true),
-    );
+  const compress = (bytes: Buffer): Promise<GzipPiece | undefined> => {
+    const piece = compressor.compress(bytes);
+    void piece.then((done) => {
+      if (done === undefined) failed = true;
+      else size += done.deflated.length;
+    });
+    compressed.push(piece);
     return piece;
   };
   let turn = 0;
-  for await (const piece of pieces) {
-    if (piece.text !== '') yield piece.text;
-    if (failed || size > maxBytes) continue;
-    if (piece.lines !== undefined) {
-      runs.push({
-        first: slugOfLine(piece.lines[0]),
-        lengths: Uint32Array.from(piece.lines, (line) => line.length),
-        leads: piece.text.startsWith(','),
-      });
+  try {
+    for await (const piece of pieces) {
+      if (piece.text !== '') yield piece.text;
+      if (failed || size > maxBytes) continue;
+      if (piece.lines !== undefined) {
+        runs.push({
+          first: slugOfLine(piece.lines[0]),
+          lengths: Uint32Array.from(piece.lines, (line) => line.length),
+          leads: piece.text.startsWith(','),
+        });
+      }
+      if (piece.counts !== undefined && format === 'json') counts = piece.counts;
+      await consumed[turn];
+      const length = scratch[turn].write(piece.text);
+      if (length > SCRATCH - 4) {
+        // Within a character's bytes of full: the text may not have fit, so it goes whole.
+        await compress(Buffer.from(piece.text));
+      } else {
+        consumed[turn] = compress(scratch[turn].subarray(0, length));
+        turn = 1 - turn;
+      }
     }
-    if (piece.counts !== undefined && format === 'json') counts = piece.counts;
-    await consumed[turn].catch(() => undefined);
-    const length = scratch[turn].write(piece.text);
-    if (length > SCRATCH - 4) {
-      // Within a character's bytes of full: the text may not have fit, so it goes whole.
-      const whole = compress(Buffer.from(piece.text));
-      compressed.push(whole);
-      await whole.catch(() => undefined);
-    } else {
-      consumed[turn] = compress(scratch[turn].subarray(0, length));
-      compressed.push(consumed[turn] as Promise<GzipPiece>);
-      turn = 1 - turn;
-    }
+    // Read to its end: kept once every piece is compressed.
+    const all = await Promise.all(compressed);
+    if (failed || size > maxBytes) return;
+    const done = all as GzipPiece[];
+    const rows = runs.map((run, index): KeptRows => ({ ...done[index + 1], ...run }));
+    keep(kept(snapshot, format, done[0], rows, done[done.length - 1], counts));
+  } finally {
+    compressor.close();
   }
-  // Read to its end: kept once every piece is compressed.
-  const done = await Promise.allSettled(compressed);
-  if (failed || size > maxBytes) return;
-  const all = done.map((result) => (result as PromiseFulfilledResult<GzipPiece>).value);
-  const rows = runs.map((run, index): KeptRows => ({ ...all[index + 1], ...run }));
-  keep(kept(snapshot, format, all[0], rows, all[all.length - 1], counts));
 }
 
 /**
