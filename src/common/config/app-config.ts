@@ -94,7 +94,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     dbConnectTimeoutMs: integer(env, 'DB_CONNECT_TIMEOUT_MS', 3000, 100, 60_000),
     dbStatementTimeoutMs: integer(env, 'DB_STATEMENT_TIMEOUT_MS', 10_000, 100, 600_000),
     dbPoolSize: integer(env, 'DB_POOL_SIZE', 10, 1, 200),
-    reportCacheMb: integer(env, 'REPORT_CACHE_MB', 64, 0, 4096),
+    reportCacheMb: integer(env, 'REPORT_CACHE_MB', 16, 0, 4096),
   };
 }
 
