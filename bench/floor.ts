@@ -108,7 +108,8 @@ async function handle(request: IncomingMessage, response: ServerResponse): Promi
   if (path === '/reports/progress') {
     response.writeHead(200, { 'content-type': 'application/json' });
     let separator = '{"proposals":[';
-    for await (const rows of reports.progress(asOf, 365, {}, 'json', 2000)) {
+    const windowDays = Number(url.searchParams.get('windowDays') ?? 365);
+    for await (const rows of reports.progress(asOf, windowDays, {}, 'json', 2000)) {
       response.write(separator + rows.map((row) => row.line).join(','));
       separator = ',';
     }
