@@ -31,7 +31,12 @@ async function main(): Promise<void> {
   async function* cursor(sql: string, params: unknown[]): AsyncGenerator<unknown[]> {
     yield await explaining.query<unknown[]>(sql, params);
   }
-  const db = { manager: explaining, cursor } as unknown as Db;
+  // Reads in a snapshot of their own: here, in the one client's transaction.
+  const inSnapshot = async <T>(work: (manager: EntityManager) => Promise<T>) => ({
+    snapshot: '',
+    result: await work(explaining),
+  });
+  const db = { manager: explaining, cursor, inSnapshot } as unknown as Db;
   const proposals = new ProposalsRepository(db);
   const momentum = new MomentumRepository(db);
   const reports = new ReportsRepository(db);
@@ -64,6 +69,22 @@ async function main(): Promise<void> {
   await show('GET /reports/progress', async () => {
     for await (const rows of reports.progress(today, 365, {}, 'json', 2000)) void rows;
   });
+  await show(
+    'GET /reports/progress, a kept copy brought up to date: the proposals changed since its snapshot, and their rows',
+    async () => {
+      // Twenty proposals changed after the copy's snapshot, in a transaction rolled back after.
+      const { rows } = await client.query('SELECT pg_current_snapshot()::text AS snapshot');
+      await client.query('BEGIN');
+      try {
+        await client.query(
+          'UPDATE proposals SET title = title WHERE id IN (SELECT id FROM proposals ORDER BY id LIMIT 20)',
+        );
+        await reports.changesSince((rows[0] as { snapshot: string }).snapshot, today, 365, {}, 'json', 5000);
+      } finally {
+        await client.query('ROLLBACK');
+      }
+    },
+  );
   // The writes, in a transaction rolled back afterwards: the database is left as it was.
   const [{ source, user, speaker }] = (
     await client.query(

@@ -1,5 +1,5 @@
-import { gunzipSync, gzipSync } from 'node:zlib';
-import { crc32, crc32Combine, gzipOf, pieceOf, textOf } from '../../src/modules/reports/gzip-pieces.js';
+import { crc32, gunzipSync, gzipSync } from 'node:zlib';
+import { crc32Combine, gzipOf, pieceOf, textOf } from '../../src/modules/reports/gzip-pieces.js';
 import { reportLayout, reportPieces, ROWS_PER_PIECE, slugOfLine } from '../../src/modules/reports/report-body.js';
 import {
   acceptsGzip,
@@ -33,15 +33,14 @@ const waitFor = async <T>(read: () => T | undefined): Promise<T | undefined> => 
 };
 
 describe('gzip pieces', () => {
-  it('combines the CRC-32s of two runs of bytes into that of both, as gzip writes it', () => {
+  it('combines the CRC-32s of two runs of bytes into the one gzip writes for both', () => {
     const next = random(1);
     for (const size of [0, 1, 7, 8, 9, 1000, 65_537]) {
       const bytes = Buffer.from(Array.from({ length: size }, () => Math.floor(next() * 256)));
       const gzip = gzipSync(bytes);
-      expect(crc32(bytes)).toBe(gzip.readUInt32LE(gzip.length - 8));
       for (const cut of [0, Math.floor(size / 3), size]) {
         const [a, b] = [bytes.subarray(0, cut), bytes.subarray(cut)];
-        expect(crc32Combine(crc32(a), crc32(b), b.length)).toBe(crc32(bytes));
+        expect(crc32Combine(crc32(a), crc32(b), b.length)).toBe(gzip.readUInt32LE(gzip.length - 8));
       }
     }
   });

@@ -1,4 +1,4 @@
-import { constants, crc32 as zlibCrc32, createDeflateRaw, deflateRawSync, inflateRawSync } from 'node:zlib';
+import { constants, crc32, createDeflateRaw, deflateRawSync, inflateRawSync } from 'node:zlib';
 
 /**
  * A stretch of a gzip body compressed on its own: raw deflate ending on a full flush (byte-aligned,
@@ -13,11 +13,6 @@ export interface GzipPiece {
 }
 
 const OPTIONS = { level: constants.Z_BEST_SPEED, finishFlush: constants.Z_FULL_FLUSH };
-
-/** The CRC-32 of gzip of `bytes` (zlib's, in native code). */
-export function crc32(bytes: Uint8Array): number {
-  return zlibCrc32(bytes);
-}
 
 /** a(x)·b(x) modulo the CRC polynomial, bits reflected (zlib's multmodp). */
 function multiplyModP(a: number, b: number): number {

@@ -230,27 +230,25 @@ export function updatedReport(
     else list.push(change);
   }
   const rows: KeptRows[] = [];
-  const rebuild = (lines: string[]): void => {
-    for (let start = 0; start < lines.length; start += ROWS_PER_PIECE) {
-      const run = lines.slice(start, start + ROWS_PER_PIECE);
+  // Rows compressed as one run, or as runs of the usual size once past twice that.
+  const put = (lines: string[]): void => {
+    const perRun = lines.length > 2 * ROWS_PER_PIECE ? ROWS_PER_PIECE : lines.length;
+    for (let start = 0; start < lines.length; start += perRun) {
+      const run = lines.slice(start, start + perRun);
       const leads = layout.separated && rows.length > 0;
       rows.push(keptRows(pieceOf(Buffer.from(layout.rows(run, leads))), run, leads));
     }
   };
-  if (report.rows.length === 0) rebuild(merged([], byRun.get(0) ?? [], counts));
+  if (report.rows.length === 0) put(merged([], byRun.get(0) ?? [], counts));
   report.rows.forEach((run, index) => {
     const runChanges = byRun.get(index);
-    const leads = layout.separated && rows.length > 0;
-    if (runChanges === undefined && run.leads === leads) {
+    if (runChanges === undefined && run.leads === (layout.separated && rows.length > 0)) {
       rows.push(run);
       return;
     }
+    // Changed, or now first or no longer first (a JSON run's leading comma): written again.
     const lines = layout.split(textOf(run), run.lengths, run.leads);
-    const next = runChanges === undefined ? lines : merged(lines, runChanges, counts);
-    if (next.length > 2 * ROWS_PER_PIECE) rebuild(next);
-    else if (next.length > 0) {
-      rows.push(keptRows(pieceOf(Buffer.from(layout.rows(next, leads))), next, leads));
-    }
+    put(runChanges === undefined ? lines : merged(lines, runChanges, counts));
   });
   const tail = counts === undefined ? report.tail : pieceOf(Buffer.from(layout.tail(counts)));
   return kept(snapshot, report.format, report.head, rows, tail, counts);
