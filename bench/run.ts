@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
@@ -183,26 +184,47 @@ async function load(
   };
 }
 
+/** A GET through `fetch`, as a client does: it asks for gzip and unzips. Gives the status. */
+async function viaFetch(url: string): Promise<number> {
+  const response = await fetch(url, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+  await response.arrayBuffer();
+  return response.status;
+}
+
+/**
+ * A GET taking gzip whose body is read as it comes and left zipped: the server's time, without the
+ * client's unzipping. Gives the status.
+ */
+function gzipLeftZipped(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'accept-encoding': 'gzip' } }, (response) => {
+        response.once('error', reject);
+        response.once('end', () => resolve(response.statusCode ?? 0));
+        response.resume();
+      })
+      .once('error', reject);
+  });
+}
+
 /**
  * The median time of `runs` requests one after another (`pathOf` the run's number), each after
- * `before` (untimed) when given.
+ * `before` (untimed) when given, each made by `get` (by default through `fetch`).
  */
 async function sequentialMs(
   server: Server,
   pathOf: (run: number) => string,
   runs: number,
   before?: () => Promise<unknown>,
+  get: (url: string) => Promise<number> = viaFetch,
 ): Promise<number> {
   const times: number[] = [];
   for (let i = 0; i < runs; i += 1) {
     await before?.();
     const pathAndQuery = pathOf(i);
     const started = performance.now();
-    const response = await fetch(`${server.base}${pathAndQuery}`, {
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-    });
-    await response.arrayBuffer();
-    if (!response.ok) throw new Error(`${server.name} ${pathAndQuery} → ${response.status}`);
+    const status = await get(`${server.base}${pathAndQuery}`);
+    if (status !== 200) throw new Error(`${server.name} ${pathAndQuery} → ${status}`);
     times.push(performance.now() - started);
   }
   return Math.round(median(times) * 10) / 10;
@@ -371,9 +393,25 @@ async function main(): Promise<void> {
     await sequentialMs(service, () => reportPath(), 1);
     const reportAfterWrite = await sequentialMs(service, () => reportPath(), o.reportRuns, writeStatement);
     const reportRepeated = await sequentialMs(service, () => reportPath(), o.reportRuns);
+    // The same two with the gzip left zipped: what the service takes, without the client's unzipping.
+    const reportAfterWriteZipped = await sequentialMs(
+      service,
+      () => reportPath(),
+      o.reportRuns,
+      writeStatement,
+      gzipLeftZipped,
+    );
+    const reportRepeatedZipped = await sequentialMs(
+      service,
+      () => reportPath(),
+      o.reportRuns,
+      undefined,
+      gzipLeftZipped,
+    );
     log(
       `progress report: service ${reportService} ms computed, ${reportAfterWrite} ms after a write, ` +
-        `${reportRepeated} ms repeated; floor ${reportFloor} ms (median of ${o.reportRuns})`,
+        `${reportRepeated} ms repeated (read zipped: ${reportAfterWriteZipped} and ${reportRepeatedZipped} ms); ` +
+        `floor ${reportFloor} ms (median of ${o.reportRuns})`,
     );
 
     let statementCounter = 0;
@@ -421,6 +459,8 @@ async function main(): Promise<void> {
         serviceMedianMs: reportService,
         serviceAfterWriteMedianMs: reportAfterWrite,
         serviceRepeatedMedianMs: reportRepeated,
+        serviceAfterWriteZippedMedianMs: reportAfterWriteZipped,
+        serviceRepeatedZippedMedianMs: reportRepeatedZipped,
         floorMedianMs: reportFloor,
         runs: o.reportRuns,
       },
@@ -455,6 +495,8 @@ function printTable(results: {
     serviceMedianMs: number;
     serviceAfterWriteMedianMs: number;
     serviceRepeatedMedianMs: number;
+    serviceAfterWriteZippedMedianMs: number;
+    serviceRepeatedZippedMedianMs: number;
     floorMedianMs: number;
   };
   bySlugC1: Measurement;
@@ -473,7 +515,9 @@ function printTable(results: {
     '',
     `progress report (median): service ${results.report.serviceMedianMs} ms computed, ` +
       `${results.report.serviceAfterWriteMedianMs} ms after a write, ` +
-      `${results.report.serviceRepeatedMedianMs} ms repeated; floor ${results.report.floorMedianMs} ms`,
+      `${results.report.serviceRepeatedMedianMs} ms repeated (read zipped: ` +
+      `${results.report.serviceAfterWriteZippedMedianMs} and ${results.report.serviceRepeatedZippedMedianMs} ms); ` +
+      `floor ${results.report.floorMedianMs} ms`,
     `GET by slug at c=1: p50 ${results.bySlugC1.p50} ms`,
     `service peak RSS under load: ${results.peakRssMiB} MiB`,
     `generation: ${results.generation.rowsPerSecond} rows/s`,
