@@ -10,6 +10,7 @@ import type { StandingTransition } from '../src/modules/proposals/transitions.re
 import { deriveState } from '../src/modules/proposals/workflow/derive-state.js';
 import { ACTIVE_STATUSES, STATUSES, type Status } from '../src/modules/proposals/workflow/statuses.js';
 import { decideTransition } from '../src/modules/proposals/workflow/workflow.js';
+import { seededRandom } from './seeded-random.js';
 
 export interface SyntheticSize {
   proposals: number;
@@ -19,18 +20,6 @@ export interface SyntheticSize {
 }
 
 export const QUICK_SIZE: SyntheticSize = { proposals: 10_000, statements: 100_000, transitions: 50_000, actors: 500 };
-
-/** A small deterministic generator, so a size always gives the same data. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = (
   'security architecture eurasian partnership multilateralism multilateral cooperation dialogue integration ' +
@@ -67,7 +56,8 @@ interface Rng {
 }
 
 function rng(seed: number): Rng {
-  const next = random(seed);
+  // Deterministic, so a size always gives the same data.
+  const next = seededRandom(seed);
   return {
     next,
     int: (n) => Math.floor(next() * n),
