@@ -41,10 +41,7 @@ export class Db {
       await runner.startTransaction('REPEATABLE READ');
       await runner.query('SET TRANSACTION READ ONLY');
       if (onSnapshot !== undefined) {
-        const [{ snapshot }] = (await runner.query('SELECT pg_current_snapshot()::text AS snapshot')) as {
-          snapshot: string;
-        }[];
-        onSnapshot(snapshot);
+        onSnapshot(await snapshotOf(runner));
       }
       // Every row will be read: plan for the whole result, not the first tenth.
       await runner.query('SET LOCAL cursor_tuple_fraction = 1');
@@ -72,10 +69,7 @@ export class Db {
   async inSnapshot<T>(work: (manager: EntityManager) => Promise<T>): Promise<{ snapshot: string; result: T }> {
     return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
       await manager.query('SET TRANSACTION READ ONLY');
-      const [{ snapshot }] = await manager.query<{ snapshot: string }[]>(
-        'SELECT pg_current_snapshot()::text AS snapshot',
-      );
-      return { snapshot, result: await work(manager) };
+      return { snapshot: await snapshotOf(manager), result: await work(manager) };
     });
   }
 
@@ -104,4 +98,10 @@ export class Db {
     );
     return rows[0]?.unchanged === true;
   }
+}
+
+/** The snapshot the transaction reads in (`pg_current_snapshot()` as text). */
+async function snapshotOf(client: { query: EntityManager['query'] }): Promise<string> {
+  const [{ snapshot }] = await client.query<{ snapshot: string }[]>('SELECT pg_current_snapshot()::text AS snapshot');
+  return snapshot;
 }

@@ -1,7 +1,7 @@
 import type { Momentum } from '../proposals/workflow/momentum.js';
 import { STATUSES, type Status } from '../proposals/workflow/statuses.js';
 import type { MomentumTotalsDto, ReportFormat } from './dto/progress-report.dto.js';
-import { REPORT_CSV_HEADER, type ReportLine } from './reports.repository.js';
+import { lineOf, REPORT_CSV_HEADER, type ReportLine } from './reports.repository.js';
 
 /**
  * Rows per piece of the body: about 90 kB of JSON, under V8's large-object size (128 kB), so a
@@ -94,14 +94,6 @@ export function count(counts: ReportCounts, row: { status: Status; momentum: Mom
   counts.byStatus[row.status] += by;
 }
 
-/** The rows' lines; a row PostgreSQL could not write (a null) stops the report rather than garbling it. */
-function linesOf(rows: ReportLine[]): string[] {
-  return rows.map((row) => {
-    if (row.line === null) throw new Error(`the report could not write a row (status ${row.status})`);
-    return row.line;
-  });
-}
-
 /**
  * The body of a report whose rows arrive in batches: the head, the rows {@link ROWS_PER_PIECE} at
  * a time, and the tail, which for JSON holds the totals counted as the rows passed.
@@ -116,7 +108,7 @@ export async function* reportPieces(
   for await (const rows of batches) {
     for (const row of rows) count(counts, row, 1);
     for (let start = 0; start < rows.length; start += ROWS_PER_PIECE) {
-      const lines = linesOf(rows.slice(start, start + ROWS_PER_PIECE));
+      const lines = rows.slice(start, start + ROWS_PER_PIECE).map(lineOf);
       yield { text: layout.rows(lines, leads), lines };
       leads = true;
     }

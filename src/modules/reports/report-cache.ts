@@ -41,13 +41,9 @@ export interface KeptReport {
   bytes: number;
 }
 
-/** A proposal's row as it is now: its line (null when it is no longer in the report) and what it counts. */
-export interface RowChange {
-  slug: string;
-  line: string | null;
-  status: Status;
-  momentum: Momentum;
-}
+/** A proposal's row as it is now: its line and what it counts, or no line when it is no longer in the report. */
+export type RowChange =
+  { slug: string; line: string; status: Status; momentum: Momentum } | { slug: string; line: null };
 
 /**
  * Finished progress reports by request, compressed (a report of 100k proposals is 43 MB of JSON

@@ -22,6 +22,12 @@ export interface ReportLine {
   line: string | null;
 }
 
+/** A row's line; a row PostgreSQL could not write (a null) stops the report rather than garbling it. */
+export function lineOf(row: ReportLine): string {
+  if (row.line === null) throw new Error(`the report could not write a row (status ${row.status})`);
+  return row.line;
+}
+
 /** The report's columns, in the order a CSV line gives them. */
 export const REPORT_CSV_HEADER = [
   'slug',
@@ -173,9 +179,8 @@ export class ReportsRepository {
       const now = new Map(rows.map((row) => [row.slug, row]));
       return changed.map(({ slug }): RowChange => {
         const row = now.get(slug);
-        if (row === undefined) return { slug, line: null, status: 'proposed', momentum: 'stalled' };
-        if (row.line === null) throw new Error(`the report could not write a row (status ${row.status})`);
-        return { slug, line: row.line, status: row.status, momentum: row.momentum };
+        if (row === undefined) return { slug, line: null };
+        return { slug, line: lineOf(row), status: row.status, momentum: row.momentum };
       });
     });
     return read.result === undefined ? undefined : { snapshot: read.snapshot, changes: read.result };
