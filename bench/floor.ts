@@ -1,3 +1,5 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import pg from 'pg';
 import 'reflect-metadata';
@@ -5,11 +7,15 @@ import type { EntityManager } from 'typeorm';
 import { hashToken } from '../src/common/auth/tokens.js';
 import { today } from '../src/common/dates/partial-date.js';
 import type { Db } from '../src/common/database/db.js';
+import { auditInsertSql, AuditRepository } from '../src/modules/audit/audit.repository.js';
 import { MomentumRepository } from '../src/modules/proposals/momentum.repository.js';
 import { ProposalsRepository } from '../src/modules/proposals/proposals.repository.js';
 import { TransitionsRepository } from '../src/modules/proposals/transitions.repository.js';
+import { isOutOfOrder } from '../src/modules/proposals/workflow/derive-state.js';
+import { furthestOf, type Status } from '../src/modules/proposals/workflow/statuses.js';
+import { decideTransition } from '../src/modules/proposals/workflow/workflow.js';
 import { ReportsRepository } from '../src/modules/reports/reports.repository.js';
-import { StatementsRepository } from '../src/modules/statements/statements.repository.js';
+import { type NewStatement, StatementsRepository } from '../src/modules/statements/statements.repository.js';
 import { UsersRepository } from '../src/modules/users/users.repository.js';
 
 /**
@@ -23,9 +29,32 @@ const pool = new pg.Pool({
   max: Number(process.env.DB_POOL_SIZE ?? 10),
   options: '-c jit=off -c work_mem=32MB',
 });
-const manager = {
-  query: async (sql: string, params?: unknown[]) => (await pool.query(sql, params)).rows as unknown,
-} as unknown as EntityManager;
+/** A manager whose queries run on `client`: the pool's, or one connection's inside a transaction. */
+const managerOn = (client: pg.Pool | pg.PoolClient, inTransaction: boolean): EntityManager =>
+  ({
+    query: async (sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as unknown,
+    // What `preparedQuery` looks at to keep a transaction's queries on its connection.
+    queryRunner: inTransaction ? {} : undefined,
+  }) as unknown as EntityManager;
+const poolManager = managerOn(pool, false);
+const open = new AsyncLocalStorage<EntityManager>();
+
+/** `Db.transaction` on the bare pool: BEGIN, the work on one connection, COMMIT (ROLLBACK on a throw). */
+async function transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('START TRANSACTION');
+    const manager = managerOn(client, true);
+    const result = await open.run(manager, () => work(manager));
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
 /** `Db.cursor` on the bare pool: the same statements on a client of its own. */
 async function* cursor<T>(sql: string, params: unknown[], batchSize: number): AsyncGenerator<T[]> {
   const client = await pool.connect();
@@ -47,7 +76,12 @@ async function* cursor<T>(sql: string, params: unknown[], batchSize: number): As
     client.release();
   }
 }
-const db = { manager, cursor } as unknown as Db;
+const db = {
+  get manager() {
+    return open.getStore() ?? poolManager;
+  },
+  cursor,
+} as unknown as Db;
 
 const users = new UsersRepository(db);
 const proposals = new ProposalsRepository(db);
@@ -55,6 +89,7 @@ const momentum = new MomentumRepository(db);
 const transitions = new TransitionsRepository(db);
 const statements = new StatementsRepository(db);
 const reports = new ReportsRepository(db);
+const audit = new AuditRepository(db);
 
 function send(response: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -65,16 +100,123 @@ function send(response: ServerResponse, status: number, body: unknown): void {
   response.end(text);
 }
 
+async function bodyOf<T>(request: IncomingMessage): Promise<T> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return JSON.parse(Buffer.concat(chunks).toString('utf8')) as T;
+}
+
+interface StatementInput {
+  speaker: string;
+  speakerRole?: string;
+  saidOn: string;
+  event?: string;
+  quote?: string;
+  summary?: string;
+  language?: string;
+  note?: string;
+  source: NewStatement['source'];
+  proposals: { slug: string; stance: NewStatement['stances'][number]['stance'] }[];
+}
+
+/** POST /statements: the service's one SQL statement, with its audit row. */
+async function createStatement(request: IncomingMessage, user: { id: string; name: string }): Promise<unknown> {
+  const input = await bodyOf<StatementInput>(request);
+  const requestId = randomUUID();
+  return statements.create(
+    {
+      speaker: input.speaker,
+      speakerRole: input.speakerRole ?? null,
+      saidOn: input.saidOn,
+      event: input.event ?? null,
+      quote: input.quote ?? null,
+      summary: input.summary ?? null,
+      language: input.language ?? 'en',
+      note: input.note ?? null,
+      source: input.source,
+      stances: input.proposals.map((s) => ({ slug: s.slug, stance: s.stance })),
+      recordedBy: { id: user.id, name: user.name },
+    },
+    (param, id, after, from) =>
+      auditInsertSql(param, { userId: user.id, requestId, action: 'create', entityType: 'statement' }, id, after, from),
+  );
+}
+
+/**
+ * POST /proposals/:slug/transitions, as the service runs it without citations: in one
+ * transaction, the proposal locked, the move checked, the transition appended and audited.
+ * Null when the proposal is not there or the move is refused.
+ */
+async function transition(
+  slug: string,
+  request: IncomingMessage,
+  user: { id: string; name: string },
+): Promise<unknown> {
+  const input = await bodyOf<{ to: Status; occurredOn: string; note?: string }>(request);
+  const requestId = randomUUID();
+  return transaction(async (manager) => {
+    const proposal = await proposals.lockBySlug(slug, manager);
+    if (proposal === null) return null;
+    const decision = decideTransition(proposal.status, input.to);
+    if (!decision.allowed || isOutOfOrder(input.occurredOn, proposal.statusSince)) return null;
+    const appended = await transitions.append(
+      {
+        proposalId: proposal.id,
+        from: proposal.status,
+        to: input.to,
+        direction: decision.direction,
+        occurredOn: input.occurredOn,
+        note: input.note ?? null,
+        supersededById: null,
+        recordedBy: user.id,
+        sourceIds: [],
+        statementIds: [],
+      },
+      manager,
+      { furthestStatus: furthestOf(proposal.furthestStatus, input.to) },
+    );
+    const recorded = {
+      ...appended,
+      from: proposal.status,
+      to: input.to,
+      direction: decision.direction,
+      occurredOn: input.occurredOn,
+      note: input.note ?? null,
+      recordedBy: { id: user.id, name: user.name },
+    };
+    await audit.append({
+      userId: user.id,
+      requestId,
+      action: 'transition',
+      entityType: 'proposal',
+      entityId: proposal.slug,
+      before: { status: proposal.status, statusSince: proposal.statusSince },
+      after: { status: recorded.to, statusSince: recorded.occurredOn, transition: recorded },
+    });
+    return recorded;
+  });
+}
+
 async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
   const url = new URL(request.url ?? '/', 'http://floor');
   if (url.pathname === '/health') return send(response, 200, { status: 'ok' });
   const token = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
-  if (token === undefined || (await users.findActiveByTokenHash(hashToken(token))) === null) {
-    return send(response, 401, { status: 401 });
-  }
+  const user = token === undefined ? null : await users.findActiveByTokenHash(hashToken(token));
+  if (user === null) return send(response, 401, { status: 401 });
   const path = url.pathname.replace(/^\/api\/v1/, '');
   const asOf = url.searchParams.get('asOf') ?? today();
   let match: RegExpExecArray | null;
+  if (request.method === 'POST') {
+    if (path === '/statements') {
+      const created = await createStatement(request, user);
+      return send(response, created === null ? 422 : 201, created ?? { status: 422 });
+    }
+    if ((match = /^\/proposals\/([a-z0-9-]+)\/transitions$/.exec(path))) {
+      const recorded = await transition(match[1], request, user);
+      return send(response, recorded === null ? 422 : 201, recorded ?? { status: 422 });
+    }
+    return send(response, 404, { status: 404 });
+  }
   if ((match = /^\/proposals\/([a-z0-9-]+)$/.exec(path))) {
     const proposal = await proposals.view(match[1], asOf, 365);
     if (proposal === null) return send(response, 404, { status: 404 });
