@@ -15,7 +15,8 @@ import { isOutOfOrder } from '../src/modules/proposals/workflow/derive-state.js'
 import { furthestOf, type Status } from '../src/modules/proposals/workflow/statuses.js';
 import { decideTransition } from '../src/modules/proposals/workflow/workflow.js';
 import { ReportsRepository } from '../src/modules/reports/reports.repository.js';
-import { type NewStatement, StatementsRepository } from '../src/modules/statements/statements.repository.js';
+import type { CreateStatementDto } from '../src/modules/statements/dto/statements.dto.js';
+import { newStatement, StatementsRepository } from '../src/modules/statements/statements.repository.js';
 import { UsersRepository } from '../src/modules/users/users.repository.js';
 
 /**
@@ -106,39 +107,12 @@ async function bodyOf<T>(request: IncomingMessage): Promise<T> {
   return JSON.parse(Buffer.concat(chunks).toString('utf8')) as T;
 }
 
-interface StatementInput {
-  speaker: string;
-  speakerRole?: string;
-  saidOn: string;
-  event?: string;
-  quote?: string;
-  summary?: string;
-  language?: string;
-  note?: string;
-  source: NewStatement['source'];
-  proposals: { slug: string; stance: NewStatement['stances'][number]['stance'] }[];
-}
-
 /** POST /statements: the service's one SQL statement, with its audit row. */
 async function createStatement(request: IncomingMessage, user: { id: string; name: string }): Promise<unknown> {
-  const input = await bodyOf<StatementInput>(request);
+  const input = await bodyOf<CreateStatementDto>(request);
   const requestId = randomUUID();
-  return statements.create(
-    {
-      speaker: input.speaker,
-      speakerRole: input.speakerRole ?? null,
-      saidOn: input.saidOn,
-      event: input.event ?? null,
-      quote: input.quote ?? null,
-      summary: input.summary ?? null,
-      language: input.language ?? 'en',
-      note: input.note ?? null,
-      source: input.source,
-      stances: input.proposals.map((s) => ({ slug: s.slug, stance: s.stance })),
-      recordedBy: { id: user.id, name: user.name },
-    },
-    (param, id, after, from) =>
-      auditInsertSql(param, { userId: user.id, requestId, action: 'create', entityType: 'statement' }, id, after, from),
+  return statements.create(newStatement(input, user), (param, id, after, from) =>
+    auditInsertSql(param, { userId: user.id, requestId, action: 'create', entityType: 'statement' }, id, after, from),
   );
 }
 

@@ -3,7 +3,7 @@ import { preparedQuery } from '../../common/database/prepared.js';
 import { Db } from '../../common/database/db.js';
 import type { EntityManager } from 'typeorm';
 import { returning } from '../../common/database/returning.js';
-import type { StatementDto } from './dto/statements.dto.js';
+import type { CreateStatementDto, StatementDto } from './dto/statements.dto.js';
 import type { Stance } from './entities/statement-proposal.entity.js';
 import { editSets, isoTimestampSql, type Param, sqlParams } from '../../common/database/sql-params.js';
 import type { SourceInputDto } from '../sources/dto/source.dto.js';
@@ -40,6 +40,23 @@ export interface NewStatement extends Omit<StatementWrite, 'speakerId' | 'eventI
   stances: { slug: string; stance: Stance }[];
   source: SourceInputDto;
   recordedBy: { id: string; name: string };
+}
+
+/** A statement as `create` records it: what the request names, absent fields as their defaults. */
+export function newStatement(input: CreateStatementDto, recordedBy: { id: string; name: string }): NewStatement {
+  return {
+    speaker: input.speaker,
+    speakerRole: input.speakerRole ?? null,
+    saidOn: input.saidOn,
+    event: input.event ?? null,
+    quote: input.quote ?? null,
+    summary: input.summary ?? null,
+    language: input.language ?? 'en',
+    note: input.note ?? null,
+    source: input.source,
+    stances: input.proposals.map((s) => ({ slug: s.slug, stance: s.stance })),
+    recordedBy: { id: recordedBy.id, name: recordedBy.name },
+  };
 }
 
 /** The audit row of a write made in one SQL statement: an `INSERT … SELECT` over `from`. */

@@ -23,7 +23,7 @@ import type {
 import type { Stance } from './entities/statement-proposal.entity.js';
 import {
   type AuditRowSql,
-  type NewStatement,
+  newStatement,
   type StatementRow,
   StatementsRepository,
   toStatementDto,
@@ -108,19 +108,7 @@ export class StatementsService {
    */
   async create(input: CreateStatementDto, user: AuthenticatedUser): Promise<StatementDto> {
     requireContent(input.quote, input.summary);
-    const statement: NewStatement = {
-      speaker: input.speaker,
-      speakerRole: input.speakerRole ?? null,
-      saidOn: input.saidOn,
-      event: input.event ?? null,
-      quote: input.quote ?? null,
-      summary: input.summary ?? null,
-      language: input.language ?? 'en',
-      note: input.note ?? null,
-      source: input.source,
-      stances: input.proposals.map((s) => ({ slug: s.slug, stance: s.stance })),
-      recordedBy: { id: user.id, name: user.name },
-    };
+    const statement = newStatement(input, user);
     const audit: AuditRowSql = (param, id, after, from) => this.audit.creationSql(param, 'statement', id, after, from);
     // A second try covers a reference created between the write and the read that looked for it.
     for (let attempt = 1; attempt <= 2; attempt += 1) {
