@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import 'reflect-metadata';
 import type { DataSource } from 'typeorm';
 import { loadConfig } from '../src/common/config/app-config.js';
-import { connect, runMigrations } from '../src/common/database/data-source.js';
+import { BULK_POOL, connect, runMigrations } from '../src/common/database/data-source.js';
 import { resolveDatabase } from '../src/common/database/database-url.js';
 import type { Db } from '../src/common/database/db.js';
 import { ProposalsRepository } from '../src/modules/proposals/proposals.repository.js';
@@ -458,7 +458,7 @@ async function main(): Promise<void> {
   const log = (line: string): void => void process.stdout.write(`${line}\n`);
   const database = await resolveDatabase(config, log);
   try {
-    const db = await connect(database.url);
+    const db = await connect(database.url, BULK_POOL);
     try {
       await runMigrations(db);
       const existing: { n: number }[] = await db.query('SELECT count(*)::int AS n FROM proposals');

@@ -8,7 +8,7 @@ import pg from 'pg';
 import 'reflect-metadata';
 import type { DataSource } from 'typeorm';
 import { ACTIVE_STATUSES } from '../src/modules/proposals/workflow/statuses.js';
-import { connect, runMigrations } from '../src/common/database/data-source.js';
+import { BULK_POOL, connect, runMigrations } from '../src/common/database/data-source.js';
 import { freePort, startEmbeddedPostgres } from '../src/common/database/embedded-postgres.js';
 import { generate, type GenerateReport, parseSize, positiveFlag, type SyntheticSize } from './generate.js';
 
@@ -267,7 +267,7 @@ async function generatedDatabase(
 ): Promise<{ database: Database; db: DataSource; generated: GenerateReport }> {
   const database = await freshDatabase();
   try {
-    const db = await connect(database.url);
+    const db = await connect(database.url, BULK_POOL);
     await runMigrations(db);
     const generated = await generate(db, size, (line) => process.stdout.write(`\r${label}${line.padEnd(100)}`));
     log('');

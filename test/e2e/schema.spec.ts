@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import type { DataSource } from 'typeorm';
-import { connect, MIGRATIONS, runMigrations } from '../../src/common/database/data-source.js';
+import { BULK_POOL, connect, MIGRATIONS, runMigrations } from '../../src/common/database/data-source.js';
 import { createTestDatabase } from '../helpers/test-database.js';
 
 describe('schema', () => {
@@ -13,6 +13,20 @@ describe('schema', () => {
   afterAll(async () => {
     await dataSource.destroy();
     await database.drop();
+  });
+
+  it("a bulk script's sessions run statements for minutes; a request's are cancelled after 10 s", async () => {
+    const bulk = await connect(database.url, BULK_POOL);
+    try {
+      const timeouts = (source: DataSource) =>
+        source.query<{ statement: string; lock: string }[]>(
+          `SELECT current_setting('statement_timeout') AS statement, current_setting('lock_timeout') AS lock`,
+        );
+      expect(await timeouts(bulk)).toEqual([{ statement: '10min', lock: '10min' }]);
+      expect(await timeouts(dataSource)).toEqual([{ statement: '10s', lock: '10s' }]);
+    } finally {
+      await bulk.destroy();
+    }
   });
 
   it('the entities and the migrated schema agree (no migration left to generate)', async () => {

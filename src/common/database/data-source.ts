@@ -69,6 +69,12 @@ export interface PoolSettings {
 const DEFAULT_POOL: PoolSettings = { poolSize: 10, connectTimeoutMs: 3000, statementTimeoutMs: 10_000 };
 
 /**
+ * For bulk scripts (the synthetic data generator): a statement over thousands of rows may run for
+ * minutes on a busy machine, far past a request's limit, and must not be cancelled halfway.
+ */
+export const BULK_POOL: PoolSettings = { ...DEFAULT_POOL, statementTimeoutMs: 600_000 };
+
+/**
  * The one description of the database, used by the application, the migration scripts and
  * the tests. Schema changes only by migrations: `synchronize` stays off everywhere.
  */
@@ -140,9 +146,9 @@ export async function runMigrations(dataSource: DataSource): Promise<string[]> {
   }
 }
 
-/** A connected DataSource outside Nest, for scripts and tests. */
-export async function connect(url: string): Promise<DataSource> {
-  const dataSource = new DataSource(dataSourceOptions(url));
+/** A connected DataSource outside Nest, for scripts and tests; a request's timeouts unless told. */
+export async function connect(url: string, pool: PoolSettings = DEFAULT_POOL): Promise<DataSource> {
+  const dataSource = new DataSource(dataSourceOptions(url, pool));
   await dataSource.initialize();
   return dataSource;
 }
