@@ -60,19 +60,18 @@ export function cacheValidationMetadata(storage: MetadataStorage = getMetadataSt
     let forSchema = forTarget.get(schema);
     if (forSchema === undefined) forTarget.set(schema, (forSchema = []));
     const flags = (always ? 1 : 0) + (strictGroups ? 2 : 0);
-    return (forSchema[flags] ??= Object.freeze(
-      lookUp(target, schema, always, strictGroups, groups),
-    ) as ValidationMetadatas);
-  };
-  storage.groupByPropertyName = (metadata) => {
-    let byProperty = grouped.get(metadata);
-    if (byProperty === undefined) {
-      byProperty = group(metadata);
-      // Only the kept lists are kept grouped: any other list is grouped each time, as before.
-      if (Object.isFrozen(metadata)) grouped.set(metadata, byProperty);
+    let rules = forSchema[flags];
+    if (rules === undefined) {
+      // Frozen: one list now serves every validation of the class, so no caller may change it.
+      rules = forSchema[flags] = Object.freeze(
+        lookUp(target, schema, always, strictGroups, groups),
+      ) as ValidationMetadatas;
+      grouped.set(rules, group(rules));
     }
-    return byProperty;
+    return rules;
   };
+  // A kept list is grouped once, when it is kept; any other list is grouped each time, as before.
+  storage.groupByPropertyName = (metadata) => grouped.get(metadata) ?? group(metadata);
 }
 
 /** Whitelisted, strict and transforming: unknown fields are a 400, not silently dropped. */
