@@ -34,7 +34,7 @@ export class ReportsController {
       'rules of spec section 2. `format=csv` or `Accept: text/csv` answers RFC 4180 CSV with a header line, as an ' +
       'attachment named progress-report-<asOf>.csv. Rows are ordered by slug, byte by byte; the body is sent in chunks ' +
       '(Transfer-Encoding: chunked, no Content-Length). A report sent in full is kept: the same report asked ' +
-      'again while nothing has been written since is sent from that copy (`X-Cache: hit`). After writes about at ' +
+      'again while no proposal has changed since is sent from that copy (`X-Cache: hit`). After writes about at ' +
       "most 5% of its proposals (or 100), the copy is brought up to date by computing those proposals' rows alone " +
       '(`X-Cache: updated`); otherwise the report is computed (`X-Cache: miss`). A copy is ' +
       'gzipped (`Content-Encoding: gzip`, with Content-Length) to a client whose Accept-Encoding takes gzip.',

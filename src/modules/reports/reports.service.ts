@@ -56,9 +56,10 @@ export class ReportsService {
    * before answering: a report that cannot start is an error response, not a cut-off body.
    *
    * A report sent to its end is kept, gzipped, with the snapshot its rows were read in. The same
-   * report asked again is that body as long as no transaction has committed since the snapshot;
-   * otherwise, when few proposals have changed since, it is that body with their rows computed
-   * again, and kept in turn.
+   * report asked again is that body as long as no transaction that changed a proposal has
+   * committed since the snapshot (checked first against any commit at all, then against the
+   * proposals' marks); otherwise, when few proposals have changed since, it is that body with
+   * their rows computed again, and kept in turn.
    */
   async progress(query: ProgressReportQueryDto, format: ReportFormat): Promise<ProgressReport> {
     const asOf = query.asOf ?? today();
@@ -84,7 +85,9 @@ export class ReportsService {
       if (since !== undefined) {
         const updated = updatedReport(kept, layout, since.changes, since.snapshot);
         this.cache.set(key, updated);
-        return { asOf, source: 'updated', gzip: updated.gzip, bytes: updated.gzipBytes };
+        // Only transactions that changed no proposal (autovacuum's, another database's): as it is.
+        const source = since.changes.length === 0 ? 'kept' : 'updated';
+        return { asOf, source, gzip: updated.gzip, bytes: updated.gzipBytes };
       }
       this.cache.delete(key);
     }
