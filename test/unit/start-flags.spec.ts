@@ -6,7 +6,7 @@ describe('the flags the service is started with', () => {
     const { scripts } = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> };
     const flagsOf = (command: string) => command.split(/\s+/).filter((word) => word.startsWith('--'));
     const flags = flagsOf(scripts.start);
-    expect(flags).toContain('--max-semi-space-size=4');
+    expect(flags).toContain('--max-semi-space-size=16');
     expect(flags).toContain('--heap-growing-percent=100');
     expect(flagsOf(scripts['start:prod'])).toEqual(flags);
     const cmd = /^CMD (\[.*\])$/m.exec(readFileSync('Dockerfile', 'utf8'))?.[1];
