@@ -10,6 +10,7 @@ import type { DataSource } from 'typeorm';
 import { ACTIVE_STATUSES } from '../src/modules/proposals/workflow/statuses.js';
 import { BULK_POOL, connect, runMigrations } from '../src/common/database/data-source.js';
 import { freePort, startEmbeddedPostgres } from '../src/common/database/embedded-postgres.js';
+import { cpuSpentMs, postgresCpuMs, processCpuMs } from './cpu.js';
 import { generate, type GenerateReport, parseSize, positiveFlag, type SyntheticSize } from './generate.js';
 
 /**
@@ -148,6 +149,11 @@ interface Measurement {
   p99: number;
   errors: number;
   requests: number;
+  /**
+   * CPU time per request (ms) over the run: the server's process and, where this machine runs
+   * PostgreSQL, all of its processes (undefined where /proc does not show them).
+   */
+  cpuMsPerRequest?: { server: number; postgres?: number };
 }
 
 async function load(
@@ -156,6 +162,8 @@ async function load(
   request: () => { method?: 'GET' | 'POST'; path: string; body?: unknown },
   connections = o.connections,
 ): Promise<Measurement> {
+  const pid = server.child.pid ?? 0;
+  const [serverBefore, postgresBefore] = await Promise.all([processCpuMs(pid), postgresCpuMs()]);
   const result = await autocannon({
     url: server.base,
     connections,
@@ -175,12 +183,22 @@ async function load(
       },
     ],
   });
+  const [serverAfter, postgresAfter] = await Promise.all([processCpuMs(pid), postgresCpuMs()]);
+  const requests = result.requests.total;
+  const perRequest = (ms: number): number => Math.round((ms / Math.max(1, requests)) * 1000) / 1000;
   return {
     rps: Math.round(result.requests.average),
     p50: result.latency.p50,
     p99: result.latency.p99,
     errors: result.errors + result.timeouts + result.non2xx,
-    requests: result.requests.total,
+    requests,
+    cpuMsPerRequest:
+      serverBefore === undefined || serverAfter === undefined
+        ? undefined
+        : {
+            server: perRequest(serverAfter - serverBefore),
+            postgres: postgresAfter.size === 0 ? undefined : perRequest(cpuSpentMs(postgresBefore, postgresAfter)),
+          },
   };
 }
 
@@ -308,7 +326,23 @@ interface Row {
   service: Measurement;
   floor?: Measurement;
   ratio?: number;
+  /** The floor's CPU per request over the service's, its server and PostgreSQL together. */
+  cpuRatio?: number;
 }
+
+/** CPU per request of a run, server and PostgreSQL together (ms); undefined where not measured. */
+const cpuInAll = (measurement: Measurement | undefined): number | undefined =>
+  measurement?.cpuMsPerRequest === undefined
+    ? undefined
+    : measurement.cpuMsPerRequest.server + (measurement.cpuMsPerRequest.postgres ?? 0);
+
+const cpuText = (measurement: Measurement | undefined): string =>
+  measurement?.cpuMsPerRequest === undefined
+    ? 'CPU not measured'
+    : `CPU ${measurement.cpuMsPerRequest.server} ms/request` +
+      (measurement.cpuMsPerRequest.postgres === undefined
+        ? ''
+        : ` + PostgreSQL ${measurement.cpuMsPerRequest.postgres}`);
 
 async function main(): Promise<void> {
   const o = options(process.argv.slice(2));
@@ -365,10 +399,15 @@ async function main(): Promise<void> {
       const best = (list: Measurement[]) => list.reduce((a, b) => (b.rps > a.rps ? b : a));
       const row: Row = { scenario, service: best(runs.service), floor: best(runs.floor) };
       row.ratio = Math.round((row.service.rps / (row.floor as Measurement).rps) * 100) / 100;
+      const [serviceCpu, floorCpu] = [cpuInAll(row.service), cpuInAll(row.floor)];
+      if (serviceCpu !== undefined && floorCpu !== undefined && serviceCpu > 0) {
+        row.cpuRatio = Math.round((floorCpu / serviceCpu) * 100) / 100;
+      }
       rows.push(row);
       log(
-        `${scenario}: service ${row.service.rps}/s (errors ${row.service.errors}), ` +
-          `floor ${row.floor?.rps}/s (errors ${row.floor?.errors}), ratio ${row.ratio}`,
+        `${scenario}: service ${row.service.rps}/s (errors ${row.service.errors}; ${cpuText(row.service)}), ` +
+          `floor ${row.floor?.rps}/s (errors ${row.floor?.errors}; ${cpuText(row.floor)}), ratio ${row.ratio}` +
+          (row.cpuRatio === undefined ? '' : `, CPU ratio ${row.cpuRatio}`),
       );
       return row;
     };
@@ -537,6 +576,17 @@ function printTable(results: {
       (row) =>
         `| ${row.scenario} | ${row.service.rps} | ${row.service.p50} | ${row.service.p99} | ${row.service.errors} | ` +
         `${row.floor?.rps ?? '—'} | ${row.floor?.p50 ?? '—'} | ${row.ratio ?? '—'} |`,
+    ),
+    '',
+    'CPU per request (ms, from /proc, over the best run of each): the server process, and all of PostgreSQL',
+    '',
+    '| scenario | service | its PostgreSQL | floor | its PostgreSQL | floor/service, both together |',
+    '|---|---:|---:|---:|---:|---:|',
+    ...results.scenarios.map(
+      (row) =>
+        `| ${row.scenario} | ${row.service.cpuMsPerRequest?.server ?? '—'} | ` +
+        `${row.service.cpuMsPerRequest?.postgres ?? '—'} | ${row.floor?.cpuMsPerRequest?.server ?? '—'} | ` +
+        `${row.floor?.cpuMsPerRequest?.postgres ?? '—'} | ${row.cpuRatio ?? '—'} |`,
     ),
     '',
     `progress report (median): service ${results.report.serviceMedianMs} ms computed, ` +
