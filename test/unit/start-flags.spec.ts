@@ -8,6 +8,7 @@ describe('the flags the service is started with', () => {
     const flags = flagsOf(scripts.start);
     expect(flags).toContain('--max-semi-space-size=16');
     expect(flags).toContain('--heap-growing-percent=100');
+    expect(flags).toContain('--no-allocation-site-pretenuring');
     expect(flagsOf(scripts['start:prod'])).toEqual(flags);
     const cmd = /^CMD (\[.*\])$/m.exec(readFileSync('Dockerfile', 'utf8'))?.[1];
     expect(flagsOf((JSON.parse(cmd ?? '[]') as string[]).join(' '))).toEqual(flags);
