@@ -214,12 +214,12 @@ async function viaFetch(url: string): Promise<number> {
  * every other scenario: the server's time, without the client's unzipping. With `gzip`, it asks
  * for gzip and leaves the body zipped; without, it asks for no encoding. Gives the status.
  */
-function toLastByte(gzip: boolean): (url: string) => Promise<number> {
+function toLastByte(gzip: boolean, agent?: http.Agent): (url: string) => Promise<number> {
   const headers = { authorization: `Bearer ${ADMIN_TOKEN}`, ...(gzip ? { 'accept-encoding': 'gzip' } : {}) };
   return (url) =>
     new Promise((resolve, reject) => {
       http
-        .get(url, { headers }, (response) => {
+        .get(url, { headers, agent }, (response) => {
           response.once('error', reject);
           response.once('end', () => resolve(response.statusCode ?? 0));
           response.resume();
@@ -238,6 +238,7 @@ async function sequentialMs(
   runs: number,
   before?: () => Promise<unknown>,
   get: (url: string) => Promise<number> = viaFetch,
+  decimals = 1,
 ): Promise<number> {
   const times: number[] = [];
   for (let i = 0; i < runs; i += 1) {
@@ -248,7 +249,27 @@ async function sequentialMs(
     if (status !== 200) throw new Error(`${server.name} ${pathAndQuery} → ${status}`);
     times.push(performance.now() - started);
   }
-  return Math.round(median(times) * 10) / 10;
+  return Math.round(median(times) * 10 ** decimals) / 10 ** decimals;
+}
+
+/** Requests for GET by slug one after another: enough for a median to a hundredth of a ms. */
+const BY_SLUG_SEQUENTIAL_RUNS = 500;
+
+/**
+ * The median time of GET by slug (random proposals), one request after another after 50 untimed,
+ * to the last byte and to a hundredth of a millisecond: autocannon gives whole milliseconds, too
+ * coarse to tell whether 100k proposals cost 1.2 times what 10k do when a request takes one.
+ */
+async function bySlugMedianMs(server: Server, proposals: number): Promise<number> {
+  // One connection kept open, as autocannon's: a connection per request would time its setup too.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  try {
+    const path = (): string => `/api/v1/proposals/${randomSlug(proposals)}`;
+    await sequentialMs(server, path, 50, undefined, toLastByte(false, agent));
+    return await sequentialMs(server, path, BY_SLUG_SEQUENTIAL_RUNS, undefined, toLastByte(false, agent), 2);
+  } finally {
+    agent.destroy();
+  }
 }
 
 /**
@@ -270,6 +291,8 @@ interface ScalingPoint {
   /** Repeated with nothing written in between: answered from the copy kept by the first. */
   reportRepeatedMedianMs: number;
   bySlugC1P50: number;
+  /** GET by slug one request after another, median ms to the last byte (see {@link bySlugMedianMs}). */
+  bySlugMedianMs: number;
 }
 
 /** Smaller sizes measured with `--scaling`, each on a database of its own, the service alone. */
@@ -308,10 +331,11 @@ async function scalingPoint(o: Options, proposals: number): Promise<ScalingPoint
       reportMedianMs: await sequentialMs(service, unaskedReport, o.reportRuns),
       reportRepeatedMedianMs: await sequentialMs(service, () => reportPath(), o.reportRuns),
       bySlugC1P50: (await load(service, o, () => ({ path: `/api/v1/proposals/${randomSlug(proposals)}` }), 1)).p50,
+      bySlugMedianMs: await bySlugMedianMs(service, proposals),
     };
     log(
       `scaling at ${proposals}: report ${point.reportMedianMs} ms computed, ${point.reportRepeatedMedianMs} ms ` +
-        `repeated, by slug p50 ${point.bySlugC1P50} ms at c=1`,
+        `repeated, by slug p50 ${point.bySlugC1P50} ms at c=1, median ${point.bySlugMedianMs} ms one after another`,
     );
     return point;
   } finally {
@@ -414,7 +438,8 @@ async function main(): Promise<void> {
     for (const [scenario, request] of reads) await sideBySide(scenario, request);
 
     const bySlugC1 = await load(service, o, reads[0][1], 1);
-    log(`GET by slug at c=1: p50 ${bySlugC1.p50} ms`);
+    const bySlugSequential = await bySlugMedianMs(service, o.size.proposals);
+    log(`GET by slug at c=1: p50 ${bySlugC1.p50} ms; one after another, median ${bySlugSequential} ms`);
     // Computed: the service and the floor asked the same reports, none asked before.
     const firstWindow = unaskedWindow;
     const reportService = await sequentialMs(service, unaskedReport, o.reportRuns);
@@ -518,6 +543,7 @@ async function main(): Promise<void> {
       generation: generated,
       scenarios: rows,
       bySlugC1,
+      bySlugMedianMs: bySlugSequential,
       report: {
         serviceMedianMs: reportService,
         serviceAfterWriteMedianMs: reportAfterWrite,
@@ -536,6 +562,7 @@ async function main(): Promise<void> {
               reportMedianMs: reportService,
               reportRepeatedMedianMs: reportRepeated,
               bySlugC1P50: bySlugC1.p50,
+              bySlugMedianMs: bySlugSequential,
             },
           ]
         : undefined,
@@ -565,6 +592,7 @@ function printTable(results: {
     floorMedianMs: number;
   };
   bySlugC1: Measurement;
+  bySlugMedianMs: number;
   peakRssMiB: number;
   generation: { rowsPerSecond: number };
   scaling?: ScalingPoint[];
@@ -596,20 +624,20 @@ function printTable(results: {
       `${results.report.serviceRepeatedZippedMedianMs} ms repeated, no encoding: ` +
       `${results.report.serviceAfterWriteIdentityMedianMs} ms after a write; ` +
       `floor ${results.report.floorMedianMs} ms`,
-    `GET by slug at c=1: p50 ${results.bySlugC1.p50} ms`,
+    `GET by slug at c=1: p50 ${results.bySlugC1.p50} ms; one after another, median ${results.bySlugMedianMs} ms`,
     `service peak RSS under load: ${results.peakRssMiB} MiB`,
     `generation: ${results.generation.rowsPerSecond} rows/s`,
     ...(results.scaling === undefined
       ? []
       : [
           '',
-          '| proposals | report computed, median ms | ms per 1k proposals | report repeated, median ms | by slug p50 ms (c=1) |',
-          '|---:|---:|---:|---:|---:|',
+          '| proposals | report computed, median ms | ms per 1k proposals | report repeated, median ms | by slug p50 ms (c=1) | by slug, one after another, median ms |',
+          '|---:|---:|---:|---:|---:|---:|',
           ...results.scaling.map(
             (point) =>
               `| ${point.proposals} | ${point.reportMedianMs} | ` +
               `${Math.round((point.reportMedianMs / point.proposals) * 10_000) / 10} | ${point.reportRepeatedMedianMs} | ` +
-              `${point.bySlugC1P50} |`,
+              `${point.bySlugC1P50} | ${point.bySlugMedianMs} |`,
           ),
         ]),
   ];
