@@ -90,12 +90,14 @@ const NESTED = {
                      FROM proposal_relations pr JOIN proposals rp ON rp.id = pr.related_id
                     WHERE pr.proposal_id = p.id), '[]')`,
   supersededBy: `(SELECT json_build_object('slug', sp.slug, 'title', sp.title) FROM proposals sp WHERE sp.id = p.superseded_by_id)`,
+  // Counted from the links' own copy of whether their statement stands (kept by triggers): an
+  // index-only scan of the partial index by proposal, not a visit to every statement.
   statementCounts: `(SELECT json_build_object('supports', count(*) FILTER (WHERE sp.stance = 'supports'),
                                    'opposes', count(*) FILTER (WHERE sp.stance = 'opposes'),
                                    'neutral', count(*) FILTER (WHERE sp.stance = 'neutral'),
                                    'total', count(*))
-            FROM statement_proposals sp JOIN statements s ON s.id = sp.statement_id
-           WHERE sp.proposal_id = p.id AND s.retracted_at IS NULL)`,
+            FROM statement_proposals sp
+           WHERE sp.proposal_id = p.id AND sp.standing)`,
   sources: `COALESCE((SELECT json_agg(json_build_object('id', s.id, 'url', s.url, 'publisher', s.publisher,
                                                      'title', s.title, 'publishedOn', s.published_on) ORDER BY s.created_at, s.id)
                      FROM transitions t JOIN transition_sources ts ON ts.transition_id = t.id JOIN sources s ON s.id = ts.source_id
