@@ -18,6 +18,7 @@ import { ProblemDto } from './common/errors/problem.js';
 import { createValidationPipe } from './common/errors/validation.js';
 import { API_DESCRIPTION, documentIdempotency } from './common/openapi/document.js';
 import { serveInRequestContext } from './common/context/request-context.js';
+import { linkNextPages } from './common/http/page-link.js';
 import { requestIdOf } from './common/http/request-id.js';
 import { JsonLogger } from './common/logging/json-logger.js';
 import { loadSeeds } from '../seeds/loader.js';
@@ -99,6 +100,7 @@ export async function createApp({
   fastify.removeContentTypeParser('text/plain');
   parseJsonBodies(fastify);
   serveInRequestContext(fastify);
+  linkNextPages(fastify);
   fastify.addHook('onResponse', (request, reply, done) => {
     const level = reply.statusCode >= 500 ? 'error' : 'info';
     if (logger.enabled(level)) {

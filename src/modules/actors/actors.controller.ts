@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, Param, Patch, Post, Query, Res, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, Headers, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { OpenRead, RequireRole } from '../../common/auth/auth.decorators.js';
@@ -8,7 +8,6 @@ import { ApiAuthenticated, ApiProblems } from '../../common/openapi/api-problems
 import { toActorDto } from './actors.repository.js';
 import { ActorsService } from './actors.service.js';
 import { ActorDto, ActorListDto, CreateActorDto, ListActorsQueryDto, UpdateActorDto } from './dto/actors.dto.js';
-import { PageLinkInterceptor } from '../../common/http/page-link.interceptor.js';
 import { Idempotent } from '../idempotency/idempotency.interceptor.js';
 
 @ApiTags('actors')
@@ -32,7 +31,6 @@ export class ActorsController {
   }
 
   @Get()
-  @UseInterceptors(PageLinkInterceptor)
   @RequireRole('analyst')
   @OpenRead()
   @ApiOperation({ summary: 'List actors by slug, filtered by kind and a case-insensitive name search' })

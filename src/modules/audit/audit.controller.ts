@@ -1,10 +1,9 @@
-import { Controller, Get, Query, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequireRole } from '../../common/auth/auth.decorators.js';
 import { ApiAuthenticated, ApiProblems } from '../../common/openapi/api-problems.js';
 import { AuditService } from './audit.service.js';
 import { AuditListDto, ListAuditQueryDto } from './dto/audit.dto.js';
-import { PageLinkInterceptor } from '../../common/http/page-link.interceptor.js';
 
 @ApiTags('audit')
 @ApiAuthenticated()
@@ -13,7 +12,6 @@ export class AuditController {
   constructor(private readonly audit: AuditService) {}
 
   @Get()
-  @UseInterceptors(PageLinkInterceptor)
   @RequireRole('editor')
   @ApiOperation({
     summary: 'Every write, newest first: who, when, what, and the changed fields before and after',

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, Param, Post, Query, Res, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, Headers, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { OpenRead, RequireRole } from '../../common/auth/auth.decorators.js';
@@ -8,7 +8,6 @@ import { ApiAuthenticated, ApiProblems } from '../../common/openapi/api-problems
 import { CreateEventDto, EventDto, EventListDto, ListEventsQueryDto } from './dto/events.dto.js';
 import { EventsService } from './events.service.js';
 import { toEventDto } from './events.repository.js';
-import { PageLinkInterceptor } from '../../common/http/page-link.interceptor.js';
 import { Idempotent } from '../idempotency/idempotency.interceptor.js';
 
 @ApiTags('events')
@@ -32,7 +31,6 @@ export class EventsController {
   }
 
   @Get()
-  @UseInterceptors(PageLinkInterceptor)
   @RequireRole('analyst')
   @OpenRead()
   @ApiOperation({ summary: 'List events, most recent startsOn first' })

@@ -1,16 +1,4 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Headers,
-  HttpCode,
-  Param,
-  Patch,
-  Post,
-  Query,
-  Res,
-  UseInterceptors,
-} from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { type AuthenticatedUser, CurrentUser, OpenRead, RequireRole } from '../../common/auth/auth.decorators.js';
@@ -34,7 +22,6 @@ import {
 } from './dto/transitions.dto.js';
 import { ProposalsService } from './proposals.service.js';
 import { WorkflowService } from './workflow.service.js';
-import { PageLinkInterceptor } from '../../common/http/page-link.interceptor.js';
 import { Idempotent } from '../idempotency/idempotency.interceptor.js';
 
 @ApiTags('proposals')
@@ -62,7 +49,6 @@ export class ProposalsController {
   }
 
   @Get()
-  @UseInterceptors(PageLinkInterceptor)
   @RequireRole('analyst')
   @OpenRead()
   @ApiOperation({ summary: 'List proposals, most recent lastActivityOn first' })

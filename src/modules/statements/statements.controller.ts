@@ -1,16 +1,4 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Headers,
-  HttpCode,
-  Param,
-  Patch,
-  Post,
-  Query,
-  Res,
-  UseInterceptors,
-} from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { type AuthenticatedUser, CurrentUser, OpenRead, RequireRole } from '../../common/auth/auth.decorators.js';
@@ -27,7 +15,6 @@ import {
 } from './dto/statements.dto.js';
 import { toStatementDto } from './statements.repository.js';
 import { StatementsService } from './statements.service.js';
-import { PageLinkInterceptor } from '../../common/http/page-link.interceptor.js';
 import { Idempotent } from '../idempotency/idempotency.interceptor.js';
 
 const statementId = new UuidPipe('statement');
@@ -59,7 +46,6 @@ export class StatementsController {
   }
 
   @Get()
-  @UseInterceptors(PageLinkInterceptor)
   @RequireRole('analyst')
   @OpenRead()
   @ApiOperation({

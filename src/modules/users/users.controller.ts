@@ -1,17 +1,4 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  Headers,
-  HttpCode,
-  Param,
-  Patch,
-  Post,
-  Query,
-  Res,
-  UseInterceptors,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import {
   ApiCreatedResponse,
   ApiHeader,
@@ -37,7 +24,6 @@ import {
 } from './dto/users.dto.js';
 import { Idempotent, SecretResponse } from '../idempotency/idempotency.interceptor.js';
 import { toUserDto, UsersService } from './users.service.js';
-import { PageLinkInterceptor } from '../../common/http/page-link.interceptor.js';
 
 const uuid = new UuidPipe('user');
 
@@ -63,7 +49,6 @@ export class UsersController {
   }
 
   @Get('users')
-  @UseInterceptors(PageLinkInterceptor)
   @RequireRole('admin')
   @ApiOperation({ summary: 'List users by name' })
   @ApiOkResponse({ type: UserListDto })
