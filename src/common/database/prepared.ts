@@ -28,10 +28,22 @@ export function preparedQuery<T>(manager: EntityManager, sql: string, params: un
     name = `ppt_${createHash('sha256').update(sql).digest('base64url').slice(0, 32)}`;
     names.set(sql, name);
   }
-  const query = name === undefined ? sql : ({ name, text: sql } as unknown as string);
+  if (name === undefined) return plannedQuery(manager, sql, params);
   const pool = poolOf(manager);
-  if (pool === undefined) return manager.query(query, params);
-  return onPool<T>(pool, name === undefined ? { text: sql, values: params } : { name, text: sql, values: params });
+  if (pool === undefined) return manager.query({ name, text: sql } as unknown as string, params);
+  return onPool<T>(pool, { name, text: sql, values: params });
+}
+
+/**
+ * Runs `sql` unnamed, so PostgreSQL plans it for its values every time: for texts that vary with a
+ * request's filters, where a plan kept for any values could not know how selective each is. Like
+ * `preparedQuery`, it goes straight to the pool outside a transaction (without the query runner
+ * TypeORM builds for every query) and through TypeORM inside one.
+ */
+export function plannedQuery<T>(manager: EntityManager, sql: string, params: unknown[]): Promise<T> {
+  const pool = poolOf(manager);
+  if (pool === undefined) return manager.query(sql, params);
+  return onPool<T>(pool, { text: sql, values: params });
 }
 
 /**

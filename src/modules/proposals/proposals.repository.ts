@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { preparedQuery } from '../../common/database/prepared.js';
+import { plannedQuery, preparedQuery } from '../../common/database/prepared.js';
 import { Db } from '../../common/database/db.js';
 import type { EntityManager } from 'typeorm';
 import { returning } from '../../common/database/returning.js';
@@ -276,7 +276,7 @@ export class ProposalsRepository {
       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY ${spec.columns.map((column) => `${column.replace(RANK, rank)} ${direction}`).join(', ')}
       LIMIT ${param(limit + 1)}`;
-    return this.db.manager.query(sql, params);
+    return plannedQuery(this.db.manager, sql, params);
   }
 
   async insert(

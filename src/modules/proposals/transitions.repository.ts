@@ -60,9 +60,11 @@ export class TransitionsRepository {
   constructor(private readonly db: Db) {}
 
   async history(proposalId: string): Promise<TransitionDto[]> {
-    const rows: TransitionRow[] = await this.db.manager.query(`${SELECT} WHERE t.proposal_id = $1 ORDER BY t.seq`, [
-      proposalId,
-    ]);
+    const rows: TransitionRow[] = await preparedQuery(
+      this.db.manager,
+      `${SELECT} WHERE t.proposal_id = $1 ORDER BY t.seq`,
+      [proposalId],
+    );
     return rows.map(toTransitionDto);
   }
 

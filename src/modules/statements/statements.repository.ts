@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { preparedQuery } from '../../common/database/prepared.js';
+import { plannedQuery, preparedQuery } from '../../common/database/prepared.js';
 import { Db } from '../../common/database/db.js';
 import type { EntityManager } from 'typeorm';
 import { returning } from '../../common/database/returning.js';
@@ -159,12 +159,13 @@ export class StatementsRepository {
     const sql = `SELECT ${COLUMNS}${rank} ${FROM} ${joins.join(' ')}
       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY ${keys.map((key) => `${key} DESC`).join(', ')} LIMIT ${param(limit + 1)}`;
-    return this.db.manager.query(sql, params);
+    return plannedQuery(this.db.manager, sql, params);
   }
 
   /** Every statement about a proposal with its stance toward it, for the timeline. */
   async aboutProposal(proposalId: string, includeRetracted: boolean): Promise<(StatementRow & { stance: Stance })[]> {
-    return this.db.manager.query(
+    return plannedQuery(
+      this.db.manager,
       `SELECT ${COLUMNS}, spf.stance ${FROM}
          JOIN statement_proposals spf ON spf.statement_id = s.id AND spf.proposal_id = $1
         WHERE $2 OR s.retracted_at IS NULL`,
