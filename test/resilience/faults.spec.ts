@@ -5,6 +5,7 @@ import path from 'node:path';
 import {
   call,
   counts,
+  expectStatus,
   historyViolations,
   ownPostgres,
   type Postgres,
@@ -218,7 +219,7 @@ describe('resilience', () => {
             const to = targets[Math.floor(Math.random() * targets.length)];
             const occurredOn = new Date(Date.UTC(2001, 0, 1) + day * 3_600_000).toISOString().slice(0, 10);
             const moved = await call(base, 'POST', `/api/v1/proposals/${slug}/transitions`, { to, occurredOn });
-            expect([201, 409]).toContain(moved.status);
+            expectStatus(moved, [201, 409]);
             if (moved.status === 201) ok.transitions.push(moved.body.id as string);
           } else if (roll < 0.75) {
             const history = await call(base, 'GET', `/api/v1/proposals/${slug}/transitions`);
@@ -230,7 +231,7 @@ describe('resilience', () => {
             const retracted = await call(base, 'POST', `/api/v1/proposals/${slug}/transitions/${latest}/retract`, {
               reason: 'race',
             });
-            expect([200, 409]).toContain(retracted.status);
+            expectStatus(retracted, [200, 409]);
             if (retracted.status === 200) ok.retractions.push(latest);
           } else {
             const current = await call(base, 'GET', `/api/v1/proposals/${slug}`);
@@ -243,7 +244,7 @@ describe('resilience', () => {
                 'if-match': `"${String(current.body.version)}"`,
               },
             );
-            expect([200, 412]).toContain(patched.status);
+            expectStatus(patched, [200, 412]);
             if (patched.status === 200) {
               const versions = ok.patches.get(slug) ?? [];
               versions.push(patched.body.version as number);

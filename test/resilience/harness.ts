@@ -98,6 +98,15 @@ export interface Answer {
   body: Record<string, unknown> & { id?: string; type?: string };
   ms: number;
   contentType: string;
+  /** Why the request got no answer (status 0): the error and its cause, as `fetch` gave them. */
+  error?: string;
+}
+
+/** Fails unless the answer's status is one of `allowed`, naming why a request got no answer. */
+export function expectStatus(answer: Answer, allowed: number[]): void {
+  if (allowed.includes(answer.status)) return;
+  const why = answer.error === undefined ? '' : ` (${answer.error})`;
+  throw new Error(`status ${answer.status}${why} after ${answer.ms} ms, where ${allowed.join(' or ')} was expected`);
 }
 
 /** One request; a refused or dropped connection is status 0. */
@@ -131,8 +140,9 @@ export async function call(
       ms: Date.now() - started,
       contentType: response.headers.get('content-type') ?? '',
     };
-  } catch {
-    return { status: 0, body: {}, ms: Date.now() - started, contentType: '' };
+  } catch (error) {
+    const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
+    return { status: 0, body: {}, ms: Date.now() - started, contentType: '', error: `${String(error)}${cause}` };
   }
 }
 
