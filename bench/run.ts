@@ -319,9 +319,14 @@ async function generatedDatabase(
   }
 }
 
-async function scalingPoint(o: Options, proposals: number): Promise<ScalingPoint> {
+/**
+ * The report and GET by slug on a database of `proposals`, the service alone. The database is kept
+ * (the caller drops it), so that by-slug latency can be measured again beside the full size's.
+ */
+async function scalingPoint(o: Options, proposals: number): Promise<{ point: ScalingPoint; database: Database }> {
   const { database, db } = await generatedDatabase(parseSize([], proposals), `${proposals}: `);
   let service: Server | undefined;
+  let kept = false;
   try {
     service = await startServer('service', path.resolve('dist/src/main.js'), database.url);
     // Warm, as the main run's report is (it comes after the read scenarios there).
@@ -337,11 +342,49 @@ async function scalingPoint(o: Options, proposals: number): Promise<ScalingPoint
       `scaling at ${proposals}: report ${point.reportMedianMs} ms computed, ${point.reportRepeatedMedianMs} ms ` +
         `repeated, by slug p50 ${point.bySlugC1P50} ms at c=1, median ${point.bySlugMedianMs} ms one after another`,
     );
-    return point;
+    kept = true;
+    return { point, database };
   } finally {
     if (service) await stop(service).catch(() => undefined);
     await db.destroy().catch(() => undefined);
-    await database.drop();
+    if (!kept) await database.drop();
+  }
+}
+
+/** Rounds of GET by slug one after another on every size, and requests per size in each round. */
+const INTERLEAVED_ROUNDS = 5;
+const INTERLEAVED_RUNS = 100;
+
+/**
+ * GET by slug one after another on a service per database size, the sizes taking turns: each
+ * round times {@link INTERLEAVED_RUNS} requests on each size (the order reversed every other
+ * round), and each size's figure is the median of its rounds' medians. Measured apart, minutes
+ * away from each other, the sizes meet a machine busy in different ways: side by side, a
+ * neighbour's load falls on all of them.
+ */
+async function bySlugInterleaved(
+  sizes: { proposals: number; server: Server }[],
+): Promise<{ proposals: number; medianMs: number }[]> {
+  const agents = sizes.map(() => new http.Agent({ keepAlive: true, maxSockets: 1 }));
+  try {
+    const path = (proposals: number) => (): string => `/api/v1/proposals/${randomSlug(proposals)}`;
+    const medians: number[][] = sizes.map(() => []);
+    for (const [i, { proposals, server }] of sizes.entries()) {
+      await sequentialMs(server, path(proposals), 50, undefined, toLastByte(false, agents[i]));
+    }
+    for (let round = 0; round < INTERLEAVED_ROUNDS; round += 1) {
+      const order = [...sizes.keys()];
+      if (round % 2 === 1) order.reverse();
+      for (const i of order) {
+        const { proposals, server } = sizes[i];
+        medians[i].push(
+          await sequentialMs(server, path(proposals), INTERLEAVED_RUNS, undefined, toLastByte(false, agents[i]), 2),
+        );
+      }
+    }
+    return sizes.map(({ proposals }, i) => ({ proposals, medianMs: median(medians[i]) }));
+  } finally {
+    for (const agent of agents) agent.destroy();
   }
 }
 
@@ -376,13 +419,32 @@ async function main(): Promise<void> {
       `${o.duration} s per run, ${o.connections} connections, ${o.rounds} round(s)`,
   );
   const scaling: ScalingPoint[] = [];
-  if (o.scaling) {
-    for (const proposals of SCALING_SIZES.filter((n) => n < o.size.proposals)) {
-      scaling.push(await scalingPoint(o, proposals));
-    }
-  }
-  const { database, db, generated } = await generatedDatabase(o.size);
+  const smaller: { proposals: number; database: Database }[] = [];
   const servers: Server[] = [];
+  try {
+    if (o.scaling) {
+      for (const proposals of SCALING_SIZES.filter((n) => n < o.size.proposals)) {
+        const { point, database } = await scalingPoint(o, proposals);
+        scaling.push(point);
+        smaller.push({ proposals, database });
+      }
+    }
+    await measureFullSize(o, started, scaling, smaller, servers);
+  } finally {
+    for (const server of servers) await stop(server).catch(() => undefined);
+    for (const { database } of smaller) await database.drop().catch(() => undefined);
+  }
+}
+
+/** The full size: its database generated, the service and the floor side by side, the results written. */
+async function measureFullSize(
+  o: Options,
+  started: number,
+  scaling: ScalingPoint[],
+  smaller: { proposals: number; database: Database }[],
+  servers: Server[],
+): Promise<void> {
+  const { database, db, generated } = await generatedDatabase(o.size);
   try {
     const active: { slug: string; status: string }[] = await db.query(
       `SELECT slug, status FROM proposals WHERE status = ANY($1) ORDER BY random()`,
@@ -440,6 +502,21 @@ async function main(): Promise<void> {
     const bySlugC1 = await load(service, o, reads[0][1], 1);
     const bySlugSequential = await bySlugMedianMs(service, o.size.proposals);
     log(`GET by slug at c=1: p50 ${bySlugC1.p50} ms; one after another, median ${bySlugSequential} ms`);
+    let interleaved: { proposals: number; medianMs: number }[] | undefined;
+    if (smaller.length > 0) {
+      const sizes = [];
+      for (const { proposals, database: kept } of smaller) {
+        const server = await startServer('service', path.resolve('dist/src/main.js'), kept.url);
+        servers.push(server);
+        sizes.push({ proposals, server });
+      }
+      interleaved = await bySlugInterleaved([...sizes, { proposals: o.size.proposals, server: service }]);
+      for (const { server } of sizes) {
+        await stop(server);
+        servers.splice(servers.indexOf(server), 1);
+      }
+      log(`GET by slug one after another, the sizes taking turns: ${interleavedText(interleaved)}`);
+    }
     // Computed: the service and the floor asked the same reports, none asked before.
     const firstWindow = unaskedWindow;
     const reportService = await sequentialMs(service, unaskedReport, o.reportRuns);
@@ -544,6 +621,7 @@ async function main(): Promise<void> {
       scenarios: rows,
       bySlugC1,
       bySlugMedianMs: bySlugSequential,
+      bySlugInterleaved: interleaved,
       report: {
         serviceMedianMs: reportService,
         serviceAfterWriteMedianMs: reportAfterWrite,
@@ -575,9 +653,19 @@ async function main(): Promise<void> {
     await writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
     log(`wrote ${file}`);
   } finally {
-    for (const server of servers) await stop(server).catch(() => undefined);
+    for (const server of servers.splice(0)) await stop(server).catch(() => undefined);
     await database.drop();
   }
+}
+
+/** Each size's median, and the largest size's over the smallest's. */
+function interleavedText(sizes: { proposals: number; medianMs: number }[]): string {
+  const [first, last] = [sizes[0], sizes[sizes.length - 1]];
+  return (
+    `${sizes.map(({ proposals, medianMs }) => `${proposals}: ${medianMs} ms`).join(', ')} ` +
+    `(median of ${INTERLEAVED_ROUNDS} rounds of ${INTERLEAVED_RUNS}); ` +
+    `${last.proposals} / ${first.proposals}: ${Math.round((last.medianMs / first.medianMs) * 100) / 100}`
+  );
 }
 
 function printTable(results: {
@@ -593,6 +681,7 @@ function printTable(results: {
   };
   bySlugC1: Measurement;
   bySlugMedianMs: number;
+  bySlugInterleaved?: { proposals: number; medianMs: number }[];
   peakRssMiB: number;
   generation: { rowsPerSecond: number };
   scaling?: ScalingPoint[];
@@ -625,6 +714,9 @@ function printTable(results: {
       `${results.report.serviceAfterWriteIdentityMedianMs} ms after a write; ` +
       `floor ${results.report.floorMedianMs} ms`,
     `GET by slug at c=1: p50 ${results.bySlugC1.p50} ms; one after another, median ${results.bySlugMedianMs} ms`,
+    ...(results.bySlugInterleaved === undefined
+      ? []
+      : [`GET by slug one after another, the sizes taking turns: ${interleavedText(results.bySlugInterleaved)}`]),
     `service peak RSS under load: ${results.peakRssMiB} MiB`,
     `generation: ${results.generation.rowsPerSecond} rows/s`,
     ...(results.scaling === undefined
