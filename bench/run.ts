@@ -264,7 +264,7 @@ async function bySlugMedianMs(server: Server, proposals: number): Promise<number
   // One connection kept open, as autocannon's: a connection per request would time its setup too.
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   try {
-    const path = (): string => `/api/v1/proposals/${randomSlug(proposals)}`;
+    const path = (): string => bySlugPath(proposals);
     await sequentialMs(server, path, 50, undefined, toLastByte(false, agent));
     return await sequentialMs(server, path, BY_SLUG_SEQUENTIAL_RUNS, undefined, toLastByte(false, agent), 2);
   } finally {
@@ -301,6 +301,9 @@ const SCALING_SIZES = [10_000, 30_000];
 /** The slug of one of the generated proposals, at random. */
 const randomSlug = (proposals: number): string => `proposal-${Math.floor(Math.random() * proposals)}`;
 
+/** The path of GET by slug for one of the generated proposals, at random. */
+const bySlugPath = (proposals: number): string => `/api/v1/proposals/${randomSlug(proposals)}`;
+
 /** A fresh database, migrated and filled with synthetic data of `size`, and a connection to it. */
 async function generatedDatabase(
   size: SyntheticSize,
@@ -335,7 +338,7 @@ async function scalingPoint(o: Options, proposals: number): Promise<{ point: Sca
       proposals,
       reportMedianMs: await sequentialMs(service, unaskedReport, o.reportRuns),
       reportRepeatedMedianMs: await sequentialMs(service, () => reportPath(), o.reportRuns),
-      bySlugC1P50: (await load(service, o, () => ({ path: `/api/v1/proposals/${randomSlug(proposals)}` }), 1)).p50,
+      bySlugC1P50: (await load(service, o, () => ({ path: bySlugPath(proposals) }), 1)).p50,
       bySlugMedianMs: await bySlugMedianMs(service, proposals),
     };
     log(
@@ -367,7 +370,7 @@ async function bySlugInterleaved(
 ): Promise<{ proposals: number; medianMs: number }[]> {
   const agents = sizes.map(() => new http.Agent({ keepAlive: true, maxSockets: 1 }));
   try {
-    const path = (proposals: number) => (): string => `/api/v1/proposals/${randomSlug(proposals)}`;
+    const path = (proposals: number) => (): string => bySlugPath(proposals);
     const medians: number[][] = sizes.map(() => []);
     for (const [i, { proposals, server }] of sizes.entries()) {
       await sequentialMs(server, path(proposals), 50, undefined, toLastByte(false, agents[i]));
@@ -420,7 +423,6 @@ async function main(): Promise<void> {
   );
   const scaling: ScalingPoint[] = [];
   const smaller: { proposals: number; database: Database }[] = [];
-  const servers: Server[] = [];
   try {
     if (o.scaling) {
       for (const proposals of SCALING_SIZES.filter((n) => n < o.size.proposals)) {
@@ -429,9 +431,8 @@ async function main(): Promise<void> {
         smaller.push({ proposals, database });
       }
     }
-    await measureFullSize(o, started, scaling, smaller, servers);
+    await measureFullSize(o, started, scaling, smaller);
   } finally {
-    for (const server of servers) await stop(server).catch(() => undefined);
     for (const { database } of smaller) await database.drop().catch(() => undefined);
   }
 }
@@ -442,9 +443,9 @@ async function measureFullSize(
   started: number,
   scaling: ScalingPoint[],
   smaller: { proposals: number; database: Database }[],
-  servers: Server[],
 ): Promise<void> {
   const { database, db, generated } = await generatedDatabase(o.size);
+  const servers: Server[] = [];
   try {
     const active: { slug: string; status: string }[] = await db.query(
       `SELECT slug, status FROM proposals WHERE status = ANY($1) ORDER BY random()`,
@@ -460,7 +461,7 @@ async function measureFullSize(
     const words = ['multilateral', 'security', 'energy corridor', 'cooperation', 'sovereignty'];
 
     const reads: [string, () => { path: string }][] = [
-      ['GET a proposal by slug', () => ({ path: `/api/v1/proposals/${slug()}` })],
+      ['GET a proposal by slug', () => ({ path: bySlugPath(o.size.proposals) })],
       ['GET the list (status filter, 50 rows)', () => ({ path: '/api/v1/proposals?status=drafting,adopted&limit=50' })],
       [
         'full-text search',
@@ -515,7 +516,7 @@ async function measureFullSize(
       // PostgreSQL's cache for the full size's: each size first serves a run of load, as the full
       // size has served its scenarios.
       for (const { proposals, server } of sizes) {
-        await load(server, o, () => ({ path: `/api/v1/proposals/${randomSlug(proposals)}` }));
+        await load(server, o, () => ({ path: bySlugPath(proposals) }));
       }
       interleaved = await bySlugInterleaved(sizes);
       for (const { server } of sizes.slice(0, -1)) {
@@ -660,7 +661,7 @@ async function measureFullSize(
     await writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
     log(`wrote ${file}`);
   } finally {
-    for (const server of servers.splice(0)) await stop(server).catch(() => undefined);
+    for (const server of servers) await stop(server).catch(() => undefined);
     await database.drop();
   }
 }
