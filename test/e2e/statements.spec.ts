@@ -105,6 +105,30 @@ describe('statements', () => {
       ]);
     });
 
+    it('audits concurrent writes each by its own user and request, with reads served between them', async () => {
+      // Writes start and end while others run: each must keep its own context to the end.
+      const writes = Array.from({ length: 16 }, (_, i) => ({
+        requestId: `concurrent-write-${i}`,
+        as: i % 2 === 0 ? staff : editor,
+        quote: `Concurrent words ${i} on the charter.`,
+      }));
+      const [posted] = await Promise.all([
+        Promise.all(
+          writes.map((write) => post({ ...valid, quote: write.quote }, write.as).set('x-request-id', write.requestId)),
+        ),
+        Promise.all(Array.from({ length: 16 }, () => get('/proposals/charter'))),
+      ]);
+      for (const [i, response] of posted.entries()) {
+        expect(response.status).toBe(201);
+        expect(response.headers['x-request-id']).toBe(writes[i].requestId);
+        const audit = await get(`/audit?entityType=statement&entityId=${response.body.id}`, editor);
+        expect(audit.body.data).toEqual([
+          expect.objectContaining({ requestId: writes[i].requestId, user: response.body.recordedBy }),
+        ]);
+      }
+      expect(new Set(posted.map((response) => response.body.recordedBy.id)).size).toBe(2);
+    });
+
     it('keeps what a proposal derives from its statements as a full recount would', async () => {
       await f.proposal({
         slug: 'derived',

@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { runScoped } from '../context/scoped.js';
 
 const current = new AsyncLocalStorage<EntityManager>();
 
@@ -9,7 +10,8 @@ const current = new AsyncLocalStorage<EntityManager>();
  * The database as repositories and services see it: inside a transaction, that transaction's
  * manager; outside, the pool's. A request that must commit its effect together with something
  * else (an idempotency record) opens the transaction around the whole request, and every
- * `transaction()` and query below joins it.
+ * `transaction()` and query below joins it. (The transaction is found through an async-local store
+ * entered with `runScoped`: switched off while no transaction is open, so reads pay nothing for it.)
  */
 @Injectable()
 export class Db {
@@ -77,7 +79,7 @@ export class Db {
   async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     const open = current.getStore();
     if (open !== undefined) return work(open);
-    return this.dataSource.transaction((manager) => current.run(manager, () => work(manager)));
+    return this.dataSource.transaction((manager) => runScoped(current, manager, () => work(manager)));
   }
 
   /**
