@@ -5,7 +5,7 @@ import type { Db } from '../src/common/database/db.js';
 import { auditInsertSql } from '../src/modules/audit/audit.repository.js';
 import { MomentumRepository } from '../src/modules/proposals/momentum.repository.js';
 import { ProposalsRepository } from '../src/modules/proposals/proposals.repository.js';
-import { TransitionsRepository } from '../src/modules/proposals/transitions.repository.js';
+import { TransitionsRepository, withAppendedSql } from '../src/modules/proposals/transitions.repository.js';
 import { ReportsRepository } from '../src/modules/reports/reports.repository.js';
 import { StatementsRepository } from '../src/modules/statements/statements.repository.js';
 
@@ -86,13 +86,12 @@ async function main(): Promise<void> {
     },
   );
   // The writes, in a transaction rolled back afterwards: the database is left as it was.
-  const [{ source, user, speaker }] = (
+  const [{ user, speaker }] = (
     await client.query(
-      `SELECT (SELECT id FROM sources LIMIT 1) AS source, (SELECT id FROM users LIMIT 1) AS user,
-              a.slug AS speaker
+      `SELECT (SELECT id FROM users LIMIT 1) AS user, a.slug AS speaker
          FROM actors a WHERE a.kind = 'person' LIMIT 1`,
     )
-  ).rows as { source: string; user: string; speaker: string }[];
+  ).rows as { user: string; speaker: string }[];
   const target = one ?? (await proposals.findBySlug('proposal-42'));
   if (target !== null) {
     await client.query('BEGIN');
@@ -125,7 +124,7 @@ async function main(): Promise<void> {
             explaining,
           ),
       );
-      await show('POST /proposals/{slug}/transitions: the transition and the move', () =>
+      await show('POST /proposals/{slug}/transitions: the transition, the move and the audit row', () =>
         transitions.append(
           {
             proposalId: target.id,
@@ -136,10 +135,24 @@ async function main(): Promise<void> {
             note: 'for the plan',
             supersededById: null,
             recordedBy: user,
-            sourceIds: [source],
+            sourceIds: [],
           },
           explaining,
           { furthestStatus: target.furthestStatus },
+          // As the service writes a transition that cites nothing (as the bench's do).
+          (param, row, from) =>
+            auditInsertSql(
+              param,
+              { userId: user, requestId: null, action: 'transition', entityType: 'proposal' },
+              param(target.slug),
+              withAppendedSql(
+                param,
+                { status: 'suspended', statusSince: today, transition: { note: 'for the plan' } },
+                row,
+              ),
+              from,
+              param(JSON.stringify({ status: target.status })),
+            ),
         ),
       );
     } finally {

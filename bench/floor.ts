@@ -7,10 +7,10 @@ import type { EntityManager } from 'typeorm';
 import { hashToken } from '../src/common/auth/tokens.js';
 import { today } from '../src/common/dates/partial-date.js';
 import type { Db } from '../src/common/database/db.js';
-import { auditInsertSql, AuditRepository } from '../src/modules/audit/audit.repository.js';
+import { auditInsertSql } from '../src/modules/audit/audit.repository.js';
 import { MomentumRepository } from '../src/modules/proposals/momentum.repository.js';
 import { ProposalsRepository } from '../src/modules/proposals/proposals.repository.js';
-import { TransitionsRepository } from '../src/modules/proposals/transitions.repository.js';
+import { TransitionsRepository, withAppendedSql } from '../src/modules/proposals/transitions.repository.js';
 import { isOutOfOrder } from '../src/modules/proposals/workflow/derive-state.js';
 import { furthestOf, type Status } from '../src/modules/proposals/workflow/statuses.js';
 import { decideTransition } from '../src/modules/proposals/workflow/workflow.js';
@@ -90,7 +90,6 @@ const momentum = new MomentumRepository(db);
 const transitions = new TransitionsRepository(db);
 const statements = new StatementsRepository(db);
 const reports = new ReportsRepository(db);
-const audit = new AuditRepository(db);
 
 function send(response: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -118,7 +117,8 @@ async function createStatement(request: IncomingMessage, user: { id: string; nam
 
 /**
  * POST /proposals/:slug/transitions, as the service runs it without citations: in one
- * transaction, the proposal locked, the move checked, the transition appended and audited.
+ * transaction, the proposal locked, the move checked, and the transition appended and audited in
+ * one statement.
  * Null when the proposal is not there or the move is refused.
  */
 async function transition(
@@ -133,6 +133,19 @@ async function transition(
     if (proposal === null) return null;
     const decision = decideTransition(proposal.status, input.to);
     if (!decision.allowed || isOutOfOrder(input.occurredOn, proposal.statusSince)) return null;
+    const shown = (appended: { id: string; seq: number; recordedAt: string }) => ({
+      ...appended,
+      from: proposal.status,
+      to: input.to,
+      direction: decision.direction,
+      occurredOn: input.occurredOn,
+      note: input.note ?? null,
+      sources: [],
+      statements: [],
+      supersededBy: null,
+      recordedBy: { id: user.id, name: user.name },
+    });
+    const after = (transition: unknown) => ({ status: input.to, statusSince: input.occurredOn, transition });
     const appended = await transitions.append(
       {
         proposalId: proposal.id,
@@ -148,25 +161,17 @@ async function transition(
       },
       manager,
       { furthestStatus: furthestOf(proposal.furthestStatus, input.to) },
+      (param, row, from) =>
+        auditInsertSql(
+          param,
+          { userId: user.id, requestId, action: 'transition', entityType: 'proposal' },
+          param(proposal.slug),
+          withAppendedSql(param, after(shown({ id: '', seq: 0, recordedAt: '' })), row),
+          from,
+          param(JSON.stringify({ status: proposal.status, statusSince: proposal.statusSince })),
+        ),
     );
-    const recorded = {
-      ...appended,
-      from: proposal.status,
-      to: input.to,
-      direction: decision.direction,
-      occurredOn: input.occurredOn,
-      note: input.note ?? null,
-      recordedBy: { id: user.id, name: user.name },
-    };
-    await audit.append({
-      userId: user.id,
-      requestId,
-      action: 'transition',
-      entityType: 'proposal',
-      entityId: proposal.slug,
-      before: { status: proposal.status, statusSince: proposal.statusSince },
-      after: { status: recorded.to, statusSince: recorded.occurredOn, transition: recorded },
-    });
+    const recorded = shown({ ...appended, recordedAt: appended.recordedAt.toISOString() });
     return recorded;
   });
 }

@@ -304,6 +304,39 @@ describe('workflow over HTTP', () => {
   });
 
   describe('what a transition answers and leaves behind', () => {
+    it('audits each transition, citing or not, with the status before and after and the transition as answered', async () => {
+      const p = await fs.proposal({ proposers: [{ actor: 'kazakhstan' }], proposedOn: '2020-03' });
+      const cited = await fs.statement({ saidOn: '2024-06-02', proposals: [{ slug: p.slug, stance: 'supports' }] });
+      const plain = await transition(p.slug, { to: 'drafting', occurredOn: '2021', note: 'a plain move' }).set(
+        'x-request-id',
+        'audited-plain',
+      );
+      const citing = await transition(p.slug, {
+        to: 'adopted',
+        occurredOn: '2024-06-01',
+        sources: [{ url: 'https://example.org/audited' }],
+        statementIds: [cited.id],
+      }).set('x-request-id', 'audited-citing');
+      expect([plain.status, citing.status]).toEqual([201, 201]);
+      expect(citing.body.sources).toHaveLength(1);
+      const audit = await t.http.get(`/api/v1/audit?entityType=proposal&entityId=${p.slug}`).set(...editor);
+      expect(audit.status).toBe(200);
+      expect(audit.body.data.filter((entry: { action: string }) => entry.action === 'transition')).toEqual([
+        expect.objectContaining({
+          requestId: 'audited-citing',
+          user: citing.body.recordedBy,
+          before: { status: 'drafting', statusSince: '2021' },
+          after: { status: 'adopted', statusSince: '2024-06-01', transition: citing.body },
+        }),
+        expect.objectContaining({
+          requestId: 'audited-plain',
+          user: plain.body.recordedBy,
+          before: { status: 'proposed', statusSince: '2020-03' },
+          after: { status: 'drafting', statusSince: '2021', transition: plain.body },
+        }),
+      ]);
+    });
+
     it('answers what the history then shows, and leaves the proposal as its history derives it', async () => {
       const p = await fs.proposal({ proposers: [{ actor: 'kazakhstan' }], proposedOn: '2020-03' });
       const cited = await fs.statement({ saidOn: '2024-06-02', proposals: [{ slug: p.slug, stance: 'supports' }] });

@@ -28,8 +28,8 @@ interface AuditRow extends Omit<AuditEntryDto, 'at' | 'id'> {
 
 /**
  * The audit row of a write made in one SQL statement, as an `INSERT … SELECT` over `from` (a query
- * of that statement): `entityId` and `after` are SQL expressions over it, so the row is written
- * exactly when the write is, and commits with it.
+ * of that statement): `entityId`, `after` and `before` (none by default) are SQL expressions over
+ * it, so the row is written exactly when the write is, and commits with it.
  */
 export function auditInsertSql(
   param: Param,
@@ -37,10 +37,11 @@ export function auditInsertSql(
   entityId: string,
   after: string,
   from: string,
+  before = 'NULL',
 ): string {
   return `INSERT INTO audit_log (user_id, request_id, action, entity_type, entity_id, before, after)
     SELECT ${param(entry.userId)}::uuid, ${param(entry.requestId)}::text, ${param(entry.action)}::text,
-           ${param(entry.entityType)}::text, (${entityId})::text, NULL, (${after})::jsonb
+           ${param(entry.entityType)}::text, (${entityId})::text, (${before})::jsonb, (${after})::jsonb
       FROM ${from}`;
 }
 

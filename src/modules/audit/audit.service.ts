@@ -63,8 +63,25 @@ export class AuditService {
    * request's user. `after` is written as the statement builds it: it must hold no secret.
    */
   creationSql(param: Param, entityType: string, entityId: string, after: string, from: string): string {
+    return this.rowSql(param, 'create', entityType, entityId, after, from);
+  }
+
+  /**
+   * The audit row of any write made in one SQL statement, by the request's user: `entityId`,
+   * `after` and `before` are SQL expressions over `from` (see {@link auditInsertSql}), written as
+   * the statement builds them: they must hold no secret.
+   */
+  rowSql(
+    param: Param,
+    action: string,
+    entityType: string,
+    entityId: string,
+    after: string,
+    from: string,
+    before?: string,
+  ): string {
     const { userId, requestId } = currentContext();
-    return auditInsertSql(param, { userId, requestId, action: 'create', entityType }, entityId, after, from);
+    return auditInsertSql(param, { userId, requestId, action, entityType }, entityId, after, from, before);
   }
 
   /** An edit: only the fields that changed. */

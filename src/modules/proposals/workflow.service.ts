@@ -14,10 +14,13 @@ import type {
   TransitionProposalDto,
 } from './dto/transitions.dto.js';
 import { type ProposalState, ProposalsRepository } from './proposals.repository.js';
-import { TransitionsRepository } from './transitions.repository.js';
+import { type TransitionAuditSql, TransitionsRepository, withAppendedSql } from './transitions.repository.js';
 import { deriveState, isOutOfOrder } from './workflow/derive-state.js';
 import { furthestOf } from './workflow/statuses.js';
 import { decideTransition } from './workflow/workflow.js';
+
+/** A transition's sources and cited statements, as the API shows them. */
+type Cited = Pick<TransitionDto, 'sources' | 'statements'>;
 
 /**
  * Moves proposals through the workflow. Every change runs in one transaction that first locks
@@ -81,6 +84,43 @@ export class WorkflowService {
       const superseding = await this.resolveSuperseding(proposal, input, manager);
       const statementIds = await this.resolveStatements(input.statementIds ?? [], manager);
       const sources = await this.sources.findOrCreate(input.sources ?? [], manager);
+      const cites = sources.length + statementIds.length > 0;
+      // The transition as the API shows it, but for what only the append gives it.
+      const shown = (appended: { id: string; seq: number; recordedAt: string }, cited: Cited): TransitionDto => ({
+        id: appended.id,
+        seq: appended.seq,
+        from: proposal.status,
+        to: input.to,
+        direction: decision.direction,
+        occurredOn: input.occurredOn,
+        note: input.note ?? null,
+        ...cited,
+        supersededBy: superseding === null ? null : { slug: superseding.slug, title: superseding.title },
+        recordedAt: appended.recordedAt,
+        recordedBy: { id: user.id, name: user.name },
+        retracted: false,
+        retractedAt: null,
+        retractedBy: null,
+        retractionReason: null,
+      });
+      const before = { status: proposal.status, statusSince: proposal.statusSince };
+      const after = (transition: TransitionDto) => ({ status: input.to, statusSince: input.occurredOn, transition });
+      const uncited: Cited = { sources: [], statements: [] };
+      // Without citations the audit row is known before the append but for the transition's id,
+      // number and time, so the append writes it too: one round trip less. With citations, it is
+      // written once they are read back as the API shows them.
+      const auditSql: TransitionAuditSql | undefined = cites
+        ? undefined
+        : (param, row, from) =>
+            this.audit.rowSql(
+              param,
+              'transition',
+              'proposal',
+              param(proposal.slug),
+              withAppendedSql(param, after(shown({ id: '', seq: 0, recordedAt: '' }, uncited)), row),
+              from,
+              param(JSON.stringify(before)),
+            );
       const appended = await this.transitions.append(
         {
           proposalId: proposal.id,
@@ -96,36 +136,13 @@ export class WorkflowService {
         },
         manager,
         { furthestStatus: furthestOf(proposal.furthestStatus, input.to) },
+        auditSql,
       );
-      // Answered from what was written; only citations are read back, and only when there are any.
-      const cited =
-        sources.length + statementIds.length === 0
-          ? { sources: [], statements: [] }
-          : await this.transitions.citations(appended.id, manager);
-      const recorded: TransitionDto = {
-        id: appended.id,
-        seq: appended.seq,
-        from: proposal.status,
-        to: input.to,
-        direction: decision.direction,
-        occurredOn: input.occurredOn,
-        note: input.note ?? null,
-        ...cited,
-        supersededBy: superseding === null ? null : { slug: superseding.slug, title: superseding.title },
-        recordedAt: appended.recordedAt.toISOString(),
-        recordedBy: { id: user.id, name: user.name },
-        retracted: false,
-        retractedAt: null,
-        retractedBy: null,
-        retractionReason: null,
-      };
-      await this.audit.record(
-        'transition',
-        'proposal',
-        proposal.slug,
-        { status: proposal.status, statusSince: proposal.statusSince },
-        { status: recorded.to, statusSince: recorded.occurredOn, transition: recorded },
+      const recorded = shown(
+        { ...appended, recordedAt: appended.recordedAt.toISOString() },
+        cites ? await this.transitions.citations(appended.id, manager) : uncited,
       );
+      if (cites) await this.audit.record('transition', 'proposal', proposal.slug, before, after(recorded));
       return recorded;
     });
   }
