@@ -357,38 +357,63 @@ async function scalingPoint(o: Options, proposals: number): Promise<{ point: Sca
 /** Rounds of GET by slug one after another on every size, and requests per size in each round. */
 const INTERLEAVED_ROUNDS = 5;
 const INTERLEAVED_RUNS = 100;
+/** Rounds of the computed report on every size, and reports per size in each round. */
+const REPORT_INTERLEAVED_ROUNDS = 3;
+const REPORT_INTERLEAVED_RUNS = 3;
+
+interface SizeServer {
+  proposals: number;
+  server: Server;
+}
 
 /**
- * GET by slug one after another on a service per database size, the sizes taking turns: each
- * round times {@link INTERLEAVED_RUNS} requests on each size (the order reversed every other
- * round), and each size's figure is the median of its rounds' medians. Measured apart, minutes
- * away from each other, the sizes meet a machine busy in different ways: side by side, a
- * neighbour's load falls on all of them.
+ * A figure timed on a service per database size, the sizes taking turns: `rounds` rounds, each
+ * timing every size once (the order reversed every other round), and each size's figure the median
+ * of its rounds'. Measured apart, minutes away from each other, the sizes meet a machine busy in
+ * different ways: side by side, a neighbour's load falls on all of them.
  */
-async function bySlugInterleaved(
-  sizes: { proposals: number; server: Server }[],
+async function takingTurns(
+  sizes: SizeServer[],
+  rounds: number,
+  time: (size: SizeServer, index: number) => Promise<number>,
 ): Promise<{ proposals: number; medianMs: number }[]> {
+  const medians: number[][] = sizes.map(() => []);
+  for (let round = 0; round < rounds; round += 1) {
+    const order = [...sizes.keys()];
+    if (round % 2 === 1) order.reverse();
+    for (const i of order) medians[i].push(await time(sizes[i], i));
+  }
+  return sizes.map(({ proposals }, i) => ({ proposals, medianMs: median(medians[i]) }));
+}
+
+/**
+ * GET by slug one after another on every size, taking turns (see {@link takingTurns}): each round
+ * the median of {@link INTERLEAVED_RUNS} requests, after 50 untimed on each size.
+ */
+async function bySlugInterleaved(sizes: SizeServer[]): Promise<{ proposals: number; medianMs: number }[]> {
   const agents = sizes.map(() => new http.Agent({ keepAlive: true, maxSockets: 1 }));
   try {
     const path = (proposals: number) => (): string => bySlugPath(proposals);
-    const medians: number[][] = sizes.map(() => []);
     for (const [i, { proposals, server }] of sizes.entries()) {
       await sequentialMs(server, path(proposals), 50, undefined, toLastByte(false, agents[i]));
     }
-    for (let round = 0; round < INTERLEAVED_ROUNDS; round += 1) {
-      const order = [...sizes.keys()];
-      if (round % 2 === 1) order.reverse();
-      for (const i of order) {
-        const { proposals, server } = sizes[i];
-        medians[i].push(
-          await sequentialMs(server, path(proposals), INTERLEAVED_RUNS, undefined, toLastByte(false, agents[i]), 2),
-        );
-      }
-    }
-    return sizes.map(({ proposals }, i) => ({ proposals, medianMs: median(medians[i]) }));
+    return await takingTurns(sizes, INTERLEAVED_ROUNDS, ({ proposals, server }, i) =>
+      sequentialMs(server, path(proposals), INTERLEAVED_RUNS, undefined, toLastByte(false, agents[i]), 2),
+    );
   } finally {
     for (const agent of agents) agent.destroy();
   }
+}
+
+/**
+ * The report computed (each a report not asked before, through `fetch`) on every size, taking turns
+ * (see {@link takingTurns}): each round the median of {@link REPORT_INTERLEAVED_RUNS}. Whether its
+ * time grows no faster than the data, without minutes of the machine's weather between the sizes.
+ */
+function reportInterleaved(sizes: SizeServer[]): Promise<{ proposals: number; medianMs: number }[]> {
+  return takingTurns(sizes, REPORT_INTERLEAVED_ROUNDS, ({ server }) =>
+    sequentialMs(server, unaskedReport, REPORT_INTERLEAVED_RUNS),
+  );
 }
 
 interface Row {
@@ -504,6 +529,7 @@ async function measureFullSize(
     const bySlugSequential = await bySlugMedianMs(service, o.size.proposals);
     log(`GET by slug at c=1: p50 ${bySlugC1.p50} ms; one after another, median ${bySlugSequential} ms`);
     let interleaved: { proposals: number; medianMs: number }[] | undefined;
+    let reportTurns: { proposals: number; medianMs: number }[] | undefined;
     if (smaller.length > 0) {
       const sizes = [];
       for (const { proposals, database: kept } of smaller) {
@@ -519,11 +545,13 @@ async function measureFullSize(
         await load(server, o, () => ({ path: bySlugPath(proposals) }));
       }
       interleaved = await bySlugInterleaved(sizes);
+      log(`GET by slug one after another, the sizes taking turns: ${interleavedText(interleaved)}`);
+      reportTurns = await reportInterleaved(sizes);
+      log(`progress report computed, the sizes taking turns: ${reportTurnsText(reportTurns)}`);
       for (const { server } of sizes.slice(0, -1)) {
         await stop(server);
         servers.splice(servers.indexOf(server), 1);
       }
-      log(`GET by slug one after another, the sizes taking turns: ${interleavedText(interleaved)}`);
     }
     // Computed: the service and the floor asked the same reports, none asked before.
     const firstWindow = unaskedWindow;
@@ -630,6 +658,7 @@ async function measureFullSize(
       bySlugC1,
       bySlugMedianMs: bySlugSequential,
       bySlugInterleaved: interleaved,
+      reportInterleaved: reportTurns,
       report: {
         serviceMedianMs: reportService,
         serviceAfterWriteMedianMs: reportAfterWrite,
@@ -676,6 +705,20 @@ function interleavedText(sizes: { proposals: number; medianMs: number }[]): stri
   );
 }
 
+/** Each size's median and its cost per 1k proposals, and the largest size's per-1k cost over the smallest's. */
+function reportTurnsText(sizes: { proposals: number; medianMs: number }[]): string {
+  const perThousand = ({ proposals, medianMs }: { proposals: number; medianMs: number }): number =>
+    (medianMs / proposals) * 1000;
+  const [first, last] = [sizes[0], sizes[sizes.length - 1]];
+  return (
+    `${sizes
+      .map((size) => `${size.proposals}: ${size.medianMs} ms (${Math.round(perThousand(size) * 10) / 10} per 1k)`)
+      .join(', ')} ` +
+    `(median of ${REPORT_INTERLEAVED_ROUNDS} rounds of ${REPORT_INTERLEAVED_RUNS}); ` +
+    `per 1k at ${last.proposals} / at ${first.proposals}: ${Math.round((perThousand(last) / perThousand(first)) * 100) / 100}`
+  );
+}
+
 function printTable(results: {
   scenarios: Row[];
   report: {
@@ -690,6 +733,7 @@ function printTable(results: {
   bySlugC1: Measurement;
   bySlugMedianMs: number;
   bySlugInterleaved?: { proposals: number; medianMs: number }[];
+  reportInterleaved?: { proposals: number; medianMs: number }[];
   peakRssMiB: number;
   generation: { rowsPerSecond: number };
   scaling?: ScalingPoint[];
@@ -725,6 +769,9 @@ function printTable(results: {
     ...(results.bySlugInterleaved === undefined
       ? []
       : [`GET by slug one after another, the sizes taking turns: ${interleavedText(results.bySlugInterleaved)}`]),
+    ...(results.reportInterleaved === undefined
+      ? []
+      : [`progress report computed, the sizes taking turns: ${reportTurnsText(results.reportInterleaved)}`]),
     `service peak RSS under load: ${results.peakRssMiB} MiB`,
     `generation: ${results.generation.rowsPerSecond} rows/s`,
     ...(results.scaling === undefined
