@@ -11,7 +11,10 @@ export interface RequestContext {
 
 const storage = new AsyncLocalStorage<RequestContext>();
 
-/** The context of the request (or job) being served; empty outside one. */
+/**
+ * The context of the request (or job) being served; empty outside one. Only routes that write
+ * (any method but GET, HEAD and OPTIONS) are served inside a context: a read has nothing to audit.
+ */
 export function currentContext(): RequestContext {
   return storage.getStore() ?? { requestId: null, userId: null };
 }

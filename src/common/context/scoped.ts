@@ -8,8 +8,8 @@ import type { AsyncLocalStorage } from 'node:async_hooks';
  * service's stores are needed only while a write runs (who writes and in which request, for the
  * audit log; the open transaction), so each is entered through {@link runScoped}, which counts the
  * work running inside any of them and disables them all when the last one ends. Reads served while
- * no write is running then create their promises without the hooks (side by side, 10–20% of the
- * Node CPU of a GET by slug). Disabling only ever happens with nothing inside a store: a store
+ * no write is running then create their promises without the hooks (side by side, about a tenth of
+ * the Node CPU of a GET by slug). Disabling only ever happens with nothing inside a store: a store
  * lasts, as before, until the work handed to `runScoped` has settled.
  */
 const storages = new Set<AsyncLocalStorage<never>>();
