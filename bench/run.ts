@@ -366,6 +366,12 @@ interface SizeServer {
   server: Server;
 }
 
+/** A size's figure from timing the sizes taking turns: the median of its rounds, in ms. */
+interface SizeFigure {
+  proposals: number;
+  medianMs: number;
+}
+
 /**
  * A figure timed on a service per database size, the sizes taking turns: `rounds` rounds, each
  * timing every size once (the order reversed every other round), and each size's figure the median
@@ -376,7 +382,7 @@ async function takingTurns(
   sizes: SizeServer[],
   rounds: number,
   time: (size: SizeServer, index: number) => Promise<number>,
-): Promise<{ proposals: number; medianMs: number }[]> {
+): Promise<SizeFigure[]> {
   const medians: number[][] = sizes.map(() => []);
   for (let round = 0; round < rounds; round += 1) {
     const order = [...sizes.keys()];
@@ -390,7 +396,7 @@ async function takingTurns(
  * GET by slug one after another on every size, taking turns (see {@link takingTurns}): each round
  * the median of {@link INTERLEAVED_RUNS} requests, after 50 untimed on each size.
  */
-async function bySlugInterleaved(sizes: SizeServer[]): Promise<{ proposals: number; medianMs: number }[]> {
+async function bySlugInterleaved(sizes: SizeServer[]): Promise<SizeFigure[]> {
   const agents = sizes.map(() => new http.Agent({ keepAlive: true, maxSockets: 1 }));
   try {
     const path = (proposals: number) => (): string => bySlugPath(proposals);
@@ -410,7 +416,7 @@ async function bySlugInterleaved(sizes: SizeServer[]): Promise<{ proposals: numb
  * (see {@link takingTurns}): each round the median of {@link REPORT_INTERLEAVED_RUNS}. Whether its
  * time grows no faster than the data, without minutes of the machine's weather between the sizes.
  */
-function reportInterleaved(sizes: SizeServer[]): Promise<{ proposals: number; medianMs: number }[]> {
+function reportInterleaved(sizes: SizeServer[]): Promise<SizeFigure[]> {
   return takingTurns(sizes, REPORT_INTERLEAVED_ROUNDS, ({ server }) =>
     sequentialMs(server, unaskedReport, REPORT_INTERLEAVED_RUNS),
   );
@@ -528,10 +534,10 @@ async function measureFullSize(
     const bySlugC1 = await load(service, o, reads[0][1], 1);
     const bySlugSequential = await bySlugMedianMs(service, o.size.proposals);
     log(`GET by slug at c=1: p50 ${bySlugC1.p50} ms; one after another, median ${bySlugSequential} ms`);
-    let interleaved: { proposals: number; medianMs: number }[] | undefined;
-    let reportTurns: { proposals: number; medianMs: number }[] | undefined;
+    let interleaved: SizeFigure[] | undefined;
+    let reportTurns: SizeFigure[] | undefined;
     if (smaller.length > 0) {
-      const sizes = [];
+      const sizes: SizeServer[] = [];
       for (const { proposals, database: kept } of smaller) {
         const server = await startServer('service', path.resolve('dist/src/main.js'), kept.url);
         servers.push(server);
@@ -696,7 +702,7 @@ async function measureFullSize(
 }
 
 /** Each size's median, and the largest size's over the smallest's. */
-function interleavedText(sizes: { proposals: number; medianMs: number }[]): string {
+function interleavedText(sizes: SizeFigure[]): string {
   const [first, last] = [sizes[0], sizes[sizes.length - 1]];
   return (
     `${sizes.map(({ proposals, medianMs }) => `${proposals}: ${medianMs} ms`).join(', ')} ` +
@@ -706,9 +712,8 @@ function interleavedText(sizes: { proposals: number; medianMs: number }[]): stri
 }
 
 /** Each size's median and its cost per 1k proposals, and the largest size's per-1k cost over the smallest's. */
-function reportTurnsText(sizes: { proposals: number; medianMs: number }[]): string {
-  const perThousand = ({ proposals, medianMs }: { proposals: number; medianMs: number }): number =>
-    (medianMs / proposals) * 1000;
+function reportTurnsText(sizes: SizeFigure[]): string {
+  const perThousand = ({ proposals, medianMs }: SizeFigure): number => (medianMs / proposals) * 1000;
   const [first, last] = [sizes[0], sizes[sizes.length - 1]];
   return (
     `${sizes
@@ -732,8 +737,8 @@ function printTable(results: {
   };
   bySlugC1: Measurement;
   bySlugMedianMs: number;
-  bySlugInterleaved?: { proposals: number; medianMs: number }[];
-  reportInterleaved?: { proposals: number; medianMs: number }[];
+  bySlugInterleaved?: SizeFigure[];
+  reportInterleaved?: SizeFigure[];
   peakRssMiB: number;
   generation: { rowsPerSecond: number };
   scaling?: ScalingPoint[];
