@@ -1,7 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import pg from 'pg';
 import 'reflect-metadata';
 import type { EntityManager } from 'typeorm';
 import { hashToken } from '../src/common/auth/tokens.js';
@@ -16,27 +15,16 @@ import { furthestOf, type Status } from '../src/modules/proposals/workflow/statu
 import { decideTransition } from '../src/modules/proposals/workflow/workflow.js';
 import { ReportsRepository } from '../src/modules/reports/reports.repository.js';
 import type { CreateStatementDto } from '../src/modules/statements/dto/statements.dto.js';
-import { newStatement, StatementsRepository } from '../src/modules/statements/statements.repository.js';
+import { StatementsRepository } from '../src/modules/statements/statements.repository.js';
 import { UsersRepository } from '../src/modules/users/users.repository.js';
+import { barePool, managerOn, recordStatement } from './bare.js';
 
 /**
  * The floor the service is measured against: plain `node:http` and `pg`, running the very SQL the
  * service runs for the same request — the repositories themselves, handed a bare pool instead of
  * TypeORM — and answering the rows as JSON. No framework, no ORM, no validation, no DTO mapping.
  */
-// The same pool settings as the service's (see dataSourceOptions): the same database behaviour.
-const pool = new pg.Pool({
-  connectionString: process.env.DATABASE_URL,
-  max: Number(process.env.DB_POOL_SIZE ?? 10),
-  options: '-c jit=off -c work_mem=32MB',
-});
-/** A manager whose queries run on `client`: the pool's, or one connection's inside a transaction. */
-const managerOn = (client: pg.Pool | pg.PoolClient, inTransaction: boolean): EntityManager =>
-  ({
-    query: async (sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as unknown,
-    // What `preparedQuery` looks at to keep a transaction's queries on its connection.
-    queryRunner: inTransaction ? {} : undefined,
-  }) as unknown as EntityManager;
+const pool = barePool(process.env.DATABASE_URL, Number(process.env.DB_POOL_SIZE ?? 10));
 const poolManager = managerOn(pool, false);
 const open = new AsyncLocalStorage<EntityManager>();
 
@@ -108,11 +96,7 @@ async function bodyOf<T>(request: IncomingMessage): Promise<T> {
 
 /** POST /statements: the service's one SQL statement, with its audit row. */
 async function createStatement(request: IncomingMessage, user: { id: string; name: string }): Promise<unknown> {
-  const input = await bodyOf<CreateStatementDto>(request);
-  const requestId = randomUUID();
-  return statements.create(newStatement(input, user), (param, id, after, from) =>
-    auditInsertSql(param, { userId: user.id, requestId, action: 'create', entityType: 'statement' }, id, after, from),
-  );
+  return recordStatement(statements, await bodyOf<CreateStatementDto>(request), user, randomUUID());
 }
 
 /**

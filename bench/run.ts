@@ -8,10 +8,12 @@ import pg from 'pg';
 import 'reflect-metadata';
 import type { DataSource } from 'typeorm';
 import { ACTIVE_STATUSES } from '../src/modules/proposals/workflow/statuses.js';
+import type { CreateStatementDto } from '../src/modules/statements/dto/statements.dto.js';
 import { BULK_POOL, connect, runMigrations } from '../src/common/database/data-source.js';
 import { freePort, startEmbeddedPostgres } from '../src/common/database/embedded-postgres.js';
 import { cpuSpentMs, postgresCpuMs, processCpuMs } from './cpu.js';
 import { generate, type GenerateReport, parseSize, positiveFlag, type SyntheticSize } from './generate.js';
+import { type SqlAloneMeasurement, statementsAlone } from './sql-alone.js';
 
 /**
  * `npm run bench -- [--quick] [--proposals N] [--duration S] [--connections C] [--rounds R]
@@ -429,6 +431,8 @@ interface Row {
   ratio?: number;
   /** The floor's CPU per request over the service's, its server and PostgreSQL together. */
   cpuRatio?: number;
+  /** Writes: the floor's SQL sent straight from a pool in the bench's process, no server between. */
+  sqlAlone?: SqlAloneMeasurement;
 }
 
 /** CPU per request of a run, server and PostgreSQL together (ms); undefined where not measured. */
@@ -506,16 +510,29 @@ async function measureFullSize(
       void rssMiB(service.child.pid ?? 0).then((rss) => (peakRss = Math.max(peakRss, rss)));
     }, 200);
 
-    /** One scenario on both servers, alternating which goes first; each server's best run. */
-    const sideBySide = async (scenario: string, request: Parameters<typeof load>[2]): Promise<Row> => {
+    /**
+     * One scenario on both servers (and, given `alone`, on the SQL alone), alternating which goes
+     * first; each one's best run.
+     */
+    const sideBySide = async (
+      scenario: string,
+      request: Parameters<typeof load>[2],
+      alone?: () => Promise<SqlAloneMeasurement>,
+    ): Promise<Row> => {
       const runs: Record<Server['name'], Measurement[]> = { service: [], floor: [] };
+      const aloneRuns: SqlAloneMeasurement[] = [];
+      const turns = [
+        async () => void runs.service.push(await load(service, o, request)),
+        async () => void runs.floor.push(await load(floor, o, request)),
+        ...(alone === undefined ? [] : [async () => void aloneRuns.push(await alone())]),
+      ];
       for (let round = 0; round < o.rounds; round += 1) {
-        // Alternate which goes first, so neither always meets a warmer cache.
-        const order = round % 2 === 0 ? [service, floor] : [floor, service];
-        for (const server of order) runs[server.name].push(await load(server, o, request));
+        // Alternate which goes first, so none always meets a warmer cache.
+        for (const turn of round % 2 === 0 ? turns : [...turns].reverse()) await turn();
       }
-      const best = (list: Measurement[]) => list.reduce((a, b) => (b.rps > a.rps ? b : a));
+      const best = <T extends { rps: number }>(list: T[]): T => list.reduce((a, b) => (b.rps > a.rps ? b : a));
       const row: Row = { scenario, service: best(runs.service), floor: best(runs.floor) };
+      if (aloneRuns.length > 0) row.sqlAlone = best(aloneRuns);
       row.ratio = Math.round((row.service.rps / (row.floor as Measurement).rps) * 100) / 100;
       const [serviceCpu, floorCpu] = [cpuInAll(row.service), cpuInAll(row.floor)];
       if (serviceCpu !== undefined && floorCpu !== undefined && serviceCpu > 0) {
@@ -525,7 +542,12 @@ async function measureFullSize(
       log(
         `${scenario}: service ${row.service.rps}/s (errors ${row.service.errors}; ${cpuText(row.service)}), ` +
           `floor ${row.floor?.rps}/s (errors ${row.floor?.errors}; ${cpuText(row.floor)}), ratio ${row.ratio}` +
-          (row.cpuRatio === undefined ? '' : `, CPU ratio ${row.cpuRatio}`),
+          (row.cpuRatio === undefined ? '' : `, CPU ratio ${row.cpuRatio}`) +
+          (row.sqlAlone === undefined
+            ? ''
+            : `; the SQL alone ${row.sqlAlone.rps}/s (errors ${row.sqlAlone.errors}; ` +
+              `the bench's process ${row.sqlAlone.cpuMsPerRequest.server} ms/request` +
+              `${row.sqlAlone.cpuMsPerRequest.postgres === undefined ? '' : ` + PostgreSQL ${row.sqlAlone.cpuMsPerRequest.postgres}`})`),
       );
       return row;
     };
@@ -616,20 +638,21 @@ async function measureFullSize(
     );
 
     let statementCounter = 0;
-    await sideBySide('POST statements', () => {
+    const statementBody = (): CreateStatementDto => {
       statementCounter += 1;
       return {
-        method: 'POST',
-        path: '/api/v1/statements',
-        body: {
-          speaker: 'actor-5',
-          saidOn: today,
-          quote: `Benchmark statement ${statementCounter} on multilateral security cooperation in Eurasia.`,
-          source: { url: `https://bench.example/${statementCounter}` },
-          proposals: [{ slug: slug(), stance: statementCounter % 3 === 0 ? 'opposes' : 'supports' }],
-        },
+        speaker: 'actor-5',
+        saidOn: today,
+        quote: `Benchmark statement ${statementCounter} on multilateral security cooperation in Eurasia.`,
+        source: { url: `https://bench.example/${statementCounter}` },
+        proposals: [{ slug: slug(), stance: statementCounter % 3 === 0 ? 'opposes' : 'supports' }],
       };
-    });
+    };
+    await sideBySide(
+      'POST statements',
+      () => ({ method: 'POST', path: '/api/v1/statements', body: statementBody() }),
+      () => statementsAlone(database.url, o.duration, o.connections, statementBody),
+    );
     // Each active proposal in turn, and again once all have had one: suspended, then resumed to
     // another active status, then moved to a third. Each move is allowed from the one before and
     // from the one before that, so a request cut off at the end of a run costs no later error.
@@ -724,6 +747,31 @@ function reportTurnsText(sizes: SizeFigure[]): string {
   );
 }
 
+/**
+ * The writes measured on their SQL alone as well: what PostgreSQL itself allows here, and how much
+ * of it the floor and the service reach.
+ */
+function sqlAloneLines(rows: Row[]): string[] {
+  const measured = rows.filter((row) => row.sqlAlone !== undefined);
+  if (measured.length === 0) return [];
+  return [
+    '',
+    "The floor's SQL alone, sent from a bare pg pool in the bench's process (no HTTP, no token lookup):",
+    '',
+    "| scenario | SQL alone req/s | p50 ms | errors | the bench's CPU ms/request | its PostgreSQL | floor / SQL alone | service / SQL alone |",
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    ...measured.map((row) => {
+      const alone = row.sqlAlone as SqlAloneMeasurement;
+      const share = (rps: number | undefined): string =>
+        rps === undefined || alone.rps === 0 ? '—' : String(Math.round((rps / alone.rps) * 100) / 100);
+      return (
+        `| ${row.scenario} | ${alone.rps} | ${alone.p50} | ${alone.errors} | ${alone.cpuMsPerRequest.server} | ` +
+        `${alone.cpuMsPerRequest.postgres ?? '—'} | ${share(row.floor?.rps)} | ${share(row.service.rps)} |`
+      );
+    }),
+  ];
+}
+
 function printTable(results: {
   scenarios: Row[];
   report: {
@@ -762,6 +810,7 @@ function printTable(results: {
         `${row.service.cpuMsPerRequest?.postgres ?? '—'} | ${row.floor?.cpuMsPerRequest?.server ?? '—'} | ` +
         `${row.floor?.cpuMsPerRequest?.postgres ?? '—'} | ${row.cpuRatio ?? '—'} |`,
     ),
+    ...sqlAloneLines(results.scenarios),
     '',
     `progress report (median): service ${results.report.serviceMedianMs} ms computed, ` +
       `${results.report.serviceAfterWriteMedianMs} ms after a write, ` +

@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import 'reflect-metadata';
+import type { Db } from '../src/common/database/db.js';
+import type { CreateStatementDto } from '../src/modules/statements/dto/statements.dto.js';
+import { StatementsRepository } from '../src/modules/statements/statements.repository.js';
+import { barePool, managerOn, recordStatement } from './bare.js';
+import { cpuSpentMs, postgresCpuMs } from './cpu.js';
+
+/** A run of the statement's SQL alone: how many got through, how fast, and what they cost. */
+export interface SqlAloneMeasurement {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  requests: number;
+  /** CPU per statement (ms): the bench's own process, which sends them, and all of PostgreSQL. */
+  cpuMsPerRequest: { server: number; postgres?: number };
+}
+
+/**
+ * What PostgreSQL itself allows for POST /statements on this machine: the floor's one SQL statement
+ * (the same repository, with the same audit row), sent over `connections` connections of a bare
+ * `pg` pool for `seconds` from the bench's own process, each connection sending the next as soon
+ * as the last is answered. No HTTP, no token lookup, no server process: the ceiling the floor
+ * and the service both stand under.
+ */
+export async function statementsAlone(
+  databaseUrl: string,
+  seconds: number,
+  connections: number,
+  body: () => CreateStatementDto,
+): Promise<SqlAloneMeasurement> {
+  const pool = barePool(databaseUrl, connections);
+  try {
+    const statements = new StatementsRepository({ manager: managerOn(pool, false) } as unknown as Db);
+    const found = await pool.query<{ id: string; name: string }>(`SELECT id, name FROM users WHERE name = 'admin'`);
+    const user = found.rows[0];
+    if (user === undefined) throw new Error('no admin user to record statements as');
+    // Every connection opened and every statement prepared before the clock starts, as in a
+    // server that has been running.
+    await Promise.all(
+      Array.from({ length: connections }, () => recordStatement(statements, body(), user, randomUUID())),
+    );
+    const latencies: number[] = [];
+    let errors = 0;
+    const [postgresBefore, ownBefore] = [await postgresCpuMs(), process.cpuUsage()];
+    const ends = performance.now() + seconds * 1000;
+    await Promise.all(
+      Array.from({ length: connections }, async () => {
+        while (performance.now() < ends) {
+          const sent = performance.now();
+          const recorded = await recordStatement(statements, body(), user, randomUUID()).catch(() => null);
+          if (recorded === null) errors += 1;
+          else latencies.push(performance.now() - sent);
+        }
+      }),
+    );
+    const [postgresAfter, own] = [await postgresCpuMs(), process.cpuUsage(ownBefore)];
+    const requests = latencies.length + errors;
+    const perRequest = (ms: number): number => Math.round((ms / Math.max(1, requests)) * 1000) / 1000;
+    latencies.sort((a, b) => a - b);
+    const at = (fraction: number): number =>
+      Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * fraction))] ?? 0);
+    return {
+      rps: Math.round(latencies.length / seconds),
+      p50: at(0.5),
+      p99: at(0.99),
+      errors,
+      requests,
+      cpuMsPerRequest: {
+        server: perRequest((own.user + own.system) / 1000),
+        postgres: postgresAfter.size === 0 ? undefined : perRequest(cpuSpentMs(postgresBefore, postgresAfter)),
+      },
+    };
+  } finally {
+    await pool.end();
+  }
+}
