@@ -13,7 +13,8 @@ import { BULK_POOL, connect, runMigrations } from '../src/common/database/data-s
 import { freePort, startEmbeddedPostgres } from '../src/common/database/embedded-postgres.js';
 import { cpuSpentMs, postgresCpuMs, processCpuMs } from './cpu.js';
 import { generate, type GenerateReport, parseSize, positiveFlag, type SyntheticSize } from './generate.js';
-import { type SqlAloneMeasurement, statementsAlone } from './sql-alone.js';
+import { type Measurement, perRequestMs } from './measurement.js';
+import { statementsAlone } from './sql-alone.js';
 
 /**
  * `npm run bench -- [--quick] [--proposals N] [--duration S] [--connections C] [--rounds R]
@@ -145,19 +146,6 @@ async function rssMiB(pid: number): Promise<number> {
   }
 }
 
-interface Measurement {
-  rps: number;
-  p50: number;
-  p99: number;
-  errors: number;
-  requests: number;
-  /**
-   * CPU time per request (ms) over the run: the server's process and, where this machine runs
-   * PostgreSQL, all of its processes (undefined where /proc does not show them).
-   */
-  cpuMsPerRequest?: { server: number; postgres?: number };
-}
-
 async function load(
   server: Server,
   o: Options,
@@ -187,7 +175,6 @@ async function load(
   });
   const [serverAfter, postgresAfter] = await Promise.all([processCpuMs(pid), postgresCpuMs()]);
   const requests = result.requests.total;
-  const perRequest = (ms: number): number => Math.round((ms / Math.max(1, requests)) * 1000) / 1000;
   return {
     rps: Math.round(result.requests.average),
     p50: result.latency.p50,
@@ -198,8 +185,9 @@ async function load(
       serverBefore === undefined || serverAfter === undefined
         ? undefined
         : {
-            server: perRequest(serverAfter - serverBefore),
-            postgres: postgresAfter.size === 0 ? undefined : perRequest(cpuSpentMs(postgresBefore, postgresAfter)),
+            server: perRequestMs(serverAfter - serverBefore, requests),
+            postgres:
+              postgresAfter.size === 0 ? undefined : perRequestMs(cpuSpentMs(postgresBefore, postgresAfter), requests),
           },
   };
 }
@@ -432,7 +420,7 @@ interface Row {
   /** The floor's CPU per request over the service's, its server and PostgreSQL together. */
   cpuRatio?: number;
   /** Writes: the floor's SQL sent straight from a pool in the bench's process, no server between. */
-  sqlAlone?: SqlAloneMeasurement;
+  sqlAlone?: Measurement;
 }
 
 /** CPU per request of a run, server and PostgreSQL together (ms); undefined where not measured. */
@@ -517,10 +505,10 @@ async function measureFullSize(
     const sideBySide = async (
       scenario: string,
       request: Parameters<typeof load>[2],
-      alone?: () => Promise<SqlAloneMeasurement>,
+      alone?: () => Promise<Measurement>,
     ): Promise<Row> => {
       const runs: Record<Server['name'], Measurement[]> = { service: [], floor: [] };
-      const aloneRuns: SqlAloneMeasurement[] = [];
+      const aloneRuns: Measurement[] = [];
       const turns = [
         async () => void runs.service.push(await load(service, o, request)),
         async () => void runs.floor.push(await load(floor, o, request)),
@@ -530,7 +518,7 @@ async function measureFullSize(
         // Alternate which goes first, so none always meets a warmer cache.
         for (const turn of round % 2 === 0 ? turns : [...turns].reverse()) await turn();
       }
-      const best = <T extends { rps: number }>(list: T[]): T => list.reduce((a, b) => (b.rps > a.rps ? b : a));
+      const best = (list: Measurement[]) => list.reduce((a, b) => (b.rps > a.rps ? b : a));
       const row: Row = { scenario, service: best(runs.service), floor: best(runs.floor) };
       if (aloneRuns.length > 0) row.sqlAlone = best(aloneRuns);
       row.ratio = Math.round((row.service.rps / (row.floor as Measurement).rps) * 100) / 100;
@@ -545,9 +533,7 @@ async function measureFullSize(
           (row.cpuRatio === undefined ? '' : `, CPU ratio ${row.cpuRatio}`) +
           (row.sqlAlone === undefined
             ? ''
-            : `; the SQL alone ${row.sqlAlone.rps}/s (errors ${row.sqlAlone.errors}; ` +
-              `the bench's process ${row.sqlAlone.cpuMsPerRequest.server} ms/request` +
-              `${row.sqlAlone.cpuMsPerRequest.postgres === undefined ? '' : ` + PostgreSQL ${row.sqlAlone.cpuMsPerRequest.postgres}`})`),
+            : `; the SQL alone ${row.sqlAlone.rps}/s (errors ${row.sqlAlone.errors}; ${cpuText(row.sqlAlone)})`),
       );
       return row;
     };
@@ -761,12 +747,12 @@ function sqlAloneLines(rows: Row[]): string[] {
     "| scenario | SQL alone req/s | p50 ms | errors | the bench's CPU ms/request | its PostgreSQL | floor / SQL alone | service / SQL alone |",
     '|---|---:|---:|---:|---:|---:|---:|---:|',
     ...measured.map((row) => {
-      const alone = row.sqlAlone as SqlAloneMeasurement;
+      const alone = row.sqlAlone as Measurement;
       const share = (rps: number | undefined): string =>
         rps === undefined || alone.rps === 0 ? '—' : String(Math.round((rps / alone.rps) * 100) / 100);
       return (
-        `| ${row.scenario} | ${alone.rps} | ${alone.p50} | ${alone.errors} | ${alone.cpuMsPerRequest.server} | ` +
-        `${alone.cpuMsPerRequest.postgres ?? '—'} | ${share(row.floor?.rps)} | ${share(row.service.rps)} |`
+        `| ${row.scenario} | ${alone.rps} | ${alone.p50} | ${alone.errors} | ${alone.cpuMsPerRequest?.server ?? '—'} | ` +
+        `${alone.cpuMsPerRequest?.postgres ?? '—'} | ${share(row.floor?.rps)} | ${share(row.service.rps)} |`
       );
     }),
   ];

@@ -5,17 +5,7 @@ import type { CreateStatementDto } from '../src/modules/statements/dto/statement
 import { StatementsRepository } from '../src/modules/statements/statements.repository.js';
 import { barePool, managerOn, recordStatement } from './bare.js';
 import { cpuSpentMs, postgresCpuMs } from './cpu.js';
-
-/** A run of the statement's SQL alone: how many got through, how fast, and what they cost. */
-export interface SqlAloneMeasurement {
-  rps: number;
-  p50: number;
-  p99: number;
-  errors: number;
-  requests: number;
-  /** CPU per statement (ms): the bench's own process, which sends them, and all of PostgreSQL. */
-  cpuMsPerRequest: { server: number; postgres?: number };
-}
+import { type Measurement, perRequestMs } from './measurement.js';
 
 /**
  * What PostgreSQL itself allows for POST /statements on this machine: the floor's one SQL statement
@@ -29,7 +19,7 @@ export async function statementsAlone(
   seconds: number,
   connections: number,
   body: () => CreateStatementDto,
-): Promise<SqlAloneMeasurement> {
+): Promise<Measurement> {
   const pool = barePool(databaseUrl, connections);
   try {
     const statements = new StatementsRepository({ manager: managerOn(pool, false) } as unknown as Db);
@@ -57,7 +47,6 @@ export async function statementsAlone(
     );
     const [postgresAfter, own] = [await postgresCpuMs(), process.cpuUsage(ownBefore)];
     const requests = latencies.length + errors;
-    const perRequest = (ms: number): number => Math.round((ms / Math.max(1, requests)) * 1000) / 1000;
     latencies.sort((a, b) => a - b);
     const at = (fraction: number): number =>
       Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * fraction))] ?? 0);
@@ -68,8 +57,9 @@ export async function statementsAlone(
       errors,
       requests,
       cpuMsPerRequest: {
-        server: perRequest((own.user + own.system) / 1000),
-        postgres: postgresAfter.size === 0 ? undefined : perRequest(cpuSpentMs(postgresBefore, postgresAfter)),
+        server: perRequestMs((own.user + own.system) / 1000, requests),
+        postgres:
+          postgresAfter.size === 0 ? undefined : perRequestMs(cpuSpentMs(postgresBefore, postgresAfter), requests),
       },
     };
   } finally {
