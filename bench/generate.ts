@@ -10,6 +10,7 @@ import type { StandingTransition } from '../src/modules/proposals/transitions.re
 import { deriveState } from '../src/modules/proposals/workflow/derive-state.js';
 import { ACTIVE_STATUSES, STATUSES, type Status } from '../src/modules/proposals/workflow/statuses.js';
 import { decideTransition } from '../src/modules/proposals/workflow/workflow.js';
+import { type Flags, type FlagSpec, runCommand } from './flags.js';
 import { seededRandom } from './seeded-random.js';
 
 export interface SyntheticSize {
@@ -429,31 +430,31 @@ async function insertTransitions(db: DataSource, rows: unknown[][]): Promise<voi
 }
 
 /** The value of `--name` in `args`, a positive integer, or `fallback` when the flag is absent. */
-export function positiveFlag(args: string[], name: string, fallback: number): number {
-  const index = args.indexOf(`--${name}`);
-  if (index === -1) return fallback;
-  const parsed = Number(args[index + 1]);
-  if (!Number.isInteger(parsed) || parsed < 1) throw new Error(`--${name} must be a positive integer`);
-  return parsed;
-}
+/** The flags that size a synthetic database, for `seed:synthetic` and the bench. */
+export const SIZE_FLAGS: FlagSpec = {
+  proposals: { kind: 'count', help: 'proposals to generate' },
+  statements: { kind: 'count', help: 'statements (default: 10 per proposal)' },
+  transitions: { kind: 'count', help: 'transitions at most (default: 5 per proposal)' },
+  actors: { kind: 'count', help: 'actors (default: 1 per 20 proposals, at least 50)' },
+};
 
 /**
  * The size asked for by `--proposals`, `--statements`, `--transitions` and `--actors`; each left
  * out scales with the proposals (10 statements, 5 transitions and 1/20 of an actor each).
  */
-export function parseSize(args: string[], proposalsFallback: number = QUICK_SIZE.proposals): SyntheticSize {
-  const proposals = positiveFlag(args, 'proposals', proposalsFallback);
+export function sizeOf(counts: Flags['counts'], proposalsFallback: number = QUICK_SIZE.proposals): SyntheticSize {
+  const proposals = counts.proposals ?? proposalsFallback;
   return {
     proposals,
-    statements: positiveFlag(args, 'statements', proposals * 10),
-    transitions: positiveFlag(args, 'transitions', proposals * 5),
-    actors: positiveFlag(args, 'actors', Math.max(50, Math.round(proposals / 20))),
+    statements: counts.statements ?? proposals * 10,
+    transitions: counts.transitions ?? proposals * 5,
+    actors: counts.actors ?? Math.max(50, Math.round(proposals / 20)),
   };
 }
 
 /** `npm run seed:synthetic -- --proposals 100000 --statements 1000000 --transitions 500000 --actors 5000` */
-async function main(): Promise<void> {
-  const size = parseSize(process.argv.slice(2));
+async function main(flags: Flags): Promise<void> {
+  const size = sizeOf(flags.counts);
   const config = loadConfig();
   const log = (line: string): void => void process.stdout.write(`${line}\n`);
   const database = await resolveDatabase(config, log);
@@ -474,8 +475,15 @@ async function main(): Promise<void> {
 }
 
 if (process.argv[1]?.endsWith('generate.js')) {
-  main().catch((error: unknown) => {
-    process.stderr.write(`\nseed:synthetic failed: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
-  });
+  runCommand(
+    {
+      name: 'seed:synthetic',
+      synopsis:
+        'npm run seed:synthetic -- [--proposals N] [--statements N] [--transitions N] [--actors N]\n\n' +
+        'Fills an empty database (DATABASE_URL, or the embedded one under DATA_DIR) with valid synthetic\n' +
+        `data; ${QUICK_SIZE.proposals} proposals unless told.`,
+      spec: SIZE_FLAGS,
+    },
+    main,
+  );
 }

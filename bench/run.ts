@@ -12,13 +12,13 @@ import type { CreateStatementDto } from '../src/modules/statements/dto/statement
 import { BULK_POOL, connect, runMigrations } from '../src/common/database/data-source.js';
 import { freePort, startEmbeddedPostgres } from '../src/common/database/embedded-postgres.js';
 import { cpuSpentMs, postgresCpuMs, processCpuMs } from './cpu.js';
-import { generate, type GenerateReport, parseSize, positiveFlag, type SyntheticSize } from './generate.js';
+import { type Flags, type FlagSpec, runCommand } from './flags.js';
+import { generate, type GenerateReport, SIZE_FLAGS, sizeOf, type SyntheticSize } from './generate.js';
 import { type Measurement, perRequestMs } from './measurement.js';
 import { statementsAlone } from './sql-alone.js';
 
 /**
- * `npm run bench -- [--quick] [--proposals N] [--duration S] [--connections C] [--rounds R]
- * [--report-runs N] [--scaling]`: generates a database, starts the service and the bare floor
+ * `npm run bench -- [--quick] [--proposals N] … [--scaling]` (`--help` lists every flag): generates a database, starts the service and the bare floor
  * server side by side on it, and measures each scenario on both, alternating, in one run. With
  * `--scaling`, the report and by-slug latency are first measured on smaller databases (10k, 30k)
  * too, to show how their cost grows with the data.
@@ -33,17 +33,26 @@ interface Options {
   scaling: boolean;
 }
 
-function options(args: string[]): Options {
-  const quick = args.includes('--quick');
-  const value = (name: string, fallback: number): number => positiveFlag(args, name, fallback);
+const FLAGS: FlagSpec = {
+  quick: { kind: 'switch', help: 'the smoke check: 10k proposals, 3 s per run, one round (about a minute)' },
+  ...SIZE_FLAGS,
+  duration: { kind: 'count', help: 'seconds per load run (default 10; 3 with --quick)' },
+  connections: { kind: 'count', help: 'connections per load run (default 10)' },
+  rounds: { kind: 'count', help: 'alternations of service and floor per scenario (default 3; 1 with --quick)' },
+  'report-runs': { kind: 'count', help: 'reports timed each way (default 11; 5 with --quick)' },
+  scaling: { kind: 'switch', help: 'first measure the report and by-slug latency at 10k and 30k too' },
+};
+
+function options({ counts, switches }: Flags): Options {
+  const quick = switches.quick;
   return {
     quick,
-    size: parseSize(args, quick ? 10_000 : 100_000),
-    duration: value('duration', quick ? 3 : 10),
-    connections: value('connections', 10),
-    rounds: value('rounds', quick ? 1 : 3),
-    reportRuns: value('report-runs', quick ? 5 : 11),
-    scaling: args.includes('--scaling'),
+    size: sizeOf(counts, quick ? 10_000 : 100_000),
+    duration: counts.duration ?? (quick ? 3 : 10),
+    connections: counts.connections ?? 10,
+    rounds: counts.rounds ?? (quick ? 1 : 3),
+    reportRuns: counts['report-runs'] ?? (quick ? 5 : 11),
+    scaling: switches.scaling,
   };
 }
 
@@ -317,7 +326,7 @@ async function generatedDatabase(
  * (the caller drops it), so that by-slug latency can be measured again beside the full size's.
  */
 async function scalingPoint(o: Options, proposals: number): Promise<{ point: ScalingPoint; database: Database }> {
-  const { database, db } = await generatedDatabase(parseSize([], proposals), `${proposals}: `);
+  const { database, db } = await generatedDatabase(sizeOf({}, proposals), `${proposals}: `);
   let service: Server | undefined;
   let kept = false;
   try {
@@ -437,8 +446,8 @@ const cpuText = (measurement: Measurement | undefined): string =>
         ? ''
         : ` + PostgreSQL ${measurement.cpuMsPerRequest.postgres}`);
 
-async function main(): Promise<void> {
-  const o = options(process.argv.slice(2));
+async function main(flags: Flags): Promise<void> {
+  const o = options(flags);
   const started = Date.now();
   log(
     `bench: ${o.size.proposals} proposals, ${o.size.statements} statements, ${o.size.transitions} transitions; ` +
@@ -831,7 +840,17 @@ function printTable(results: {
   log(`\n${lines.join('\n')}\n`);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
-});
+runCommand(
+  {
+    name: 'bench',
+    synopsis:
+      'npm run bench -- [--quick] [--proposals N] [--statements N] [--transitions N] [--actors N]\n' +
+      '                 [--duration S] [--connections C] [--rounds R] [--report-runs N] [--scaling]\n\n' +
+      "Generates a database (on DATABASE_URL's server, else an embedded one), starts the service and the\n" +
+      'bare floor on it, measures every scenario on both side by side, prints the table and writes\n' +
+      'bench/results/<date>.json. 100k proposals unless told (10k with --quick); see BENCHMARKS.md.',
+    spec: FLAGS,
+    stack: true,
+  },
+  main,
+);
