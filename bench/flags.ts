@@ -3,8 +3,11 @@ import { parseArgs } from 'node:util';
 /** A command line the command cannot run: what is wrong with it, to be printed with the usage. */
 export class UsageError extends Error {}
 
-/** A command's flags: each a count (a positive integer after it) or a switch, with its help line. */
-export type FlagSpec = Record<string, { kind: 'count' | 'switch'; help: string }>;
+/**
+ * A command's flags: each a count (a positive integer after it, shown in the usage as `value`, N
+ * unless told) or a switch, with its help line.
+ */
+export type FlagSpec = Record<string, { kind: 'count' | 'switch'; value?: string; help: string }>;
 
 /** What was asked: the counts given, the switches set, and whether `--help` was. */
 export interface Flags {
@@ -53,7 +56,7 @@ export function readFlags(args: string[], spec: FlagSpec): Flags {
 /** The usage text: the command's synopsis, then a line for each flag. */
 export function usage(synopsis: string, spec: FlagSpec): string {
   const names = Object.entries(spec).map(([name, flag]) => [
-    `--${name}${flag.kind === 'count' ? ' N' : ''}`,
+    `--${name}${flag.kind === 'count' ? ` ${flag.value ?? 'N'}` : ''}`,
     flag.help,
   ]);
   const width = Math.max(...names.map(([name]) => name.length), '--help'.length);

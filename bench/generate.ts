@@ -429,7 +429,6 @@ async function insertTransitions(db: DataSource, rows: unknown[][]): Promise<voi
   }
 }
 
-/** The value of `--name` in `args`, a positive integer, or `fallback` when the flag is absent. */
 /** The flags that size a synthetic database, for `seed:synthetic` and the bench. */
 export const SIZE_FLAGS: FlagSpec = {
   proposals: { kind: 'count', help: 'proposals to generate' },

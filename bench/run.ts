@@ -18,10 +18,10 @@ import { type Measurement, perRequestMs } from './measurement.js';
 import { statementsAlone } from './sql-alone.js';
 
 /**
- * `npm run bench -- [--quick] [--proposals N] … [--scaling]` (`--help` lists every flag): generates a database, starts the service and the bare floor
- * server side by side on it, and measures each scenario on both, alternating, in one run. With
- * `--scaling`, the report and by-slug latency are first measured on smaller databases (10k, 30k)
- * too, to show how their cost grows with the data.
+ * `npm run bench -- [--quick] [--proposals N] … [--scaling]` (`--help` lists every flag): generates
+ * a database, starts the service and the bare floor server side by side on it, and measures each
+ * scenario on both, alternating, in one run. With `--scaling`, the report and by-slug latency are
+ * first measured on smaller databases (10k, 30k) too, to show how their cost grows with the data.
  */
 interface Options {
   quick: boolean;
@@ -36,9 +36,13 @@ interface Options {
 const FLAGS: FlagSpec = {
   quick: { kind: 'switch', help: 'the smoke check: 10k proposals, 3 s per run, one round (about a minute)' },
   ...SIZE_FLAGS,
-  duration: { kind: 'count', help: 'seconds per load run (default 10; 3 with --quick)' },
-  connections: { kind: 'count', help: 'connections per load run (default 10)' },
-  rounds: { kind: 'count', help: 'alternations of service and floor per scenario (default 3; 1 with --quick)' },
+  duration: { kind: 'count', value: 'S', help: 'seconds per load run (default 10; 3 with --quick)' },
+  connections: { kind: 'count', value: 'C', help: 'connections per load run (default 10)' },
+  rounds: {
+    kind: 'count',
+    value: 'R',
+    help: 'alternations of service and floor per scenario (default 3; 1 with --quick)',
+  },
   'report-runs': { kind: 'count', help: 'reports timed each way (default 11; 5 with --quick)' },
   scaling: { kind: 'switch', help: 'first measure the report and by-slug latency at 10k and 30k too' },
 };

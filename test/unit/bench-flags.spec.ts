@@ -6,6 +6,7 @@ import { SIZE_FLAGS, sizeOf } from '../../bench/generate.js';
 
 const SPEC: FlagSpec = {
   ...SIZE_FLAGS,
+  duration: { kind: 'count', value: 'S', help: 'seconds per run' },
   quick: { kind: 'switch', help: 'small and short' },
 };
 
@@ -55,7 +56,16 @@ describe('command-line flags', () => {
   it('lists every flag in the usage', () => {
     const text = usage('cmd [flags]', SPEC);
     expect(text.split('\n')[0]).toBe('cmd [flags]');
-    for (const name of ['--proposals N', '--statements N', '--transitions N', '--actors N', '--quick', '--help']) {
+    const names = [
+      '--proposals N',
+      '--statements N',
+      '--transitions N',
+      '--actors N',
+      '--duration S',
+      '--quick',
+      '--help',
+    ];
+    for (const name of names) {
       expect(text).toContain(`  ${name} `);
     }
   });
