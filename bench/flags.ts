@@ -91,8 +91,9 @@ export function runCommand(
     return;
   }
   main(flags).catch((error: unknown) => {
-    const text = error instanceof Error ? ((command.stack ? error.stack : undefined) ?? error.message) : String(error);
-    process.stderr.write(`\n${name} failed: ${text}\n`);
+    const detail =
+      error instanceof Error ? ((command.stack ? error.stack : undefined) ?? error.message) : String(error);
+    process.stderr.write(`\n${name} failed: ${detail}\n`);
     process.exit(1);
   });
 }

@@ -1,3 +1,5 @@
+import { cpuSpentMs } from './cpu.js';
+
 /** One load run of a scenario: on the service, on the floor, or on the SQL alone. */
 export interface Measurement {
   rps: number;
@@ -16,3 +18,13 @@ export interface Measurement {
 /** `ms` spent over a run of `requests`, per request, to a microsecond. */
 export const perRequestMs = (ms: number, requests: number): number =>
   Math.round((ms / Math.max(1, requests)) * 1000) / 1000;
+
+/**
+ * PostgreSQL's CPU per request over a run of `requests`, from `postgresCpuMs` read before and
+ * after it; undefined where /proc shows none of its processes (the server runs elsewhere).
+ */
+export const postgresPerRequestMs = (
+  before: Map<number, number>,
+  after: Map<number, number>,
+  requests: number,
+): number | undefined => (after.size === 0 ? undefined : perRequestMs(cpuSpentMs(before, after), requests));

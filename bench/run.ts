@@ -11,10 +11,10 @@ import { ACTIVE_STATUSES } from '../src/modules/proposals/workflow/statuses.js';
 import type { CreateStatementDto } from '../src/modules/statements/dto/statements.dto.js';
 import { BULK_POOL, connect, runMigrations } from '../src/common/database/data-source.js';
 import { freePort, startEmbeddedPostgres } from '../src/common/database/embedded-postgres.js';
-import { cpuSpentMs, postgresCpuMs, processCpuMs } from './cpu.js';
+import { postgresCpuMs, processCpuMs } from './cpu.js';
 import { type Flags, type FlagSpec, runCommand } from './flags.js';
 import { generate, type GenerateReport, SIZE_FLAGS, sizeOf, type SyntheticSize } from './generate.js';
-import { type Measurement, perRequestMs } from './measurement.js';
+import { type Measurement, perRequestMs, postgresPerRequestMs } from './measurement.js';
 import { statementsAlone } from './sql-alone.js';
 
 /**
@@ -199,8 +199,7 @@ async function load(
         ? undefined
         : {
             server: perRequestMs(serverAfter - serverBefore, requests),
-            postgres:
-              postgresAfter.size === 0 ? undefined : perRequestMs(cpuSpentMs(postgresBefore, postgresAfter), requests),
+            postgres: postgresPerRequestMs(postgresBefore, postgresAfter, requests),
           },
   };
 }

@@ -4,8 +4,8 @@ import type { Db } from '../src/common/database/db.js';
 import type { CreateStatementDto } from '../src/modules/statements/dto/statements.dto.js';
 import { StatementsRepository } from '../src/modules/statements/statements.repository.js';
 import { barePool, managerOn, recordStatement } from './bare.js';
-import { cpuSpentMs, postgresCpuMs } from './cpu.js';
-import { type Measurement, perRequestMs } from './measurement.js';
+import { postgresCpuMs } from './cpu.js';
+import { type Measurement, perRequestMs, postgresPerRequestMs } from './measurement.js';
 
 /**
  * What PostgreSQL itself allows for POST /statements on this machine: the floor's one SQL statement
@@ -58,8 +58,7 @@ export async function statementsAlone(
       requests,
       cpuMsPerRequest: {
         server: perRequestMs((own.user + own.system) / 1000, requests),
-        postgres:
-          postgresAfter.size === 0 ? undefined : perRequestMs(cpuSpentMs(postgresBefore, postgresAfter), requests),
+        postgres: postgresPerRequestMs(postgresBefore, postgresAfter, requests),
       },
     };
   } finally {
