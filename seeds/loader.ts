@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { INestApplicationContext, Type } from '@nestjs/common';
 import type { AuthenticatedUser } from '../src/common/auth/auth.decorators.js';
-import { runInContext } from '../src/common/context/request-context.js';
+import { NO_REQUEST, type RequestContext } from '../src/common/context/request-context.js';
 import { DomainError } from '../src/common/errors/domain-error.js';
 import { createValidationPipe } from '../src/common/errors/validation.js';
 import { ActorsRepository } from '../src/modules/actors/actors.repository.js';
@@ -103,10 +103,10 @@ export async function loadSeeds(
   data?: SeedData,
 ): Promise<SeedReport> {
   const seeds = data ?? (await readSeedData());
-  const user = await app.get(UsersService).systemUser(SEED_USER);
-  const loader = new SeedLoader(app, user, seeds, log);
+  const user = await app.get(UsersService).systemUser(SEED_USER, NO_REQUEST);
   // Audit rows name the seed user, and a request id that says where the writes came from.
-  return runInContext({ userId: user.id, requestId: 'seeds' }, () => loader.run());
+  const context: RequestContext = { userId: user.id, requestId: 'seeds' };
+  return new SeedLoader(app, user, context, seeds, log).run();
 }
 
 class SeedLoader {
@@ -120,6 +120,7 @@ class SeedLoader {
   constructor(
     private readonly app: INestApplicationContext,
     private readonly user: AuthenticatedUser,
+    private readonly context: RequestContext,
     private readonly seeds: SeedData,
     private readonly log: (line: string) => void,
   ) {}
@@ -164,7 +165,7 @@ class SeedLoader {
         this.report.present += 1;
         continue;
       }
-      await service.create(dto);
+      await service.create(dto, this.context);
       this.report.created.actors += 1;
     }
   }
@@ -178,7 +179,7 @@ class SeedLoader {
         this.report.present += 1;
         continue;
       }
-      await service.create(dto);
+      await service.create(dto, this.context);
       this.report.created.events += 1;
     }
   }
@@ -194,7 +195,7 @@ class SeedLoader {
         this.report.present += 1;
         continue;
       }
-      await service.create(dto, this.user);
+      await service.create(dto, this.user, this.context);
       this.report.created.proposals += 1;
     }
     for (const { slug, related } of this.seeds.proposals) {
@@ -202,7 +203,7 @@ class SeedLoader {
       const current = await service.view(slug);
       if (current.related.length > 0) continue;
       const dto = await this.valid(UpdateProposalDto, { related }, `related of ${slug}`);
-      await service.update(slug, current.version, dto);
+      await service.update(slug, current.version, dto, this.context);
     }
   }
 
@@ -226,7 +227,7 @@ class SeedLoader {
         this.report.present += 1;
         continue;
       }
-      const created = await service.create(dto, this.user);
+      const created = await service.create(dto, this.user, this.context);
       this.statementIds.set(key, created.id);
       this.report.created.statements += 1;
     }
@@ -258,7 +259,7 @@ class SeedLoader {
         };
         const dto = await this.valid(TransitionProposalDto, body, `transition of ${proposal.slug} to ${transition.to}`);
         try {
-          await workflow.transition(proposal.slug, dto, this.user);
+          await workflow.transition(proposal.slug, dto, this.user, this.context);
           this.report.created.transitions += 1;
         } catch (error) {
           // The history moved on in ways the seeds do not know (an editor's work): leave it be.

@@ -17,7 +17,6 @@ import { RateLimiter } from './common/http/rate-limit.js';
 import { ProblemDto } from './common/errors/problem.js';
 import { createValidationPipe } from './common/errors/validation.js';
 import { API_DESCRIPTION, documentIdempotency } from './common/openapi/document.js';
-import { serveInRequestContext } from './common/context/request-context.js';
 import { linkNextPages } from './common/http/page-link.js';
 import { requestIdOf } from './common/http/request-id.js';
 import { JsonLogger } from './common/logging/json-logger.js';
@@ -99,7 +98,6 @@ export async function createApp({
   // JSON only: any other body type is a 415, not a string handed to validation.
   fastify.removeContentTypeParser('text/plain');
   parseJsonBodies(fastify);
-  serveInRequestContext(fastify);
   linkNextPages(fastify);
   fastify.addHook('onResponse', (request, reply, done) => {
     const level = reply.statusCode >= 500 ? 'error' : 'info';

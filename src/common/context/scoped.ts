@@ -5,12 +5,13 @@ import type { AsyncLocalStorage } from 'node:async_hooks';
  *
  * On Node before 24, an enabled `AsyncLocalStorage` keeps async hooks on for the whole process:
  * every promise, of every request, pays for them, whether or not it ever reads a store. The
- * service's stores are needed only while a write runs (who writes and in which request, for the
- * audit log; the open transaction), so each is entered through {@link runScoped}, which counts the
- * work running inside any of them and disables them all when the last one ends. Reads served while
- * no write is running then create their promises without the hooks (side by side, about a tenth of
- * the Node CPU of a GET by slug). Disabling only ever happens with nothing inside a store: a store
- * lasts, as before, until the work handed to `runScoped` has settled.
+ * service's one store, the open transaction (see `Db`), is needed only while a transaction runs,
+ * so it is entered through {@link runScoped}, which counts the work running inside any scoped store
+ * and disables them all when the last one ends. Requests served while no transaction is open then
+ * create their promises without the hooks (side by side, about a tenth of the Node CPU of a GET by
+ * slug). Disabling only ever happens with nothing inside a store: a store lasts, as before, until
+ * the work handed to `runScoped` has settled. (Who writes and in which request, for the audit log,
+ * is handed along explicitly for the same reason: see `CurrentContext`.)
  */
 const storages = new Set<AsyncLocalStorage<never>>();
 let running = 0;

@@ -9,6 +9,7 @@ import { toActorDto } from './actors.repository.js';
 import { ActorsService } from './actors.service.js';
 import { ActorDto, ActorListDto, CreateActorDto, ListActorsQueryDto, UpdateActorDto } from './dto/actors.dto.js';
 import { Idempotent } from '../idempotency/idempotency.interceptor.js';
+import { CurrentContext, type RequestContext } from '../../common/context/request-context.js';
 
 @ApiTags('actors')
 @ApiAuthenticated()
@@ -24,9 +25,10 @@ export class ActorsController {
   @ApiProblems(400, 409, 422)
   async create(
     @Body() body: CreateActorDto,
+    @CurrentContext() context: RequestContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ActorDto | undefined> {
-    const actor = await this.actors.create(body);
+    const actor = await this.actors.create(body, context);
     return withEtag(reply, actor.version, toActorDto(actor));
   }
 
@@ -66,9 +68,10 @@ export class ActorsController {
     @Param('slug', new SlugPipe('actor')) slug: string,
     @Headers('if-match') ifMatch: string | undefined,
     @Body() body: UpdateActorDto,
+    @CurrentContext() context: RequestContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ActorDto | undefined> {
-    const actor = await this.actors.update(slug, expectedVersion(ifMatch, body.version), body);
+    const actor = await this.actors.update(slug, expectedVersion(ifMatch, body.version), body, context);
     return withEtag(reply, actor.version, toActorDto(actor));
   }
 }

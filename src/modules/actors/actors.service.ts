@@ -9,6 +9,7 @@ import { insertWithSlug } from '../../common/slugs/slug-allocation.js';
 import { type ActorRow, ActorsRepository, toActorDto } from './actors.repository.js';
 import type { ActorDto, CreateActorDto, ListActorsQueryDto, UpdateActorDto } from './dto/actors.dto.js';
 import type { ActorKind } from './entities/actor.entity.js';
+import type { RequestContext } from '../../common/context/request-context.js';
 
 @Injectable()
 export class ActorsService {
@@ -31,7 +32,7 @@ export class ActorsService {
     return toPage(rows, query.limit, filters, (row) => [row.slug], toActorDto);
   }
 
-  async create(input: CreateActorDto): Promise<ActorRow> {
+  async create(input: CreateActorDto, context: RequestContext): Promise<ActorRow> {
     if (input.kind !== 'organization' && input.members !== undefined && input.members.length > 0) {
       throw invalid('members', 'is only for organizations');
     }
@@ -52,12 +53,12 @@ export class ActorsService {
       );
       if (memberIds.length > 0) await this.actors.replaceMembers(id, memberIds, manager);
       const created = (await this.actors.findBySlug(slug, manager)) as ActorRow;
-      await this.audit.record('create', 'actor', slug, null, toActorDto(created));
+      await this.audit.record(context, 'create', 'actor', slug, null, toActorDto(created));
       return created;
     });
   }
 
-  async update(slug: string, version: number, input: UpdateActorDto): Promise<ActorRow> {
+  async update(slug: string, version: number, input: UpdateActorDto, context: RequestContext): Promise<ActorRow> {
     return this.db.transaction(async (manager) => {
       const current = await this.actors.findBySlug(slug, manager);
       if (!current) throw notFound('actor', slug);
@@ -83,7 +84,7 @@ export class ActorsService {
       if (id === null) throw staleVersion('the actor', current.version);
       if (memberIds !== undefined) await this.actors.replaceMembers(id, memberIds, manager);
       const updated = (await this.actors.findBySlug(slug, manager)) as ActorRow;
-      await this.audit.recordChange('actor', slug, { ...toActorDto(current) }, { ...toActorDto(updated) });
+      await this.audit.recordChange(context, 'actor', slug, { ...toActorDto(current) }, { ...toActorDto(updated) });
       return updated;
     });
   }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { currentContext } from '../../common/context/request-context.js';
+import type { RequestContext } from '../../common/context/request-context.js';
 import { invalid } from '../../common/errors/domain-error.js';
 import { decodeCursor, type Page, toPage } from '../../common/pagination/cursor.js';
 import { auditInsertSql, AuditRepository, toAuditEntryDto } from './audit.repository.js';
@@ -39,17 +39,24 @@ export function changedFields(
 
 /**
  * Records writes. Call it inside the write's transaction: the row commits with the change or not
- * at all. Who and which request come from the request context; tokens and hashes never appear.
+ * at all. Who and which request come from the context the write's route was handed (see
+ * `CurrentContext`); tokens and hashes never appear.
  */
 @Injectable()
 export class AuditService {
   constructor(private readonly audit: AuditRepository) {}
 
-  async record(action: string, entityType: string, entityId: string, before: unknown, after: unknown): Promise<void> {
-    const { userId, requestId } = currentContext();
+  async record(
+    context: RequestContext,
+    action: string,
+    entityType: string,
+    entityId: string,
+    before: unknown,
+    after: unknown,
+  ): Promise<void> {
     await this.audit.append({
-      userId,
-      requestId,
+      userId: context.userId,
+      requestId: context.requestId,
       action,
       entityType,
       entityId,
@@ -62,8 +69,15 @@ export class AuditService {
    * The audit row of a creation made in one SQL statement (see {@link auditInsertSql}), by the
    * request's user. `after` is written as the statement builds it: it must hold no secret.
    */
-  creationSql(param: Param, entityType: string, entityId: string, after: string, from: string): string {
-    return this.rowSql(param, 'create', entityType, entityId, after, from);
+  creationSql(
+    context: RequestContext,
+    param: Param,
+    entityType: string,
+    entityId: string,
+    after: string,
+    from: string,
+  ): string {
+    return this.rowSql(context, param, 'create', entityType, entityId, after, from);
   }
 
   /**
@@ -72,6 +86,7 @@ export class AuditService {
    * the statement builds them: they must hold no secret.
    */
   rowSql(
+    context: RequestContext,
     param: Param,
     action: string,
     entityType: string,
@@ -80,19 +95,20 @@ export class AuditService {
     from: string,
     before?: string,
   ): string {
-    const { userId, requestId } = currentContext();
+    const { userId, requestId } = context;
     return auditInsertSql(param, { userId, requestId, action, entityType }, entityId, after, from, before);
   }
 
   /** An edit: only the fields that changed. */
   async recordChange(
+    context: RequestContext,
     entityType: string,
     entityId: string,
     before: Record<string, unknown>,
     after: Record<string, unknown>,
   ): Promise<void> {
     const diff = changedFields(before, after);
-    await this.record('update', entityType, entityId, diff.before, diff.after);
+    await this.record(context, 'update', entityType, entityId, diff.before, diff.after);
   }
 
   async list(query: ListAuditQueryDto): Promise<Page<AuditEntryDto>> {

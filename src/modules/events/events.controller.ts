@@ -9,6 +9,7 @@ import { CreateEventDto, EventDto, EventListDto, ListEventsQueryDto } from './dt
 import { EventsService } from './events.service.js';
 import { toEventDto } from './events.repository.js';
 import { Idempotent } from '../idempotency/idempotency.interceptor.js';
+import { CurrentContext, type RequestContext } from '../../common/context/request-context.js';
 
 @ApiTags('events')
 @ApiAuthenticated()
@@ -24,9 +25,10 @@ export class EventsController {
   @ApiProblems(400, 409, 422)
   async create(
     @Body() body: CreateEventDto,
+    @CurrentContext() context: RequestContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<EventDto | undefined> {
-    const event = await this.events.create(body);
+    const event = await this.events.create(body, context);
     return withEtag(reply, event.version, toEventDto(event));
   }
 

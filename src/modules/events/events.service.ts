@@ -9,6 +9,7 @@ import { insertWithSlug } from '../../common/slugs/slug-allocation.js';
 import { ActorsRepository } from '../actors/actors.repository.js';
 import type { CreateEventDto, EventDto, ListEventsQueryDto } from './dto/events.dto.js';
 import { type EventRow, EventsRepository, toEventDto } from './events.repository.js';
+import type { RequestContext } from '../../common/context/request-context.js';
 
 @Injectable()
 export class EventsService {
@@ -56,7 +57,7 @@ export class EventsService {
     return toPage(rows, query.limit, bound, (row) => [row.startsOn, row.id], toEventDto);
   }
 
-  async create(input: CreateEventDto): Promise<EventRow> {
+  async create(input: CreateEventDto, context: RequestContext): Promise<EventRow> {
     if (input.endsOn !== undefined && firstDay(input.endsOn) < firstDay(input.startsOn)) {
       throw invalid('endsOn', `must not be before startsOn (${input.startsOn})`);
     }
@@ -84,7 +85,7 @@ export class EventsService {
       );
       await this.events.addOrganizers(id, organizerIds, manager);
       const created = (await this.events.findBySlug(slug, manager)) as EventRow;
-      await this.audit.record('create', 'event', slug, null, toEventDto(created));
+      await this.audit.record(context, 'create', 'event', slug, null, toEventDto(created));
       return created;
     });
   }

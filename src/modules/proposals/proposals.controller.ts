@@ -23,6 +23,7 @@ import {
 import { ProposalsService } from './proposals.service.js';
 import { WorkflowService } from './workflow.service.js';
 import { Idempotent } from '../idempotency/idempotency.interceptor.js';
+import { CurrentContext, type RequestContext } from '../../common/context/request-context.js';
 
 @ApiTags('proposals')
 @ApiAuthenticated()
@@ -42,9 +43,10 @@ export class ProposalsController {
   async create(
     @Body() body: CreateProposalDto,
     @CurrentUser() user: AuthenticatedUser,
+    @CurrentContext() context: RequestContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ProposalDto | undefined> {
-    const proposal = await this.proposals.create(body, user);
+    const proposal = await this.proposals.create(body, user, context);
     return withEtag(reply, proposal.version, proposal, undefined, proposal.momentumAsOf);
   }
 
@@ -84,9 +86,10 @@ export class ProposalsController {
     @Param('slug', new SlugPipe('proposal')) slug: string,
     @Headers('if-match') ifMatch: string | undefined,
     @Body() body: UpdateProposalDto,
+    @CurrentContext() context: RequestContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ProposalDto | undefined> {
-    const proposal = await this.proposals.update(slug, expectedVersion(ifMatch, body.version), body);
+    const proposal = await this.proposals.update(slug, expectedVersion(ifMatch, body.version), body, context);
     return withEtag(reply, proposal.version, proposal, undefined, proposal.momentumAsOf);
   }
 
@@ -117,8 +120,9 @@ export class ProposalsController {
     @Param('slug', new SlugPipe('proposal')) slug: string,
     @Body() body: TransitionProposalDto,
     @CurrentUser() user: AuthenticatedUser,
+    @CurrentContext() context: RequestContext,
   ): Promise<TransitionDto> {
-    return this.workflow.transition(slug, body, user);
+    return this.workflow.transition(slug, body, user, context);
   }
 
   @Get(':slug/transitions')
@@ -144,7 +148,8 @@ export class ProposalsController {
     @Param('id', new UuidPipe('transition')) id: string,
     @Body() body: RetractTransitionDto,
     @CurrentUser() user: AuthenticatedUser,
+    @CurrentContext() context: RequestContext,
   ): Promise<TransitionDto> {
-    return this.workflow.retract(slug, id, body, user);
+    return this.workflow.retract(slug, id, body, user, context);
   }
 }

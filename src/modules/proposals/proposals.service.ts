@@ -24,6 +24,7 @@ import { isSortKey, type ProposalSort, SORTS } from './proposal-sorts.js';
 import { type ProposalFilters, type ProposalRow, ProposalsRepository } from './proposals.repository.js';
 import { TransitionsRepository } from './transitions.repository.js';
 import { parseInstant } from '../../common/http/query-values.js';
+import type { RequestContext } from '../../common/context/request-context.js';
 
 @Injectable()
 export class ProposalsService {
@@ -90,7 +91,7 @@ export class ProposalsService {
   }
 
   /** Records a proposal and its first transition, dated `proposedOn`, in one transaction. */
-  async create(input: CreateProposalDto, user: AuthenticatedUser): Promise<ProposalDto> {
+  async create(input: CreateProposalDto, user: AuthenticatedUser, context: RequestContext): Promise<ProposalDto> {
     return this.db.transaction(async (manager) => {
       const proposers = await this.resolveProposers(input.proposers, manager);
       const forumIds = await this.resolveForums(input.forums ?? [], manager);
@@ -135,13 +136,13 @@ export class ProposalsService {
         manager,
       );
       const created = await this.view(slug, manager);
-      await this.audit.record('create', 'proposal', slug, null, snapshot(created));
+      await this.audit.record(context, 'create', 'proposal', slug, null, snapshot(created));
       return created;
     });
   }
 
   /** Edits descriptive fields; the status only ever changes through transitions. */
-  async update(slug: string, version: number, input: UpdateProposalDto): Promise<ProposalDto> {
+  async update(slug: string, version: number, input: UpdateProposalDto, context: RequestContext): Promise<ProposalDto> {
     return this.db.transaction(async (manager) => {
       const current = await this.proposals.findBySlug(slug, manager);
       if (!current) throw notFound('proposal', slug);
@@ -172,7 +173,7 @@ export class ProposalsService {
       if (forumIds !== undefined) await this.proposals.replaceForums(id, forumIds, manager);
       if (related !== undefined) await this.proposals.replaceRelated(id, related, manager);
       const updated = await this.view(slug, manager);
-      await this.audit.recordChange('proposal', slug, snapshot(current), snapshot(updated));
+      await this.audit.recordChange(context, 'proposal', slug, snapshot(current), snapshot(updated));
       return updated;
     });
   }

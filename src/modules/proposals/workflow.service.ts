@@ -18,6 +18,7 @@ import { type TransitionAuditSql, TransitionsRepository, withAppendedSql } from 
 import { deriveState, isOutOfOrder } from './workflow/derive-state.js';
 import { furthestOf } from './workflow/statuses.js';
 import { decideTransition } from './workflow/workflow.js';
+import type { RequestContext } from '../../common/context/request-context.js';
 
 /** A transition's sources and cited statements, as the API shows them. */
 type Cited = Pick<TransitionDto, 'sources' | 'statements'>;
@@ -43,7 +44,12 @@ export class WorkflowService {
     return this.transitions.history(id);
   }
 
-  async transition(slug: string, input: TransitionProposalDto, user: AuthenticatedUser): Promise<TransitionDto> {
+  async transition(
+    slug: string,
+    input: TransitionProposalDto,
+    user: AuthenticatedUser,
+    context: RequestContext,
+  ): Promise<TransitionDto> {
     if (input.supersededBy !== undefined && input.to !== 'superseded') {
       throw invalid('supersededBy', 'is only for a transition to superseded');
     }
@@ -113,6 +119,7 @@ export class WorkflowService {
         ? undefined
         : (param, row, from) =>
             this.audit.rowSql(
+              context,
               param,
               'transition',
               'proposal',
@@ -142,7 +149,7 @@ export class WorkflowService {
         { ...appended, recordedAt: appended.recordedAt.toISOString() },
         cites ? await this.transitions.citations(appended.id, manager) : uncited,
       );
-      if (cites) await this.audit.record('transition', 'proposal', proposal.slug, before, after(recorded));
+      if (cites) await this.audit.record(context, 'transition', 'proposal', proposal.slug, before, after(recorded));
       return recorded;
     });
   }
@@ -156,6 +163,7 @@ export class WorkflowService {
     transitionId: string,
     input: RetractTransitionDto,
     user: AuthenticatedUser,
+    context: RequestContext,
   ): Promise<TransitionDto> {
     return this.db.transaction(async (manager) => {
       const proposal = await this.lock(slug, manager);
@@ -178,6 +186,7 @@ export class WorkflowService {
       const previous = standing[standing.length - 2];
       const retracted = (await this.transitions.findById(proposal.id, target.id, manager)) as TransitionDto;
       await this.audit.record(
+        context,
         'retract',
         'proposal',
         proposal.slug,

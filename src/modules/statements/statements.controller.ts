@@ -16,6 +16,7 @@ import {
 import { toStatementDto } from './statements.repository.js';
 import { StatementsService } from './statements.service.js';
 import { Idempotent } from '../idempotency/idempotency.interceptor.js';
+import { CurrentContext, type RequestContext } from '../../common/context/request-context.js';
 
 const statementId = new UuidPipe('statement');
 
@@ -39,9 +40,10 @@ export class StatementsController {
   async create(
     @Body() body: CreateStatementDto,
     @CurrentUser() user: AuthenticatedUser,
+    @CurrentContext() context: RequestContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<StatementDto | undefined> {
-    const statement = await this.statements.create(body, user);
+    const statement = await this.statements.create(body, user, context);
     return withEtag(reply, statement.version, statement);
   }
 
@@ -83,9 +85,10 @@ export class StatementsController {
     @Param('id', statementId) id: string,
     @Headers('if-match') ifMatch: string | undefined,
     @Body() body: UpdateStatementDto,
+    @CurrentContext() context: RequestContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<StatementDto | undefined> {
-    const statement = await this.statements.update(id, expectedVersion(ifMatch, body.version), body);
+    const statement = await this.statements.update(id, expectedVersion(ifMatch, body.version), body, context);
     return withEtag(reply, statement.version, toStatementDto(statement));
   }
 
@@ -102,9 +105,10 @@ export class StatementsController {
     @Param('id', statementId) id: string,
     @Body() body: RetractStatementDto,
     @CurrentUser() user: AuthenticatedUser,
+    @CurrentContext() context: RequestContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<StatementDto | undefined> {
-    const statement = await this.statements.retract(id, body, user);
+    const statement = await this.statements.retract(id, body, user, context);
     return withEtag(reply, statement.version, toStatementDto(statement));
   }
 }

@@ -28,6 +28,7 @@ import {
   StatementsRepository,
   toStatementDto,
 } from './statements.repository.js';
+import type { RequestContext } from '../../common/context/request-context.js';
 
 /**
  * Logs, edits and retracts statements. A statement changes what the proposals it concerns show
@@ -106,10 +107,11 @@ export class StatementsService {
    * its audit row (see `StatementsRepository.create`), and answers the statement as shown. When it
    * wrote nothing, something the statement names does not exist: one more read says what.
    */
-  async create(input: CreateStatementDto, user: AuthenticatedUser): Promise<StatementDto> {
+  async create(input: CreateStatementDto, user: AuthenticatedUser, context: RequestContext): Promise<StatementDto> {
     requireContent(input.quote, input.summary);
     const statement = newStatement(input, user);
-    const audit: AuditRowSql = (param, id, after, from) => this.audit.creationSql(param, 'statement', id, after, from);
+    const audit: AuditRowSql = (param, id, after, from) =>
+      this.audit.creationSql(context, param, 'statement', id, after, from);
     // A second try covers a reference created between the write and the read that looked for it.
     for (let attempt = 1; attempt <= 2; attempt += 1) {
       const created = await this.statements.create(statement, audit);
@@ -126,7 +128,7 @@ export class StatementsService {
     await this.resolveEvent(input.event ?? null, this.db.manager);
   }
 
-  async update(id: string, version: number, input: UpdateStatementDto): Promise<StatementRow> {
+  async update(id: string, version: number, input: UpdateStatementDto, context: RequestContext): Promise<StatementRow> {
     return this.db.transaction(async (manager) => {
       const current = await this.statements.lock(id, manager);
       if (!current) throw notFound('statement', id);
@@ -164,13 +166,24 @@ export class StatementsService {
       if (stances !== undefined) await this.statements.replaceStances(id, stances, manager);
       await this.proposals.touch(affected, manager);
       const updated = (await this.statements.findById(id, manager)) as StatementRow;
-      await this.audit.recordChange('statement', id, { ...toStatementDto(row) }, { ...toStatementDto(updated) });
+      await this.audit.recordChange(
+        context,
+        'statement',
+        id,
+        { ...toStatementDto(row) },
+        { ...toStatementDto(updated) },
+      );
       return updated;
     });
   }
 
   /** Flags the statement as retracted; it stays readable but no longer counts anywhere. */
-  async retract(id: string, input: RetractStatementDto, user: AuthenticatedUser): Promise<StatementRow> {
+  async retract(
+    id: string,
+    input: RetractStatementDto,
+    user: AuthenticatedUser,
+    context: RequestContext,
+  ): Promise<StatementRow> {
     return this.db.transaction(async (manager) => {
       const current = await this.statements.lock(id, manager);
       if (!current) throw notFound('statement', id);
@@ -181,6 +194,7 @@ export class StatementsService {
       await this.proposals.touch(affected, manager);
       const retracted = (await this.statements.findById(id, manager)) as StatementRow;
       await this.audit.record(
+        context,
         'retract',
         'statement',
         id,

@@ -7,6 +7,7 @@ import { displayPrefix, generateToken, hashToken } from '../../common/auth/token
 import { JsonLogger } from '../../common/logging/json-logger.js';
 import { AuditService } from '../audit/audit.service.js';
 import { UsersRepository } from './users.repository.js';
+import { NO_REQUEST } from '../../common/context/request-context.js';
 
 /** Serializes the bootstrap of instances starting together on one database. */
 const BOOTSTRAP_LOCK = 7_301_001;
@@ -33,10 +34,14 @@ export class AdminBootstrapService {
       const token = adminToken ?? generateToken();
       const admin = await this.users.upsertAdmin('admin', manager);
       if (admin.changed) {
-        await this.audit.record('create', 'user', admin.id, null, { name: 'admin', role: 'admin', active: true });
+        await this.audit.record(NO_REQUEST, 'create', 'user', admin.id, null, {
+          name: 'admin',
+          role: 'admin',
+          active: true,
+        });
       }
       const tokenId = await this.users.insertToken(admin.id, hashToken(token), displayPrefix(token), manager);
-      if (tokenId !== '') await this.audit.record('issue', 'token', tokenId, null, { userId: admin.id });
+      if (tokenId !== '') await this.audit.record(NO_REQUEST, 'issue', 'token', tokenId, null, { userId: admin.id });
       return adminToken === undefined ? token : undefined;
     });
     if (created === undefined) return;

@@ -24,6 +24,7 @@ import {
 } from './dto/users.dto.js';
 import { Idempotent, SecretResponse } from '../idempotency/idempotency.interceptor.js';
 import { toUserDto, UsersService } from './users.service.js';
+import { CurrentContext, type RequestContext } from '../../common/context/request-context.js';
 
 const uuid = new UuidPipe('user');
 
@@ -42,9 +43,10 @@ export class UsersController {
   @ApiProblems(400, 409)
   async create(
     @Body() body: CreateUserDto,
+    @CurrentContext() context: RequestContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CreatedUserDto | undefined> {
-    const created = await this.users.create(body);
+    const created = await this.users.create(body, context);
     return withEtag(reply, created.user.version, created);
   }
 
@@ -71,9 +73,10 @@ export class UsersController {
     @Param('id', uuid) id: string,
     @Headers('if-match') ifMatch: string | undefined,
     @Body() body: UpdateUserDto,
+    @CurrentContext() context: RequestContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<UserDto | undefined> {
-    const user = await this.users.update(id, expectedVersion(ifMatch, body.version), body);
+    const user = await this.users.update(id, expectedVersion(ifMatch, body.version), body, context);
     return withEtag(reply, user.version, user);
   }
 
@@ -83,8 +86,12 @@ export class UsersController {
   @ApiOperation({ summary: 'Revoke one of a user’s tokens: it stops working at once' })
   @ApiNoContentResponse({ description: 'Revoked' })
   @ApiProblems(404, 409)
-  revokeToken(@Param('id', uuid) id: string, @Param('tokenId', new UuidPipe('token')) tokenId: string): Promise<void> {
-    return this.users.revokeToken(id, tokenId);
+  revokeToken(
+    @Param('id', uuid) id: string,
+    @Param('tokenId', new UuidPipe('token')) tokenId: string,
+    @CurrentContext() context: RequestContext,
+  ): Promise<void> {
+    return this.users.revokeToken(id, tokenId, context);
   }
 
   @Post('users/:id/tokens')
@@ -94,8 +101,8 @@ export class UsersController {
   @ApiOperation({ summary: 'Issue another token for a user, shown once' })
   @ApiCreatedResponse({ type: IssuedTokenDto })
   @ApiProblems(404)
-  issueToken(@Param('id', uuid) id: string): Promise<IssuedTokenDto> {
-    return this.users.issueToken(id);
+  issueToken(@Param('id', uuid) id: string, @CurrentContext() context: RequestContext): Promise<IssuedTokenDto> {
+    return this.users.issueToken(id, context);
   }
 
   @Get('me')

@@ -10,6 +10,7 @@ import { decodeCursor, type Page, toPage } from '../../common/pagination/cursor.
 import type { CreatedUserDto, CreateUserDto, IssuedTokenDto, UpdateUserDto, UserDto } from './dto/users.dto.js';
 import type { UserEntity } from './entities/user.entity.js';
 import { UsersRepository } from './users.repository.js';
+import type { RequestContext } from '../../common/context/request-context.js';
 
 export function toUserDto(user: UserEntity): UserDto {
   return {
@@ -42,14 +43,14 @@ export class UsersService {
     return { id: found.id, name: found.name, role: found.role };
   }
 
-  async create(input: CreateUserDto): Promise<CreatedUserDto> {
+  async create(input: CreateUserDto, context: RequestContext): Promise<CreatedUserDto> {
     return this.db.transaction(async (manager) => {
       const user = await this.users.insert(input.name, input.role, manager);
       if (!user) throw new DomainError('conflict', `a user named "${input.name}" already exists`);
       const token = generateToken();
       const tokenId = await this.users.insertToken(user.id, hashToken(token), displayPrefix(token), manager);
-      await this.audit.record('create', 'user', user.id, null, toUserDto(user));
-      await this.audit.record('issue', 'token', tokenId, null, { userId: user.id });
+      await this.audit.record(context, 'create', 'user', user.id, null, toUserDto(user));
+      await this.audit.record(context, 'issue', 'token', tokenId, null, { userId: user.id });
       return { user: toUserDto(user), token, tokenId };
     });
   }
@@ -58,10 +59,10 @@ export class UsersService {
    * A user for work the service does on its own (loading seeds), so that every record names who
    * logged it. It has no token and so cannot log in.
    */
-  async systemUser(name: string): Promise<AuthenticatedUser> {
+  async systemUser(name: string, context: RequestContext): Promise<AuthenticatedUser> {
     return this.db.transaction(async (manager) => {
       const created = await this.users.insert(name, 'editor', manager);
-      if (created) await this.audit.record('create', 'user', created.id, null, toUserDto(created));
+      if (created) await this.audit.record(context, 'create', 'user', created.id, null, toUserDto(created));
       const user = created ?? (await this.users.findByName(name, manager));
       if (!user) throw new Error(`the system user "${name}" could not be created`);
       return { id: user.id, name: user.name, role: user.role };
@@ -82,35 +83,42 @@ export class UsersService {
   }
 
   /** Changes a role, or deactivates (`active: false`): every token of theirs stops working at once. */
-  async update(id: string, version: number, input: UpdateUserDto): Promise<UserDto> {
+  async update(id: string, version: number, input: UpdateUserDto, context: RequestContext): Promise<UserDto> {
     return this.db.transaction(async () => {
       const current = await this.get(id);
       const applied = await this.users.update(id, version, { role: input.role, active: input.active });
       if (!applied) throw staleVersion('the user', current.version);
       const updated = toUserDto(await this.get(id));
-      await this.audit.recordChange('user', id, { ...toUserDto(current) }, { ...updated });
+      await this.audit.recordChange(context, 'user', id, { ...toUserDto(current) }, { ...updated });
       return updated;
     });
   }
 
-  async issueToken(userId: string): Promise<IssuedTokenDto> {
+  async issueToken(userId: string, context: RequestContext): Promise<IssuedTokenDto> {
     return this.db.transaction(async (manager) => {
       await this.get(userId);
       const token = generateToken();
       const id = await this.users.insertToken(userId, hashToken(token), displayPrefix(token), manager);
-      await this.audit.record('issue', 'token', id, null, { userId });
+      await this.audit.record(context, 'issue', 'token', id, null, { userId });
       return { id, token };
     });
   }
 
   /** Revokes one of a user's tokens; 404 if it is not theirs, 409 if it already is revoked. */
-  async revokeToken(userId: string, tokenId: string): Promise<void> {
+  async revokeToken(userId: string, tokenId: string, context: RequestContext): Promise<void> {
     await this.db.transaction(async () => {
       await this.get(userId);
       const outcome = await this.users.revokeToken(userId, tokenId);
       if (outcome === 'missing') throw notFound('token', tokenId);
       if (outcome === 'already') throw new DomainError('conflict', 'this token is already revoked');
-      await this.audit.record('revoke', 'token', tokenId, { revoked: false, userId }, { revoked: true, userId });
+      await this.audit.record(
+        context,
+        'revoke',
+        'token',
+        tokenId,
+        { revoked: false, userId },
+        { revoked: true, userId },
+      );
     });
   }
 }
