@@ -312,6 +312,100 @@ describe('the audit log', () => {
     }
   });
 
+  it('names on every audit row the request that wrote it and its user, for each route that writes', async () => {
+    const admin = bearer(ADMIN_TOKEN);
+    // Each write is sent with a request id of its own, by the role it needs.
+    const sent: { id: string; by: string }[] = [];
+    const send = async (
+      id: string,
+      as: readonly [string, string],
+      by: string,
+      method: 'post' | 'patch' | 'delete',
+      path: string,
+      body?: object,
+    ) => {
+      const response = await t.http[method](`/api/v1${path}`)
+        .set(...as)
+        .set('x-request-id', id)
+        .send(body);
+      expect(response.status).toBeLessThan(300);
+      sent.push({ id, by });
+      return response.body;
+    };
+    const staffName = (await t.http.get('/api/v1/me').set(...staff)).body.user.name as string;
+    const editorName = (await t.http.get('/api/v1/me').set(...editor)).body.user.name as string;
+    await send('ctx-actor', staff, staffName, 'post', '/actors', {
+      kind: 'state',
+      name: 'Context state',
+      slug: 'ctx-state',
+    });
+    await send('ctx-actor-edit', staff, staffName, 'patch', '/actors/ctx-state', { version: 1, description: 'Edited' });
+    await send('ctx-speaker', staff, staffName, 'post', '/actors', {
+      kind: 'person',
+      name: 'Context person',
+      slug: 'ctx-person',
+    });
+    await send('ctx-event', staff, staffName, 'post', '/events', {
+      name: 'Context event',
+      kind: 'summit',
+      startsOn: '2024',
+      slug: 'ctx-event',
+    });
+    const p = await send('ctx-proposal', staff, staffName, 'post', '/proposals', {
+      title: 'Context proposal',
+      slug: 'ctx-proposal',
+      proposedOn: '2020',
+      proposers: [{ actor: 'ctx-state' }],
+    });
+    await send('ctx-proposal-edit', staff, staffName, 'patch', `/proposals/${p.slug}`, {
+      version: 1,
+      title: 'Renamed',
+    });
+    const moved = await send('ctx-transition', staff, staffName, 'post', `/proposals/${p.slug}/transitions`, {
+      to: 'drafting',
+      occurredOn: '2021',
+    });
+    await send(
+      'ctx-transition-retract',
+      editor,
+      editorName,
+      'post',
+      `/proposals/${p.slug}/transitions/${moved.id}/retract`,
+      {
+        reason: 'too early',
+      },
+    );
+    const s = await send('ctx-statement', staff, staffName, 'post', '/statements', {
+      speaker: 'ctx-person',
+      saidOn: '2024-05-01',
+      quote: 'Context words',
+      source: { publisher: 'TASS', title: 'Context report' },
+      proposals: [{ slug: p.slug, stance: 'supports' }],
+    });
+    await send('ctx-statement-edit', staff, staffName, 'patch', `/statements/${s.id}`, {
+      version: 1,
+      speakerRole: 'Envoy',
+    });
+    await send('ctx-statement-retract', editor, editorName, 'post', `/statements/${s.id}/retract`, {
+      reason: 'duplicate',
+    });
+    const user = await send('ctx-user', admin, 'admin', 'post', '/users', { name: 'ctx-user', role: 'analyst' });
+    await send('ctx-user-edit', admin, 'admin', 'patch', `/users/${user.user.id}`, { version: 1, role: 'staff' });
+    const token = await send('ctx-token', admin, 'admin', 'post', `/users/${user.user.id}/tokens`);
+    await send('ctx-token-revoke', admin, 'admin', 'delete', `/users/${user.user.id}/tokens/${token.id}`);
+
+    const rows: { requestId: string; by: string | null }[] = await t.dataSource.query(
+      `SELECT a.request_id AS "requestId", u.name AS by
+         FROM audit_log a LEFT JOIN users u ON u.id = a.user_id
+        WHERE a.request_id LIKE 'ctx-%'`,
+    );
+    // Every write left at least one row, and every row names the request's own user.
+    expect(new Set(rows.map((row) => row.requestId))).toEqual(new Set(sent.map((write) => write.id)));
+    for (const row of rows) {
+      expect(row).toEqual({ requestId: row.requestId, by: sent.find((write) => write.id === row.requestId)?.by });
+    }
+  });
+
   it("keeps a proposal's descriptive and status fields as GET shows them, and of an edit only what changed", async () => {
     await f.actor({ kind: 'state', name: 'Snapshot state', slug: 'snapshot-state' });
     const created = await f.proposal({
