@@ -160,11 +160,27 @@ async function transition(
   });
 }
 
+/**
+ * The users of the tokens found valid, by hash. The service asks the database who a token belongs
+ * to only when it has not found it valid since tokens or users last changed (its `TokenCache`), and
+ * nothing changes them during a run: the floor, too, asks once per token.
+ */
+const knownTokens = new Map<string, Awaited<ReturnType<UsersRepository['findActiveByTokenHash']>>>();
+
+async function userOf(token: string | undefined): Promise<{ id: string; name: string } | null> {
+  if (token === undefined) return null;
+  const hash = hashToken(token);
+  const known = knownTokens.get(hash);
+  if (known !== undefined) return known;
+  const found = await users.findActiveByTokenHash(hash);
+  if (found !== null) knownTokens.set(hash, found);
+  return found;
+}
+
 async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
   const url = new URL(request.url ?? '/', 'http://floor');
   if (url.pathname === '/health') return send(response, 200, { status: 'ok' });
-  const token = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
-  const user = token === undefined ? null : await users.findActiveByTokenHash(hashToken(token));
+  const user = await userOf(/^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1]);
   if (user === null) return send(response, 401, { status: 401 });
   const path = url.pathname.replace(/^\/api\/v1/, '');
   const asOf = url.searchParams.get('asOf') ?? today();

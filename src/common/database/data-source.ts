@@ -8,6 +8,7 @@ import { StatementWindowLinks1764200000000 } from '../../../migrations/176420000
 import { ProposalWindowIndex1764300000000 } from '../../../migrations/1764300000000-ProposalWindowIndex.js';
 import { ProposalAdvancesIndex1764400000000 } from '../../../migrations/1764400000000-ProposalAdvancesIndex.js';
 import { ProposalChangeMarks1764500000000 } from '../../../migrations/1764500000000-ProposalChangeMarks.js';
+import { AuthChangeNotices1764600000000 } from '../../../migrations/1764600000000-AuthChangeNotices.js';
 import { AuditEntryEntity } from '../../modules/audit/entities/audit-entry.entity.js';
 import { IdempotencyKeyEntity } from '../../modules/idempotency/entities/idempotency-key.entity.js';
 import { ActorMemberEntity } from '../../modules/actors/entities/actor-member.entity.js';
@@ -58,6 +59,7 @@ export const MIGRATIONS = [
   ProposalWindowIndex1764300000000,
   ProposalAdvancesIndex1764400000000,
   ProposalChangeMarks1764500000000,
+  AuthChangeNotices1764600000000,
 ];
 
 export interface PoolSettings {

@@ -5,10 +5,17 @@ import { AuthGuard } from './auth.guard.js';
 import { UsersController } from './users.controller.js';
 import { UsersRepository } from './users.repository.js';
 import { UsersService } from './users.service.js';
+import { TokenCache } from './token-cache.js';
 
 @Module({
   controllers: [UsersController],
-  providers: [UsersRepository, UsersService, AdminBootstrapService, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [UsersService, AdminBootstrapService],
+  providers: [
+    UsersRepository,
+    UsersService,
+    TokenCache,
+    AdminBootstrapService,
+    { provide: APP_GUARD, useClass: AuthGuard },
+  ],
+  exports: [UsersService, AdminBootstrapService, TokenCache],
 })
 export class UsersModule {}

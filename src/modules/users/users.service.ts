@@ -9,6 +9,7 @@ import { staleVersion } from '../../common/http/conditional.js';
 import { decodeCursor, type Page, toPage } from '../../common/pagination/cursor.js';
 import type { CreatedUserDto, CreateUserDto, IssuedTokenDto, UpdateUserDto, UserDto } from './dto/users.dto.js';
 import type { UserEntity } from './entities/user.entity.js';
+import { TokenCache } from './token-cache.js';
 import { UsersRepository } from './users.repository.js';
 import type { RequestContext } from '../../common/context/request-context.js';
 
@@ -30,17 +31,24 @@ export class UsersService {
     private readonly users: UsersRepository,
     private readonly audit: AuditService,
     private readonly db: Db,
+    private readonly tokens: TokenCache,
   ) {}
 
   /**
    * The user a token belongs to, or null. The hash is found by index and then compared in constant
-   * time, so the answer's timing says nothing about how much of a guess matched.
+   * time, so the answer's timing says nothing about how much of a guess matched. A token found
+   * valid is remembered until anything about tokens or users changes (see {@link TokenCache}).
    */
   async authenticate(token: string): Promise<AuthenticatedUser | null> {
     const hash = hashToken(token);
+    const recalled = this.tokens.recall(hash);
+    if (recalled !== undefined) return recalled;
+    const generation = this.tokens.generation;
     const found = await this.users.findActiveByTokenHash(hash);
     if (!found || !timingSafeEqual(Buffer.from(found.tokenHash, 'hex'), Buffer.from(hash, 'hex'))) return null;
-    return { id: found.id, name: found.name, role: found.role };
+    const user: AuthenticatedUser = { id: found.id, name: found.name, role: found.role };
+    this.tokens.remember(hash, user, generation);
+    return user;
   }
 
   async create(input: CreateUserDto, context: RequestContext): Promise<CreatedUserDto> {
@@ -84,14 +92,20 @@ export class UsersService {
 
   /** Changes a role, or deactivates (`active: false`): every token of theirs stops working at once. */
   async update(id: string, version: number, input: UpdateUserDto, context: RequestContext): Promise<UserDto> {
-    return this.db.transaction(async () => {
-      const current = await this.get(id);
-      const applied = await this.users.update(id, version, { role: input.role, active: input.active });
-      if (!applied) throw staleVersion('the user', current.version);
-      const updated = toUserDto(await this.get(id));
-      await this.audit.recordChange(context, 'user', id, { ...toUserDto(current) }, { ...updated });
-      return updated;
-    });
+    // A role or deactivation applies to the next request at once: every remembered token is forgotten
+    // as soon as the change commits (other instances, when its notice arrives).
+    try {
+      return await this.db.transaction(async () => {
+        const current = await this.get(id);
+        const applied = await this.users.update(id, version, { role: input.role, active: input.active });
+        if (!applied) throw staleVersion('the user', current.version);
+        const updated = toUserDto(await this.get(id));
+        await this.audit.recordChange(context, 'user', id, { ...toUserDto(current) }, { ...updated });
+        return updated;
+      });
+    } finally {
+      this.tokens.forget();
+    }
   }
 
   async issueToken(userId: string, context: RequestContext): Promise<IssuedTokenDto> {
@@ -106,19 +120,24 @@ export class UsersService {
 
   /** Revokes one of a user's tokens; 404 if it is not theirs, 409 if it already is revoked. */
   async revokeToken(userId: string, tokenId: string, context: RequestContext): Promise<void> {
-    await this.db.transaction(async () => {
-      await this.get(userId);
-      const outcome = await this.users.revokeToken(userId, tokenId);
-      if (outcome === 'missing') throw notFound('token', tokenId);
-      if (outcome === 'already') throw new DomainError('conflict', 'this token is already revoked');
-      await this.audit.record(
-        context,
-        'revoke',
-        'token',
-        tokenId,
-        { revoked: false, userId },
-        { revoked: true, userId },
-      );
-    });
+    // The token stops working at once (see update).
+    try {
+      await this.db.transaction(async () => {
+        await this.get(userId);
+        const outcome = await this.users.revokeToken(userId, tokenId);
+        if (outcome === 'missing') throw notFound('token', tokenId);
+        if (outcome === 'already') throw new DomainError('conflict', 'this token is already revoked');
+        await this.audit.record(
+          context,
+          'revoke',
+          'token',
+          tokenId,
+          { revoked: false, userId },
+          { revoked: true, userId },
+        );
+      });
+    } finally {
+      this.tokens.forget();
+    }
   }
 }

@@ -1,0 +1,144 @@
+import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import pg from 'pg';
+import type { DataSource } from 'typeorm';
+import type { AuthenticatedUser } from '../../common/auth/auth.decorators.js';
+import { JsonLogger } from '../../common/logging/json-logger.js';
+
+/** The channel every change to tokens or users is announced on (see the AuthChangeNotices migration). */
+export const AUTH_CHANGED_CHANNEL = 'ppt_auth_changed';
+/** A token found valid is trusted this long at most, notice or not. */
+export const TOKEN_TTL_MS = 60_000;
+/** The most tokens remembered; past it the oldest is forgotten first. */
+export const MAX_TOKENS = 10_000;
+const RETRY_MIN_MS = 500;
+const RETRY_MAX_MS = 10_000;
+
+interface Remembered {
+  readonly user: AuthenticatedUser;
+  readonly until: number;
+}
+
+/**
+ * The tokens recently found valid, by hash, so that a request need not ask the database who its
+ * token belongs to (side by side, one round trip of two for a statement logged: 0.05 ms of the
+ * service's CPU and 0.09 ms of PostgreSQL's).
+ *
+ * Correct across instances: a trigger announces every change to tokens and users on
+ * {@link AUTH_CHANGED_CHANNEL} as it commits, and each instance listens on a connection of its own
+ * and forgets everything on each notice. A token revoked, or a user deactivated or given another
+ * role, through this instance is forgotten here as soon as its transaction commits; through another,
+ * once the notice arrives (as fast as PostgreSQL delivers it). Nothing is remembered while the
+ * listening connection is down, so a lost notice cannot leave a token trusted: every request then
+ * asks the database, as it would without the cache, until the connection is back. A lookup that
+ * began before a change and ends after it is not remembered (the generation it began in is gone).
+ * Entries last {@link TOKEN_TTL_MS} at most. Behind a connection pooler, LISTEN needs session
+ * pooling, as the prepared statements do.
+ */
+@Injectable()
+export class TokenCache implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly tokens = new Map<string, Remembered>();
+  private listener: pg.Client | undefined;
+  private listening = false;
+  private stopped = false;
+  private retryMs = RETRY_MIN_MS;
+  private retry: NodeJS.Timeout | undefined;
+  /** Bumped on every change and whenever listening starts or stops. */
+  private current = 0;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly logger: JsonLogger,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    void this.listen();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.retry);
+    this.forget();
+    const listener = this.listener;
+    this.listener = undefined;
+    this.listening = false;
+    await listener?.end().catch(() => undefined);
+  }
+
+  /** Whether tokens are remembered now: only while notices of changes can arrive. */
+  get active(): boolean {
+    return this.listening;
+  }
+
+  /** The generation a lookup begins in; hand it back to {@link remember}. */
+  get generation(): number {
+    return this.current;
+  }
+
+  /** The user of a token found valid within the last minute and unchanged since; else undefined. */
+  recall(hash: string): AuthenticatedUser | undefined {
+    if (!this.listening) return undefined;
+    const remembered = this.tokens.get(hash);
+    if (remembered === undefined) return undefined;
+    if (remembered.until <= Date.now()) {
+      this.tokens.delete(hash);
+      return undefined;
+    }
+    return remembered.user;
+  }
+
+  /** Remembers a token found valid by a lookup that began in `generation`, unless anything changed since. */
+  remember(hash: string, user: AuthenticatedUser, generation: number): void {
+    if (!this.listening || generation !== this.current) return;
+    if (this.tokens.size >= MAX_TOKENS) {
+      const oldest = this.tokens.keys().next().value;
+      if (oldest !== undefined) this.tokens.delete(oldest);
+    }
+    this.tokens.set(hash, { user: Object.freeze({ ...user }), until: Date.now() + TOKEN_TTL_MS });
+  }
+
+  /** Forgets every token: after a change to tokens or users, and on every notice of one. */
+  forget(): void {
+    this.current += 1;
+    this.tokens.clear();
+  }
+
+  private async listen(): Promise<void> {
+    if (this.stopped) return;
+    const pool = (this.dataSource.driver as unknown as { master: { options: pg.ClientConfig } }).master;
+    const listener = new pg.Client({ ...pool.options, application_name: 'policy-proposal-tracker:auth-notices' });
+    this.listener = listener;
+    const lost = (reason: string): void => {
+      if (this.listener !== listener) return;
+      this.listener = undefined;
+      const wasListening = this.listening;
+      this.listening = false;
+      this.forget();
+      void listener.end().catch(() => undefined);
+      if (this.stopped) return;
+      if (wasListening) this.logger.write('warn', 'token notices lost; every request asks the database', { reason });
+      this.retry = setTimeout(() => void this.listen(), this.retryMs);
+      this.retry.unref();
+      this.retryMs = Math.min(this.retryMs * 2, RETRY_MAX_MS);
+    };
+    listener.on('notification', () => this.forget());
+    listener.on('error', (error: Error) => lost(error.message));
+    listener.on('end', () => lost('connection ended'));
+    try {
+      await listener.connect();
+      await listener.query(`LISTEN ${AUTH_CHANGED_CHANNEL}`);
+    } catch (error) {
+      lost(error instanceof Error ? error.message : String(error));
+      return;
+    }
+    if (this.listener !== listener) {
+      // Shut down while connecting.
+      await listener.end().catch(() => undefined);
+      return;
+    }
+    // Anything remembered before now was remembered without notices: start afresh.
+    this.forget();
+    this.listening = true;
+    this.retryMs = RETRY_MIN_MS;
+  }
+}

@@ -1,0 +1,156 @@
+import { jest } from '@jest/globals';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { hashToken } from '../../src/common/auth/tokens.js';
+import { MAX_TOKENS, TOKEN_TTL_MS, TokenCache } from '../../src/modules/users/token-cache.js';
+import { ADMIN_TOKEN, bearer, startTestApp, type TestApp } from '../helpers/test-app.js';
+
+/** Waits (up to 5 s) until `done` holds. */
+async function until(done: () => boolean | Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await sleep(20);
+  }
+}
+
+describe('tokens found valid are remembered until anything about tokens or users changes', () => {
+  let t: TestApp;
+  let cache: TokenCache;
+  const admin = bearer(ADMIN_TOKEN);
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    cache = t.app.get(TokenCache);
+    await until(() => cache.active);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const newUser = async (name: string, role = 'staff') => {
+    const created = await t.http
+      .post('/api/v1/users')
+      .set(...admin)
+      .send({ name, role });
+    expect(created.status).toBe(201);
+    return created.body as { user: { id: string }; token: string; tokenId: string };
+  };
+  const me = (token: string) => t.http.get('/api/v1/me').set(...bearer(token));
+
+  it('remembers a valid token, and not an unknown one', async () => {
+    const { token, user } = await newUser('remembered');
+    expect(cache.recall(hashToken(token))).toBeUndefined();
+    expect((await me(token)).status).toBe(200);
+    expect(cache.recall(hashToken(token))).toEqual({ id: user.id, name: 'remembered', role: 'staff' });
+    expect((await me('ppt_unknown')).status).toBe(401);
+    expect(cache.recall(hashToken('ppt_unknown'))).toBeUndefined();
+  });
+
+  it('a token revoked through the API stops working on the very next request', async () => {
+    const { token, user, tokenId } = await newUser('revoked-here');
+    expect((await me(token)).status).toBe(200);
+    expect(cache.recall(hashToken(token))).toBeDefined();
+    await t.http
+      .delete(`/api/v1/users/${user.id}/tokens/${tokenId}`)
+      .set(...admin)
+      .expect(204);
+    expect((await me(token)).status).toBe(401);
+  });
+
+  it('a new role, or a deactivation, applies to the very next request', async () => {
+    const { token, user } = await newUser('promoted', 'analyst');
+    expect((await me(token)).body.role).toBe('analyst');
+    expect(cache.recall(hashToken(token))?.role).toBe('analyst');
+    await t.http
+      .patch(`/api/v1/users/${user.id}`)
+      .set(...admin)
+      .send({ version: 1, role: 'editor' })
+      .expect(200);
+    expect((await me(token)).body.role).toBe('editor');
+    await t.http
+      .patch(`/api/v1/users/${user.id}`)
+      .set(...admin)
+      .send({ version: 2, active: false })
+      .expect(200);
+    expect((await me(token)).status).toBe(401);
+  });
+
+  it('a change made anywhere else (another instance, SQL) is honoured once its notice arrives', async () => {
+    const { token, tokenId } = await newUser('revoked-elsewhere');
+    expect((await me(token)).status).toBe(200);
+    expect(cache.recall(hashToken(token))).toBeDefined();
+    // Not through this instance's service: only the trigger's notice can tell it.
+    await t.dataSource.query(`UPDATE api_tokens SET revoked_at = now() WHERE id = $1`, [tokenId]);
+    await until(() => cache.recall(hashToken(token)) === undefined);
+    expect((await me(token)).status).toBe(401);
+  });
+
+  it('a second instance on the same database sees the first revoke a token it remembers', async () => {
+    const other = await startTestApp({ databaseUrl: t.databaseUrl });
+    try {
+      const otherCache = other.app.get(TokenCache);
+      await until(() => otherCache.active);
+      const { token, user, tokenId } = await newUser('two-instances');
+      expect((await other.http.get('/api/v1/me').set(...bearer(token))).status).toBe(200);
+      expect(otherCache.recall(hashToken(token))).toBeDefined();
+      await t.http
+        .delete(`/api/v1/users/${user.id}/tokens/${tokenId}`)
+        .set(...admin)
+        .expect(204);
+      await until(() => otherCache.recall(hashToken(token)) === undefined);
+      expect((await other.http.get('/api/v1/me').set(...bearer(token))).status).toBe(401);
+    } finally {
+      await other.app.close();
+    }
+  });
+
+  it('remembers nothing while notices cannot arrive, and again once they can', async () => {
+    const { token } = await newUser('unheard');
+    expect((await me(token)).status).toBe(200);
+    expect(cache.recall(hashToken(token))).toBeDefined();
+    const [{ count }] = await t.dataSource.query(
+      `SELECT count(pg_terminate_backend(pid))::int AS count FROM pg_stat_activity
+        WHERE application_name = 'policy-proposal-tracker:auth-notices' AND datname = current_database()`,
+    );
+    expect(count).toBeGreaterThanOrEqual(1);
+    await until(() => !cache.active);
+    expect(cache.recall(hashToken(token))).toBeUndefined();
+    // Still served, from the database, and not remembered while deaf.
+    expect((await me(token)).status).toBe(200);
+    expect(cache.active || cache.recall(hashToken(token)) === undefined).toBe(true);
+    await until(() => cache.active);
+    expect((await me(token)).status).toBe(200);
+    expect(cache.recall(hashToken(token))).toBeDefined();
+  });
+
+  it('does not remember what a lookup found if anything changed while it ran', () => {
+    const user = { id: 'u', name: 'n', role: 'staff' as const };
+    const began = cache.generation;
+    cache.forget();
+    cache.remember('raced', user, began);
+    expect(cache.recall('raced')).toBeUndefined();
+    cache.remember('raced', user, cache.generation);
+    expect(cache.recall('raced')).toEqual(user);
+  });
+
+  it('trusts a token for a minute at most, and holds a bounded number', () => {
+    const user = { id: 'u', name: 'n', role: 'staff' as const };
+    const now = Date.now();
+    const clock = jest.spyOn(Date, 'now').mockReturnValue(now);
+    try {
+      cache.remember('aging', user, cache.generation);
+      clock.mockReturnValue(now + TOKEN_TTL_MS - 1);
+      expect(cache.recall('aging')).toEqual(user);
+      clock.mockReturnValue(now + TOKEN_TTL_MS);
+      expect(cache.recall('aging')).toBeUndefined();
+    } finally {
+      clock.mockRestore();
+    }
+    cache.forget();
+    for (let i = 0; i <= MAX_TOKENS; i += 1) cache.remember(`bulk-${i}`, user, cache.generation);
+    expect(cache.recall('bulk-0')).toBeUndefined();
+    expect(cache.recall('bulk-1')).toEqual(user);
+    expect(cache.recall(`bulk-${MAX_TOKENS}`)).toEqual(user);
+    cache.forget();
+  });
+});
