@@ -123,6 +123,25 @@ describe('tokens found valid are remembered until anything about tokens or users
     expect(cache.recall(hashToken(token))).toBeDefined();
   });
 
+  it('with TOKEN_CACHE=false remembers nothing and does not listen', async () => {
+    const off = await startTestApp({ databaseUrl: t.databaseUrl, env: { TOKEN_CACHE: 'false' } });
+    try {
+      const offCache = off.app.get(TokenCache);
+      const { token } = await newUser('uncached');
+      for (let i = 0; i < 3; i += 1) expect((await off.http.get('/api/v1/me').set(...bearer(token))).status).toBe(200);
+      await sleep(100);
+      expect(offCache.active).toBe(false);
+      expect(offCache.recall(hashToken(token))).toBeUndefined();
+      const [{ listeners }] = await t.dataSource.query(
+        `SELECT count(*)::int AS listeners FROM pg_stat_activity
+          WHERE application_name = 'policy-proposal-tracker:auth-notices' AND datname = current_database()`,
+      );
+      expect(listeners).toBe(1); // the first instance's alone
+    } finally {
+      await off.app.close();
+    }
+  });
+
   it('does not remember what a lookup found if anything changed while it ran', () => {
     const user = { id: 'u', name: 'n', role: 'staff' as const };
     const began = cache.generation;

@@ -11,6 +11,7 @@ describe('loadConfig', () => {
       corsOrigins: [],
       seedOnEmpty: true,
       logLevel: 'info',
+      tokenCache: true,
     });
     expect(config.dataDir.endsWith('.data')).toBe(true);
   });
@@ -27,6 +28,7 @@ describe('loadConfig', () => {
     [{ DATABASE_URL: 'mysql://h/db' }, /postgres/],
     [{ DATABASE_URL: 'postgres://host' }, /database/],
     [{ PUBLIC_READ: 'yes' }, /PUBLIC_READ/],
+    [{ TOKEN_CACHE: 'off' }, /TOKEN_CACHE/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
     [{ ADMIN_TOKEN: 'short' }, /ADMIN_TOKEN/],
   ])('refuses %p with a one-line message', (env, message) => {

@@ -22,6 +22,8 @@ export interface AppConfig {
   dbPoolSize: number;
   /** Megabytes of finished progress reports kept, compressed, for repeats until a write; 0 keeps none. */
   reportCacheMb: number;
+  /** Remember tokens found valid until tokens or users change (needs LISTEN: no transaction pooler). */
+  tokenCache: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -95,6 +97,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     dbStatementTimeoutMs: integer(env, 'DB_STATEMENT_TIMEOUT_MS', 10_000, 100, 600_000),
     dbPoolSize: integer(env, 'DB_POOL_SIZE', 10, 1, 200),
     reportCacheMb: integer(env, 'REPORT_CACHE_MB', 16, 0, 4096),
+    tokenCache: boolean(env, 'TOKEN_CACHE', true),
   };
 }
 

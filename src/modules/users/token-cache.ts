@@ -1,8 +1,9 @@
-import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import type { AuthenticatedUser } from '../../common/auth/auth.decorators.js';
+import { APP_CONFIG, type AppConfig } from '../../common/config/app-config.js';
 import { JsonLogger } from '../../common/logging/json-logger.js';
 
 /** The channel every change to tokens or users is announced on (see the AuthChangeNotices migration). */
@@ -33,7 +34,7 @@ interface Remembered {
  * asks the database, as it would without the cache, until the connection is back. A lookup that
  * began before a change and ends after it is not remembered (the generation it began in is gone).
  * Entries last {@link TOKEN_TTL_MS} at most. Behind a connection pooler, LISTEN needs session
- * pooling, as the prepared statements do.
+ * pooling; with `TOKEN_CACHE=false` nothing is remembered and every request asks the database.
  */
 @Injectable()
 export class TokenCache implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -49,10 +50,11 @@ export class TokenCache implements OnApplicationBootstrap, OnApplicationShutdown
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly logger: JsonLogger,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   onApplicationBootstrap(): void {
-    void this.listen();
+    if (this.config.tokenCache) void this.listen();
   }
 
   async onApplicationShutdown(): Promise<void> {
