@@ -8,6 +8,10 @@ with an append-only, sourced status history.
 **Errors** are RFC 9457 \`application/problem+json\`: \`type\`, \`title\`, \`status\`, \`detail\`,
 \`instance\`, \`requestId\`, and \`errors: [{field, message}]\` for field problems.
 
+**Tokens.** \`Authorization: Bearer <token>\`. Revoking a token, deactivating its user or changing
+the user's role takes effect on the next request; on other instances of the service sharing the
+database, as soon as PostgreSQL notifies them of the change (see the README).
+
 **Conditional requests.** Single resources carry an \`ETag\` (their version; a proposal's also names
 the day its momentum is computed for); \`If-None-Match\` on a GET answers 304. A PATCH needs
 \`If-Match\` with the ETag you read, or \`version\` in the body: 428 without, 412 when stale.
