@@ -152,7 +152,7 @@ describe('tokens found valid are remembered until anything about tokens or users
     expect(cache.recall('raced')).toEqual(user);
   });
 
-  it('trusts a token for a minute at most, and holds a bounded number', () => {
+  it('trusts a token for TOKEN_TTL_MS at most, and holds a bounded number', () => {
     const user = { id: 'u', name: 'n', role: 'staff' as const };
     const now = Date.now();
     const clock = jest.spyOn(Date, 'now').mockReturnValue(now);

@@ -8,8 +8,12 @@ import { JsonLogger } from '../../common/logging/json-logger.js';
 
 /** The channel every change to tokens or users is announced on (see the AuthChangeNotices migration). */
 export const AUTH_CHANGED_CHANNEL = 'ppt_auth_changed';
-/** A token found valid is trusted this long at most, notice or not. */
-export const TOKEN_TTL_MS = 60_000;
+/**
+ * A token found valid is trusted this long at most, notice or not: the bound for a listening
+ * connection cut without a word (no notice and no error arrive until TCP gives up on it). Asking
+ * the database once per token every ten seconds costs nothing measurable.
+ */
+export const TOKEN_TTL_MS = 10_000;
 /** The most tokens remembered; past it the oldest is forgotten first. */
 export const MAX_TOKENS = 10_000;
 const RETRY_MIN_MS = 500;
@@ -30,10 +34,10 @@ interface Remembered {
  * and forgets everything on each notice. A token revoked, or a user deactivated or given another
  * role, through this instance is forgotten here as soon as its transaction commits; through another,
  * once the notice arrives (as fast as PostgreSQL delivers it). Nothing is remembered while the
- * listening connection is down, so a lost notice cannot leave a token trusted: every request then
- * asks the database, as it would without the cache, until the connection is back. A lookup that
- * began before a change and ends after it is not remembered (the generation it began in is gone).
- * Entries last {@link TOKEN_TTL_MS} at most. Behind a connection pooler, LISTEN needs session
+ * listening connection is down: every request then asks the database, as it would without the
+ * cache, until the connection is back. A lookup that began before a change and ends after it is not
+ * remembered (the generation it began in is gone). Entries last {@link TOKEN_TTL_MS} at most, which
+ * bounds what a connection cut silently could leave trusted. Behind a connection pooler, LISTEN needs session
  * pooling; with `TOKEN_CACHE=false` nothing is remembered and every request asks the database.
  */
 @Injectable()
@@ -77,7 +81,7 @@ export class TokenCache implements OnApplicationBootstrap, OnApplicationShutdown
     return this.current;
   }
 
-  /** The user of a token found valid within the last minute and unchanged since; else undefined. */
+  /** The user of a token found valid within {@link TOKEN_TTL_MS} and unchanged since; else undefined. */
   recall(hash: string): AuthenticatedUser | undefined {
     if (!this.listening) return undefined;
     const remembered = this.tokens.get(hash);
