@@ -50,7 +50,7 @@ export function plannedQuery<T>(manager: EntityManager, sql: string, params: unk
  * The pg pool behind the data source's own manager; undefined for a transaction's manager (its
  * queries belong on its connection) and for anything that is not TypeORM's PostgreSQL driver.
  */
-function poolOf(manager: EntityManager): Pool | undefined {
+export function poolOf(manager: EntityManager): Pool | undefined {
   if (manager.queryRunner !== undefined) return undefined;
   const driver = (manager as Partial<EntityManager>).connection?.driver;
   return driver instanceof PostgresDriver ? (driver.master as Pool) : undefined;

@@ -4,6 +4,7 @@ import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import type { AuthenticatedUser } from '../../common/auth/auth.decorators.js';
 import { APP_CONFIG, type AppConfig } from '../../common/config/app-config.js';
+import { poolOf } from '../../common/database/prepared.js';
 import { JsonLogger } from '../../common/logging/json-logger.js';
 
 /** The channel every change to tokens or users is announced on (see the AuthChangeNotices migration). */
@@ -110,8 +111,9 @@ export class TokenCache implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   private async listen(): Promise<void> {
-    if (this.stopped) return;
-    const pool = (this.dataSource.driver as unknown as { master: { options: pg.ClientConfig } }).master;
+    const pool = poolOf(this.dataSource.manager);
+    if (this.stopped || pool === undefined) return;
+    // The pool's own settings (the URL, timeouts, keep-alive), on a connection of its own.
     const listener = new pg.Client({ ...pool.options, application_name: 'policy-proposal-tracker:auth-notices' });
     this.listener = listener;
     const lost = (reason: string): void => {

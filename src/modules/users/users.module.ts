@@ -16,6 +16,6 @@ import { TokenCache } from './token-cache.js';
     AdminBootstrapService,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [UsersService, AdminBootstrapService, TokenCache],
+  exports: [UsersService, AdminBootstrapService],
 })
 export class UsersModule {}
