@@ -4,7 +4,7 @@ import { AppModule } from '../src/app.module.js';
 import { ConfigError, loadConfig } from '../src/common/config/app-config.js';
 import { connect, runMigrations } from '../src/common/database/data-source.js';
 import { resolveDatabase } from '../src/common/database/database-url.js';
-import { JsonLogger } from '../src/common/logging/json-logger.js';
+import { AppLogger } from '../src/common/logging/app-logger.js';
 import { loadSeeds } from './loader.js';
 
 /**
@@ -24,8 +24,8 @@ async function main(): Promise<void> {
       await migrator.destroy();
     }
     const app = await NestFactory.createApplicationContext(
-      AppModule.forRoot({ config, databaseUrl: database.url, logger: new JsonLogger('warn') }),
-      { logger: new JsonLogger('warn') },
+      AppModule.forRoot({ config, databaseUrl: database.url, logger: new AppLogger('warn') }),
+      { logger: new AppLogger('warn') },
     );
     try {
       await loadSeeds(app, log);

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { createApp, prepareDatabase } from './app.factory.js';
 import { ConfigError, loadConfig } from './common/config/app-config.js';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from './common/database/embedded-postgres.js';
-import { JsonLogger } from './common/logging/json-logger.js';
+import { AppLogger } from './common/logging/app-logger.js';
 
 /** How long a SIGTERM or SIGINT waits for in-flight requests before the process exits anyway. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -18,7 +18,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = new JsonLogger(config.logLevel);
+  const logger = new AppLogger(config.logLevel);
 
   let embedded: EmbeddedDatabase | undefined;
   let databaseUrl = config.databaseUrl;

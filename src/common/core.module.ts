@@ -3,13 +3,13 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, type AppConfig } from './config/app-config.js';
 import { dataSourceOptions } from './database/data-source.js';
 import { Db } from './database/db.js';
-import { JsonLogger } from './logging/json-logger.js';
+import { AppLogger } from './logging/app-logger.js';
 
 export interface CoreOptions {
   config: AppConfig;
   /** The PostgreSQL to use: `config.databaseUrl`, or the embedded cluster's. */
   databaseUrl: string;
-  logger: JsonLogger;
+  logger: AppLogger;
 }
 
 /** Configuration, logging and the database connection, available to every module. */
@@ -30,8 +30,8 @@ export class CoreModule {
           retryDelay: 2000,
         }),
       ],
-      providers: [{ provide: APP_CONFIG, useValue: config }, { provide: JsonLogger, useValue: logger }, Db],
-      exports: [APP_CONFIG, JsonLogger, Db],
+      providers: [{ provide: APP_CONFIG, useValue: config }, { provide: AppLogger, useValue: logger }, Db],
+      exports: [APP_CONFIG, AppLogger, Db],
     };
   }
 }

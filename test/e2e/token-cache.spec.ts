@@ -158,9 +158,9 @@ describe('tokens found valid are remembered until anything about tokens or users
     const clock = jest.spyOn(Date, 'now').mockReturnValue(now);
     try {
       cache.remember('aging', user, cache.generation);
-      clock.mockReturnValue(now + TOKEN_TTL_MS - 1);
-      expect(cache.recall('aging')).toEqual(user);
       clock.mockReturnValue(now + TOKEN_TTL_MS);
+      expect(cache.recall('aging')).toEqual(user);
+      clock.mockReturnValue(now + TOKEN_TTL_MS + 1);
       expect(cache.recall('aging')).toBeUndefined();
     } finally {
       clock.mockRestore();

@@ -7,7 +7,7 @@ import type { DataSource } from 'typeorm';
 import { createApp, prepareDatabase } from '../../src/app.factory.js';
 import type { Role } from '../../src/common/auth/roles.js';
 import { loadConfig } from '../../src/common/config/app-config.js';
-import { JsonLogger } from '../../src/common/logging/json-logger.js';
+import { AppLogger } from '../../src/common/logging/app-logger.js';
 import { createTestDatabase } from './test-database.js';
 
 export const ADMIN_TOKEN = 'ppt_test_admin_token_0123456789';
@@ -26,7 +26,7 @@ export interface TestAppOptions {
   /** Share an existing database (e.g. two instances racing); by default a fresh one. */
   databaseUrl?: string;
   env?: Record<string, string>;
-  logger?: JsonLogger;
+  logger?: AppLogger;
 }
 
 /** The real application on a real PostgreSQL database, served in-process for supertest. */

@@ -2,7 +2,6 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { runScoped } from '../context/scoped.js';
 
 const current = new AsyncLocalStorage<EntityManager>();
 
@@ -11,7 +10,7 @@ const current = new AsyncLocalStorage<EntityManager>();
  * manager; outside, the pool's. A request that must commit its effect together with something
  * else (an idempotency record) opens the transaction around the whole request, and every
  * `transaction()` and query below joins it. (The transaction is found through an async-local store
- * entered with `runScoped`: switched off while no transaction is open, so reads pay nothing for it.)
+ * `transaction()` enters.)
  */
 @Injectable()
 export class Db {
@@ -79,7 +78,7 @@ export class Db {
   async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     const open = current.getStore();
     if (open !== undefined) return work(open);
-    return this.dataSource.transaction((manager) => runScoped(current, manager, () => work(manager)));
+    return this.dataSource.transaction((manager) => current.run(manager, () => work(manager)));
   }
 
   /**

@@ -1,11 +1,11 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { JsonLogger } from '../logging/json-logger.js';
+import type { AppLogger } from '../logging/app-logger.js';
 import { PROBLEM_CONTENT_TYPE } from './problem.js';
 import { toProblem } from './to-problem.js';
 
 /** Writes `error` as RFC 9457 problem details; shared by Nest's filter and Fastify's handler. */
-export function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply, logger: JsonLogger): void {
+export function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply, logger: AppLogger): void {
   const { problem, unexpected } = toProblem(error);
   if (unexpected) {
     logger.write('error', 'unhandled error', {
@@ -23,7 +23,7 @@ export function sendProblem(error: unknown, request: FastifyRequest, reply: Fast
 /** The one place where exceptions from any module become HTTP responses. */
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
-  constructor(private readonly logger: JsonLogger) {}
+  constructor(private readonly logger: AppLogger) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();

@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { isDatabaseUnavailable } from '../../common/errors/to-problem.js';
-import { JsonLogger } from '../../common/logging/json-logger.js';
+import { AppLogger } from '../../common/logging/app-logger.js';
 import { IdempotencyRepository, type StoredKey } from './idempotency.repository.js';
 
 /** How long a key is remembered: a repeat within this time replays the first response. */
@@ -24,7 +24,7 @@ export class IdempotencyService implements OnModuleInit, OnModuleDestroy {
 
   constructor(
     private readonly keys: IdempotencyRepository,
-    private readonly logger: JsonLogger,
+    private readonly logger: AppLogger,
   ) {}
 
   onModuleInit(): void {

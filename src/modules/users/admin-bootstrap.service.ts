@@ -4,7 +4,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Db } from '../../common/database/db.js';
 import { APP_CONFIG, type AppConfig } from '../../common/config/app-config.js';
 import { displayPrefix, generateToken, hashToken } from '../../common/auth/tokens.js';
-import { JsonLogger } from '../../common/logging/json-logger.js';
+import { AppLogger } from '../../common/logging/app-logger.js';
 import { AuditService } from '../audit/audit.service.js';
 import { UsersRepository } from './users.repository.js';
 import { NO_REQUEST } from '../../common/context/request-context.js';
@@ -22,7 +22,7 @@ export class AdminBootstrapService {
     private readonly users: UsersRepository,
     private readonly db: Db,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly logger: JsonLogger,
+    private readonly logger: AppLogger,
     private readonly audit: AuditService,
   ) {}
 

@@ -1,11 +1,12 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { LRUCache } from 'lru-cache';
 import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import type { AuthenticatedUser } from '../../common/auth/auth.decorators.js';
 import { APP_CONFIG, type AppConfig } from '../../common/config/app-config.js';
 import { poolOf } from '../../common/database/prepared.js';
-import { JsonLogger } from '../../common/logging/json-logger.js';
+import { AppLogger } from '../../common/logging/app-logger.js';
 
 /** The channel every change to tokens or users is announced on (see the AuthChangeNotices migration). */
 export const AUTH_CHANGED_CHANNEL = 'ppt_auth_changed';
@@ -15,15 +16,10 @@ export const AUTH_CHANGED_CHANNEL = 'ppt_auth_changed';
  * the database once per token every ten seconds costs nothing measurable.
  */
 export const TOKEN_TTL_MS = 10_000;
-/** The most tokens remembered; past it the oldest is forgotten first. */
+/** The most tokens remembered; past it the least recently used is forgotten first. */
 export const MAX_TOKENS = 10_000;
 const RETRY_MIN_MS = 500;
 const RETRY_MAX_MS = 10_000;
-
-interface Remembered {
-  readonly user: AuthenticatedUser;
-  readonly until: number;
-}
 
 /**
  * The tokens recently found valid, by hash, so that a request need not ask the database who its
@@ -43,7 +39,13 @@ interface Remembered {
  */
 @Injectable()
 export class TokenCache implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly tokens = new Map<string, Remembered>();
+  private readonly tokens = new LRUCache<string, AuthenticatedUser>({
+    max: MAX_TOKENS,
+    ttl: TOKEN_TTL_MS,
+    // The wall clock, read on every look-up (no cached reading), so that an entry's age is exact.
+    perf: Date,
+    ttlResolution: 0,
+  });
   private listener: pg.Client | undefined;
   private listening = false;
   private stopped = false;
@@ -54,7 +56,7 @@ export class TokenCache implements OnApplicationBootstrap, OnApplicationShutdown
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly logger: JsonLogger,
+    private readonly logger: AppLogger,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -85,23 +87,13 @@ export class TokenCache implements OnApplicationBootstrap, OnApplicationShutdown
   /** The user of a token found valid within {@link TOKEN_TTL_MS} and unchanged since; else undefined. */
   recall(hash: string): AuthenticatedUser | undefined {
     if (!this.listening) return undefined;
-    const remembered = this.tokens.get(hash);
-    if (remembered === undefined) return undefined;
-    if (remembered.until <= Date.now()) {
-      this.tokens.delete(hash);
-      return undefined;
-    }
-    return remembered.user;
+    return this.tokens.get(hash);
   }
 
   /** Remembers a token found valid by a lookup that began in `generation`, unless anything changed since. */
   remember(hash: string, user: AuthenticatedUser, generation: number): void {
     if (!this.listening || generation !== this.current) return;
-    if (this.tokens.size >= MAX_TOKENS) {
-      const oldest = this.tokens.keys().next().value;
-      if (oldest !== undefined) this.tokens.delete(oldest);
-    }
-    this.tokens.set(hash, { user: Object.freeze({ ...user }), until: Date.now() + TOKEN_TTL_MS });
+    this.tokens.set(hash, Object.freeze({ ...user }));
   }
 
   /** Forgets every token: after a change to tokens or users, and on every notice of one. */

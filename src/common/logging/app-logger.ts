@@ -1,9 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
-import { LOG_LEVELS, type LogLevel } from '../config/app-config.js';
-
-const RANK: Record<LogLevel, number> = Object.fromEntries(
-  LOG_LEVELS.map((level, index) => [level, LOG_LEVELS.length - index]),
-) as Record<LogLevel, number>;
+import { pino, type DestinationStream, type Logger } from 'pino';
+import type { LogLevel } from '../config/app-config.js';
 
 /**
  * Nest's start-up chatter (a line per module and per route): kept at debug, so that at the
@@ -17,20 +14,41 @@ const NEST_BOOT_CONTEXTS = new Set([
   'NestApplication',
 ]);
 
+/** Never written, whatever a line carries: credentials in headers and cookies. */
+const REDACTED = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  'headers.authorization',
+  'headers.cookie',
+];
+
 /**
- * One JSON object per line on stdout, for the application, for Nest and for every request.
- * Request headers are never written, so `Authorization` cannot leak into logs.
+ * The one log of the process: pino, one JSON object a line on stdout, shared by the application,
+ * Nest (as its LoggerService) and Fastify (as its logger instance).
  */
-export class JsonLogger implements LoggerService {
-  constructor(private readonly level: LogLevel = 'info') {}
+export class AppLogger implements LoggerService {
+  readonly pino: Logger;
+
+  constructor(level: LogLevel = 'info', destination?: DestinationStream) {
+    this.pino = pino(
+      {
+        level,
+        base: undefined,
+        timestamp: pino.stdTimeFunctions.isoTime,
+        formatters: { level: (label) => ({ level: label }) },
+        redact: { paths: REDACTED, censor: '[redacted]' },
+      },
+      destination,
+    );
+  }
 
   enabled(level: LogLevel): boolean {
-    return RANK[level] >= RANK[this.level];
+    return this.pino.isLevelEnabled(level);
   }
 
   write(level: LogLevel, msg: string, fields: Record<string, unknown> = {}): void {
-    if (!this.enabled(level)) return;
-    process.stdout.write(`${JSON.stringify({ level, time: new Date().toISOString(), msg, ...fields })}\n`);
+    this.pino[level](fields, msg);
   }
 
   log(message: unknown, context?: string): void {
