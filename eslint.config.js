@@ -23,6 +23,40 @@ export default tseslint.config(
     },
   },
   {
+    // A module's tables are its own: other modules call its exported service, never its
+    // repositories, and name its entities only in a TypeORM relation (an entity file of their own).
+    files: ['src/modules/**/*.ts'],
+    ignores: ['src/modules/*/entities/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+[a-z-]+/([a-z-]+/)*[a-z-]+\\.repository\\.js$',
+              message: "Another module's repository: call its exported service instead.",
+            },
+            {
+              regex: '^(\\.\\./)+[a-z-]+/entities/',
+              message: "Another module's entity: only an entity file of this module may name it, in a relation.",
+            },
+            { regex: '^(\\.\\./)+seeds/', message: 'Production code does not import seeds/.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/modules/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(\\.\\./)+seeds/', message: 'Production code does not import seeds/.' }] },
+      ],
+    },
+  },
+  {
     // Tests read loosely typed HTTP bodies (supertest types them `any`) on purpose.
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: {

@@ -1,13 +1,31 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 import type { EntityManager } from 'typeorm';
-import { auditInsertSql } from '../src/modules/audit/audit.repository.js';
-import type { CreateStatementDto, StatementDto } from '../src/modules/statements/dto/statements.dto.js';
-import { newStatement, type StatementsRepository } from '../src/modules/statements/statements.repository.js';
+import type { Db } from '../src/common/database/db.js';
+import { ActorsRepository } from '../src/modules/actors/actors.repository.js';
+import { ActorsService } from '../src/modules/actors/actors.service.js';
+import { AuditRepository } from '../src/modules/audit/audit.repository.js';
+import { AuditService } from '../src/modules/audit/audit.service.js';
+import { EventsRepository } from '../src/modules/events/events.repository.js';
+import { EventsService } from '../src/modules/events/events.service.js';
+import { MomentumRepository } from '../src/modules/proposals/momentum.repository.js';
+import { ProgressRepository } from '../src/modules/proposals/progress.repository.js';
+import { ProgressService } from '../src/modules/proposals/progress.service.js';
+import { ProposalsRepository } from '../src/modules/proposals/proposals.repository.js';
+import { ProposalsService } from '../src/modules/proposals/proposals.service.js';
+import { TransitionsRepository } from '../src/modules/proposals/transitions.repository.js';
+import { WorkflowService } from '../src/modules/proposals/workflow.service.js';
+import { SourcesRepository } from '../src/modules/sources/sources.repository.js';
+import { SourcesService } from '../src/modules/sources/sources.service.js';
+import { StatementsRepository } from '../src/modules/statements/statements.repository.js';
+import { StatementsService } from '../src/modules/statements/statements.service.js';
+import { TimelineService } from '../src/modules/statements/timeline.service.js';
+import { UsersRepository } from '../src/modules/users/users.repository.js';
 
 /**
  * What the floor and the bench's SQL-alone runs share: a bare `pg` pool set up as the service's
- * (see dataSourceOptions), a manager the repositories can run on, and the one SQL statement that
- * records a statement with its audit row.
+ * (see dataSourceOptions), and the service's own services and repositories wired on it by hand —
+ * the same SQL, in the same transactions, without Nest, Fastify, TypeORM or validation.
  */
 export function barePool(connectionString: string | undefined, max: number): pg.Pool {
   // The same session settings as the service's pool: the same database behaviour.
@@ -15,21 +33,91 @@ export function barePool(connectionString: string | undefined, max: number): pg.
 }
 
 /** A manager whose queries run on `client`: a pool's, or one connection's inside a transaction. */
-export const managerOn = (client: pg.Pool | pg.PoolClient, inTransaction: boolean): EntityManager =>
+const managerOn = (client: pg.Pool | pg.PoolClient): EntityManager =>
   ({
-    query: async (sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as unknown,
-    // What `preparedQuery` looks at to keep a transaction's queries on its connection.
-    queryRunner: inTransaction ? {} : undefined,
+    query: async (sql: string, params?: unknown[]) => {
+      const result = await client.query(sql, params);
+      // TypeORM answers UPDATE and DELETE as [rows, count]; the repositories expect that.
+      return result.command === 'UPDATE' || result.command === 'DELETE' ? [result.rows, result.rowCount] : result.rows;
+    },
   }) as unknown as EntityManager;
 
-/** POST /statements as the service runs it: one SQL statement, with its audit row. */
-export function recordStatement(
-  statements: StatementsRepository,
-  input: CreateStatementDto,
-  user: { id: string; name: string },
-  requestId: string,
-): Promise<StatementDto | null> {
-  return statements.create(newStatement(input, user), (param, id, after, from) =>
-    auditInsertSql(param, { userId: user.id, requestId, action: 'create', entityType: 'statement' }, id, after, from),
+/** `Db` on a bare pool: the pool's manager, a transaction's on one connection, and a cursor on one of its own. */
+export function bareDb(pool: pg.Pool): Db {
+  const open = new AsyncLocalStorage<EntityManager>();
+  const poolManager = managerOn(pool);
+  async function transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const inside = open.getStore();
+    if (inside !== undefined) return work(inside);
+    const client = await pool.connect();
+    try {
+      await client.query('START TRANSACTION');
+      const manager = managerOn(client);
+      const result = await open.run(manager, () => work(manager));
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+  async function* cursor<T>(sql: string, params: unknown[], batchSize: number): AsyncGenerator<T[]> {
+    const client = await pool.connect();
+    let inTransaction = false;
+    try {
+      await client.query('BEGIN READ ONLY');
+      inTransaction = true;
+      await client.query('SET LOCAL cursor_tuple_fraction = 1');
+      await client.query(`DECLARE rows NO SCROLL CURSOR FOR ${sql}`, params);
+      for (;;) {
+        const { rows } = await client.query(`FETCH ${batchSize} FROM rows`);
+        if (rows.length === 0) break;
+        yield rows as T[];
+      }
+      await client.query('COMMIT');
+      inTransaction = false;
+    } finally {
+      if (inTransaction) await client.query('ROLLBACK').catch(() => undefined);
+      client.release();
+    }
+  }
+  return {
+    get manager() {
+      return open.getStore() ?? poolManager;
+    },
+    transaction,
+    cursor,
+  } as unknown as Db;
+}
+
+/** The service's use cases on `db`, wired as Nest wires them. */
+export function bareServices(db: Db) {
+  const audit = new AuditService(new AuditRepository(db));
+  const sources = new SourcesService(new SourcesRepository());
+  const actors = new ActorsService(new ActorsRepository(db), audit, db);
+  const events = new EventsService(new EventsRepository(db), audit, actors, db);
+  const proposalRows = new ProposalsRepository(db);
+  const transitions = new TransitionsRepository(db);
+  const proposals = new ProposalsService(
+    proposalRows,
+    audit,
+    transitions,
+    actors,
+    sources,
+    new MomentumRepository(db),
+    db,
   );
+  const workflow = new WorkflowService(proposalRows, audit, transitions, sources, db);
+  const statementRows = new StatementsRepository(db);
+  const statements = new StatementsService(statementRows, audit, proposals, actors, events, sources, db);
+  return {
+    users: new UsersRepository(db),
+    proposals,
+    workflow,
+    statements,
+    timeline: new TimelineService(proposals, workflow, statementRows),
+    progress: new ProgressService(new ProgressRepository(db)),
+  };
 }

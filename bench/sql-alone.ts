@@ -1,15 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import 'reflect-metadata';
-import type { Db } from '../src/common/database/db.js';
 import type { CreateStatementDto } from '../src/modules/statements/dto/statements.dto.js';
-import { StatementsRepository } from '../src/modules/statements/statements.repository.js';
-import { barePool, managerOn, recordStatement } from './bare.js';
+import { bareDb, barePool, bareServices } from './bare.js';
 import { postgresCpuMs } from './cpu.js';
 import { type Measurement, perRequestMs, postgresPerRequestMs } from './measurement.js';
 
 /**
- * What PostgreSQL itself allows for POST /statements on this machine: the floor's one SQL statement
- * (the same repository, with the same audit row), sent over `connections` connections of a bare
+ * What PostgreSQL itself allows for POST /statements on this machine: the statement recorded as the
+ * floor and the service record it (the same use case, its queries in one transaction), sent over `connections` connections of a bare
  * `pg` pool for `seconds` from the bench's own process, each connection sending the next as soon
  * as the last is answered. No HTTP, no token lookup, no server process: the ceiling the floor
  * and the service both stand under.
@@ -22,14 +20,17 @@ export async function statementsAlone(
 ): Promise<Measurement> {
   const pool = barePool(databaseUrl, connections);
   try {
-    const statements = new StatementsRepository({ manager: managerOn(pool, false) } as unknown as Db);
-    const found = await pool.query<{ id: string; name: string }>(`SELECT id, name FROM users WHERE name = 'admin'`);
+    const { statements } = bareServices(bareDb(pool));
+    const found = await pool.query<{ id: string; name: string; role: 'admin' }>(
+      `SELECT id, name, role FROM users WHERE name = 'admin'`,
+    );
     const user = found.rows[0];
     if (user === undefined) throw new Error('no admin user to record statements as');
-    // Every connection opened and every statement prepared before the clock starts, as in a
-    // server that has been running.
+    // Every connection opened before the clock starts, as in a server that has been running.
     await Promise.all(
-      Array.from({ length: connections }, () => recordStatement(statements, body(), user, randomUUID())),
+      Array.from({ length: connections }, () =>
+        statements.create(body(), user, { requestId: randomUUID(), userId: user.id }).catch(() => undefined),
+      ),
     );
     const latencies: number[] = [];
     let errors = 0;
@@ -39,7 +40,9 @@ export async function statementsAlone(
       Array.from({ length: connections }, async () => {
         while (performance.now() < ends) {
           const sent = performance.now();
-          const recorded = await recordStatement(statements, body(), user, randomUUID()).catch(() => null);
+          const recorded = await statements
+            .create(body(), user, { requestId: randomUUID(), userId: user.id })
+            .catch(() => null);
           if (recorded === null) errors += 1;
           else latencies.push(performance.now() - sent);
         }

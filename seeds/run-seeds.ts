@@ -5,7 +5,7 @@ import { ConfigError, loadConfig } from '../src/common/config/app-config.js';
 import { connect, runMigrations } from '../src/common/database/data-source.js';
 import { resolveDatabase } from '../src/common/database/database-url.js';
 import { AppLogger } from '../src/common/logging/app-logger.js';
-import { loadSeeds } from './loader.js';
+import { SeedingService } from '../src/modules/seeding/seeding.service.js';
 
 /**
  * `npm run seed`: loads `seeds/data` into DATABASE_URL, or the embedded cluster under DATA_DIR
@@ -28,7 +28,7 @@ async function main(): Promise<void> {
       { logger: new AppLogger('warn') },
     );
     try {
-      await loadSeeds(app, log);
+      await app.get(SeedingService).load(log);
     } finally {
       await app.close();
     }

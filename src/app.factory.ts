@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import { NestFactory } from '@nestjs/core';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { getDataSourceToken } from '@nestjs/typeorm';
@@ -19,8 +19,7 @@ import { API_DESCRIPTION, documentIdempotency } from './common/openapi/document.
 import { linkNextPages } from './common/http/page-link.js';
 import { requestIdOf } from './common/http/request-id.js';
 import { AppLogger } from './common/logging/app-logger.js';
-import { loadSeeds } from '../seeds/loader.js';
-import { ProposalsRepository } from './modules/proposals/proposals.repository.js';
+import { SeedingService } from './modules/seeding/seeding.service.js';
 import { AdminBootstrapService } from './modules/users/admin-bootstrap.service.js';
 
 export const API_PREFIX = 'api/v1';
@@ -50,7 +49,7 @@ export async function createApp({
     requestIdHeader: false,
     loggerInstance: logger.pino,
     // One line a request, written once it is answered (below), instead of Fastify's two.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
     // Errors Fastify meets before routing (an over-long path segment, a malformed URL) are
     // problems like any other.
@@ -166,6 +165,7 @@ export async function prepareDatabase(
   const applied = await runMigrations(app.get<DataSource>(getDataSourceToken()));
   if (applied.length > 0) log(`applied migrations: ${applied.join(', ')}`);
   await app.get(AdminBootstrapService).ensureAdmin();
-  if (config.seedOnEmpty && !(await app.get(ProposalsRepository).any())) await loadSeeds(app, log);
+  const seeds = app.get(SeedingService);
+  if (config.seedOnEmpty && (await seeds.isEmpty())) await seeds.load(log);
   return applied;
 }

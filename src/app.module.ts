@@ -7,6 +7,7 @@ import { HealthModule } from './modules/health/health.module.js';
 import { IdempotencyModule } from './modules/idempotency/idempotency.module.js';
 import { ProposalsModule } from './modules/proposals/proposals.module.js';
 import { ReportsModule } from './modules/reports/reports.module.js';
+import { SeedingModule } from './modules/seeding/seeding.module.js';
 import { SourcesModule } from './modules/sources/sources.module.js';
 import { StatementsModule } from './modules/statements/statements.module.js';
 import { UsersModule } from './modules/users/users.module.js';
@@ -28,6 +29,7 @@ export class AppModule {
         EventsModule,
         StatementsModule,
         ReportsModule,
+        SeedingModule,
       ],
     };
   }

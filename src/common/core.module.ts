@@ -12,6 +12,9 @@ export interface CoreOptions {
   logger: AppLogger;
 }
 
+/** Injection token for the URL of the database in use: `DATABASE_URL`, or the embedded cluster's. */
+export const DATABASE_URL = Symbol('DATABASE_URL');
+
 /** Configuration, logging and the database connection, available to every module. */
 @Global()
 @Module({})
@@ -30,8 +33,13 @@ export class CoreModule {
           retryDelay: 2000,
         }),
       ],
-      providers: [{ provide: APP_CONFIG, useValue: config }, { provide: AppLogger, useValue: logger }, Db],
-      exports: [APP_CONFIG, AppLogger, Db],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: DATABASE_URL, useValue: databaseUrl },
+        { provide: AppLogger, useValue: logger },
+        Db,
+      ],
+      exports: [APP_CONFIG, DATABASE_URL, AppLogger, Db],
     };
   }
 }

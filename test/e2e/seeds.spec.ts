@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isPartialDate } from '../../src/common/dates/partial-date.js';
-import { loadSeeds, readSeedData, SEED_USER, type SeedData } from '../../seeds/loader.js';
+import { readSeedData, SEED_USER, type SeedData, SeedingService } from '../../src/modules/seeding/seeding.service.js';
 import { bearer, startTestApp, type TestApp } from '../helpers/test-app.js';
 
 const TABLES = [
@@ -54,7 +54,7 @@ describe('seed initiatives', () => {
     expect(first.actors).toBe(data.actors.length);
     expect(first.transitions).toBe(data.proposals.reduce((n, p) => n + 1 + p.transitions.length, 0));
 
-    const report = await loadSeeds(t.app, () => undefined, data);
+    const report = await t.app.get(SeedingService).load(() => undefined, data);
     expect(report.created).toEqual({ actors: 0, events: 0, proposals: 0, transitions: 0, statements: 0 });
     expect(await counts()).toEqual(first);
   });

@@ -71,19 +71,19 @@ describe('command-line flags', () => {
   });
 });
 
-/** The built commands, as `npm run bench`, `npm run seed:synthetic` and `node dist/bench/explain.js` start them. */
+/** The built commands, as `npm run bench`, `npm run seed:synthetic` and `npm run bench:explain` start them. */
 describe('the commands on a bad command line', () => {
   const run = promisify(execFile);
   const commands = [
     ['bench', path.resolve('dist/bench/run.js')],
     ['seed:synthetic', path.resolve('dist/bench/generate.js')],
-    ['explain', path.resolve('dist/bench/explain.js')],
+    ['bench:explain', path.resolve('dist/bench/explain.js')],
   ];
 
   it.each(commands)('%s prints its usage for --help and starts nothing', async (name, script) => {
     const { stdout, stderr } = await run(process.execPath, [script, '--help'], { env: { ...process.env } });
     // The usage and nothing else: no progress line before it, nothing started after it.
-    const synopsis = name === 'explain' ? 'DATABASE_URL=… node dist/bench/explain.js' : `npm run ${name} -- [`;
+    const synopsis = name === 'bench:explain' ? 'DATABASE_URL=… npm run bench:explain' : `npm run ${name} -- [`;
     expect(stdout.startsWith(synopsis)).toBe(true);
     expect(stdout.trimEnd().split('\n').at(-1)).toMatch(/^ {2}--help +print this and exit$/);
     expect(stderr).toBe('');

@@ -1,18 +1,12 @@
 import { crc32, gunzipSync, gzipSync } from 'node:zlib';
 import { crc32Combine, gzipOf, pieceOf, textOf } from '../../src/modules/reports/gzip-pieces.js';
 import { reportLayout, reportPieces, ROWS_PER_PIECE, slugOfLine } from '../../src/modules/reports/report-body.js';
-import {
-  acceptsGzip,
-  keeping,
-  type KeptReport,
-  ReportCache,
-  type RowChange,
-  updatedReport,
-} from '../../src/modules/reports/report-cache.js';
-import type { ReportLine } from '../../src/modules/reports/reports.repository.js';
+import { acceptsGzip } from '../../src/common/http/accept-encoding.js';
+import { keeping, type KeptReport, updatedReport } from '../../src/modules/reports/report-cache.js';
+import type { ReportLine, RowChange } from '../../src/modules/proposals/progress-lines.js';
 import type { Momentum } from '../../src/modules/proposals/workflow/momentum.js';
 import type { Status } from '../../src/modules/proposals/workflow/statuses.js';
-import type { ReportFormat } from '../../src/modules/reports/dto/progress-report.dto.js';
+import type { ReportFormat } from '../../src/modules/proposals/progress-lines.js';
 import { seededRandom } from '../../bench/seeded-random.js';
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
@@ -41,27 +35,6 @@ describe('gzip pieces', () => {
     pieces[1] = pieceOf(Buffer.from('"changed"'));
     expect(gunzipSync(Buffer.concat(gzipOf(pieces).gzip)).toString()).toBe('{"a":["changed","Евразийская хартия"]}');
     expect(gunzipSync(Buffer.concat(gzipOf([]).gzip)).toString()).toBe('');
-  });
-});
-
-describe('ReportCache', () => {
-  const entry = (bytes: number) => ({ bytes });
-
-  it('keeps reports within its byte budget, dropping the least recently used first', () => {
-    const cache = new ReportCache<{ bytes: number }>(100);
-    cache.set('a', entry(40));
-    cache.set('b', entry(40));
-    expect(cache.get('a')).toBeDefined(); // a is now the most recently used
-    cache.set('c', entry(40));
-    expect(cache.get('b')).toBeUndefined();
-    expect(cache.get('a')).toBeDefined();
-    expect(cache.get('c')).toBeDefined();
-    expect(cache.size).toEqual({ entries: 2, bytes: 80 });
-    cache.set('a', entry(10)); // replaced, not added
-    expect(cache.size).toEqual({ entries: 2, bytes: 50 });
-    cache.set('huge', entry(101));
-    expect(cache.get('huge')).toBeUndefined();
-    expect(cache.size).toEqual({ entries: 2, bytes: 50 });
   });
 });
 

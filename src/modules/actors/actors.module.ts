@@ -6,6 +6,6 @@ import { ActorsService } from './actors.service.js';
 @Module({
   controllers: [ActorsController],
   providers: [ActorsRepository, ActorsService],
-  exports: [ActorsRepository],
+  exports: [ActorsService],
 })
 export class ActorsModule {}

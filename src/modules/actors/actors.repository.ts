@@ -3,8 +3,9 @@ import { Db } from '../../common/database/db.js';
 import type { EntityManager } from 'typeorm';
 import { returning } from '../../common/database/returning.js';
 import type { ActorKind } from './entities/actor.entity.js';
-import type { ActorDto, ActorRefDto } from './dto/actors.dto.js';
+import type { ActorDto, ActorRefDto, ResolvedActor } from './dto/actors.dto.js';
 import { editSets, sqlParams } from '../../common/database/sql-params.js';
+import { likePattern } from '../../common/database/like-pattern.js';
 
 export interface ActorRow {
   id: string;
@@ -43,11 +44,6 @@ const SELECT = `
            WHERE am.organization_id = a.id), '[]') AS members
     FROM actors a`;
 
-/** Escapes LIKE wildcards so a search for "50%" finds the text "50%". */
-export function likePattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
-}
-
 @Injectable()
 export class ActorsRepository {
   constructor(private readonly db: Db) {}
@@ -57,17 +53,13 @@ export class ActorsRepository {
     return rows[0] ?? null;
   }
 
-  /** Ids and kinds of the actors with these slugs; missing slugs are absent from the map. */
-  async idsBySlugs(
-    slugs: string[],
-    manager: EntityManager = this.db.manager,
-  ): Promise<Map<string, { id: string; kind: ActorKind }>> {
+  /** The actors with these slugs, as references show them, with their ids; missing slugs are absent from the map. */
+  async refsBySlugs(slugs: string[], manager: EntityManager = this.db.manager): Promise<Map<string, ResolvedActor>> {
     if (slugs.length === 0) return new Map();
-    const rows: { id: string; slug: string; kind: ActorKind }[] = await manager.query(
-      'SELECT id, slug, kind FROM actors WHERE slug = ANY($1)',
-      [slugs],
-    );
-    return new Map(rows.map((row) => [row.slug, { id: row.id, kind: row.kind }]));
+    const rows: ResolvedActor[] = await manager.query('SELECT id, slug, name, kind FROM actors WHERE slug = ANY($1)', [
+      slugs,
+    ]);
+    return new Map(rows.map((row) => [row.slug, row]));
   }
 
   async list(

@@ -7,7 +7,7 @@ import { staleVersion } from '../../common/http/conditional.js';
 import { decodeCursor, type Page, toPage } from '../../common/pagination/cursor.js';
 import { insertWithSlug } from '../../common/slugs/slug-allocation.js';
 import { type ActorRow, ActorsRepository, toActorDto } from './actors.repository.js';
-import type { ActorDto, CreateActorDto, ListActorsQueryDto, UpdateActorDto } from './dto/actors.dto.js';
+import type { ActorDto, CreateActorDto, ListActorsQueryDto, ResolvedActor, UpdateActorDto } from './dto/actors.dto.js';
 import type { ActorKind } from './entities/actor.entity.js';
 import type { RequestContext } from '../../common/context/request-context.js';
 
@@ -23,6 +23,14 @@ export class ActorsService {
     const actor = await this.actors.findBySlug(slug);
     if (!actor) throw notFound('actor', slug);
     return actor;
+  }
+
+  /**
+   * The actors these slugs name, as another module's write refers to them (id, slug, name, kind),
+   * in the caller's transaction; a slug no actor has is absent from the map.
+   */
+  resolve(slugs: string[], manager?: EntityManager): Promise<Map<string, ResolvedActor>> {
+    return this.actors.refsBySlugs(slugs, manager);
   }
 
   async list(query: ListActorsQueryDto): Promise<Page<ActorDto>> {
@@ -53,7 +61,13 @@ export class ActorsService {
       );
       if (memberIds.length > 0) await this.actors.replaceMembers(id, memberIds, manager);
       const created = (await this.actors.findBySlug(slug, manager)) as ActorRow;
-      await this.audit.record(context, 'create', 'actor', slug, null, toActorDto(created));
+      await this.audit.record(context, {
+        action: 'create',
+        entityType: 'actor',
+        entityId: slug,
+        before: null,
+        after: toActorDto(created),
+      });
       return created;
     });
   }
@@ -84,14 +98,14 @@ export class ActorsService {
       if (id === null) throw staleVersion('the actor', current.version);
       if (memberIds !== undefined) await this.actors.replaceMembers(id, memberIds, manager);
       const updated = (await this.actors.findBySlug(slug, manager)) as ActorRow;
-      await this.audit.recordChange(context, 'actor', slug, { ...toActorDto(current) }, { ...toActorDto(updated) });
+      await this.audit.recordEdit(context, 'actor', slug, { ...toActorDto(current) }, { ...toActorDto(updated) });
       return updated;
     });
   }
 
   private async resolveCountry(slug: string | undefined | null, manager: EntityManager): Promise<string | null> {
     if (slug === undefined || slug === null) return null;
-    const found = (await this.actors.idsBySlugs([slug], manager)).get(slug);
+    const found = (await this.actors.refsBySlugs([slug], manager)).get(slug);
     if (!found) throw unknownReference('country', 'actor', slug);
     if (found.kind !== ('state' satisfies ActorKind)) {
       throw new DomainError(
@@ -104,7 +118,7 @@ export class ActorsService {
   }
 
   private async resolveMembers(slugs: string[], manager: EntityManager): Promise<string[]> {
-    const found = await this.actors.idsBySlugs(slugs, manager);
+    const found = await this.actors.refsBySlugs(slugs, manager);
     return slugs.map((slug, index) => {
       const member = found.get(slug);
       if (!member) throw unknownReference(`members[${index}]`, 'actor', slug);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Db } from '../../common/database/db.js';
+import { sqlParams } from '../../common/database/sql-params.js';
 import type { AuditEntryDto } from './dto/audit.dto.js';
-import { type Param, sqlParams } from '../../common/database/sql-params.js';
 
 export interface AuditWrite {
   userId: string | null;
@@ -24,25 +24,6 @@ export interface AuditFilters {
 interface AuditRow extends Omit<AuditEntryDto, 'at' | 'id'> {
   id: string;
   at: Date;
-}
-
-/**
- * The audit row of a write made in one SQL statement, as an `INSERT … SELECT` over `from` (a query
- * of that statement): `entityId`, `after` and `before` (none by default) are SQL expressions over
- * it, so the row is written exactly when the write is, and commits with it.
- */
-export function auditInsertSql(
-  param: Param,
-  entry: Pick<AuditWrite, 'userId' | 'requestId' | 'action' | 'entityType'>,
-  entityId: string,
-  after: string,
-  from: string,
-  before = 'NULL',
-): string {
-  return `INSERT INTO audit_log (user_id, request_id, action, entity_type, entity_id, before, after)
-    SELECT ${param(entry.userId)}::uuid, ${param(entry.requestId)}::text, ${param(entry.action)}::text,
-           ${param(entry.entityType)}::text, (${entityId})::text, (${before})::jsonb, (${after})::jsonb
-      FROM ${from}`;
 }
 
 @Injectable()

@@ -2,8 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { RequestContext } from '../../common/context/request-context.js';
 import { invalid } from '../../common/errors/domain-error.js';
 import { decodeCursor, type Page, toPage } from '../../common/pagination/cursor.js';
-import { auditInsertSql, AuditRepository, toAuditEntryDto } from './audit.repository.js';
-import type { Param } from '../../common/database/sql-params.js';
+import { AuditRepository, toAuditEntryDto } from './audit.repository.js';
 import type { AuditEntryDto, ListAuditQueryDto } from './dto/audit.dto.js';
 import { parseInstant } from '../../common/http/query-values.js';
 
@@ -37,6 +36,15 @@ export function changedFields(
   };
 }
 
+/** A write as the audit log keeps it: what was done to which record, and the record before and after. */
+export interface WriteRecord {
+  action: string;
+  entityType: string;
+  entityId: string;
+  before: unknown;
+  after: unknown;
+}
+
 /**
  * Records writes. Call it inside the write's transaction: the row commits with the change or not
  * at all. Who and which request come from the context the write's route was handed (see
@@ -46,61 +54,24 @@ export function changedFields(
 export class AuditService {
   constructor(private readonly audit: AuditRepository) {}
 
-  async record(
-    context: RequestContext,
-    action: string,
-    entityType: string,
-    entityId: string,
-    before: unknown,
-    after: unknown,
-  ): Promise<void> {
+  /**
+   * The one hook every write calls, inside its transaction: the audit row of `write`, scrubbed of
+   * secrets, committed with the change it records or not at all.
+   */
+  async record(context: RequestContext, write: WriteRecord): Promise<void> {
     await this.audit.append({
       userId: context.userId,
       requestId: context.requestId,
-      action,
-      entityType,
-      entityId,
-      before: scrub(before),
-      after: scrub(after),
+      action: write.action,
+      entityType: write.entityType,
+      entityId: write.entityId,
+      before: scrub(write.before),
+      after: scrub(write.after),
     });
   }
 
-  /**
-   * The audit row of a creation made in one SQL statement (see {@link auditInsertSql}), by the
-   * request's user. `after` is written as the statement builds it: it must hold no secret.
-   */
-  creationSql(
-    context: RequestContext,
-    param: Param,
-    entityType: string,
-    entityId: string,
-    after: string,
-    from: string,
-  ): string {
-    return this.rowSql(context, param, 'create', entityType, entityId, after, from);
-  }
-
-  /**
-   * The audit row of any write made in one SQL statement, by the request's user: `entityId`,
-   * `after` and `before` are SQL expressions over `from` (see {@link auditInsertSql}), written as
-   * the statement builds them: they must hold no secret.
-   */
-  rowSql(
-    context: RequestContext,
-    param: Param,
-    action: string,
-    entityType: string,
-    entityId: string,
-    after: string,
-    from: string,
-    before?: string,
-  ): string {
-    const { userId, requestId } = context;
-    return auditInsertSql(param, { userId, requestId, action, entityType }, entityId, after, from, before);
-  }
-
-  /** An edit: only the fields that changed. */
-  async recordChange(
+  /** An edit: only the fields that changed, before and after. */
+  async recordEdit(
     context: RequestContext,
     entityType: string,
     entityId: string,
@@ -108,7 +79,7 @@ export class AuditService {
     after: Record<string, unknown>,
   ): Promise<void> {
     const diff = changedFields(before, after);
-    await this.record(context, 'update', entityType, entityId, diff.before, diff.after);
+    await this.record(context, { action: 'update', entityType, entityId, before: diff.before, after: diff.after });
   }
 
   async list(query: ListAuditQueryDto): Promise<Page<AuditEntryDto>> {

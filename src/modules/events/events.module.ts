@@ -8,6 +8,6 @@ import { EventsService } from './events.service.js';
   imports: [ActorsModule],
   controllers: [EventsController],
   providers: [EventsRepository, EventsService],
-  exports: [EventsRepository],
+  exports: [EventsService],
 })
 export class EventsModule {}

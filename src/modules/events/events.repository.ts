@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Db } from '../../common/database/db.js';
 import type { EntityManager } from 'typeorm';
-import { likePattern } from '../actors/actors.repository.js';
+import { likePattern } from '../../common/database/like-pattern.js';
 import type { ActorRefDto } from '../actors/dto/actors.dto.js';
-import type { EventDto } from './dto/events.dto.js';
+import type { EventDto, EventRefDto } from './dto/events.dto.js';
 import type { EventKind } from './entities/event.entity.js';
 import { sqlParams } from '../../common/database/sql-params.js';
 
@@ -42,8 +42,19 @@ export class EventsRepository {
   }
 
   async idBySlug(slug: string, manager: EntityManager = this.db.manager): Promise<string | null> {
-    const rows: { id: string }[] = await manager.query('SELECT id FROM events WHERE slug = $1', [slug]);
-    return rows[0]?.id ?? null;
+    return (await this.refBySlug(slug, manager))?.id ?? null;
+  }
+
+  /** The event as another record refers to it (`EventRefDto`), with its id; null when there is none. */
+  async refBySlug(
+    slug: string,
+    manager: EntityManager = this.db.manager,
+  ): Promise<(EventRefDto & { id: string }) | null> {
+    const rows: (EventRefDto & { id: string })[] = await manager.query(
+      'SELECT id, slug, name, kind, starts_on AS "startsOn" FROM events WHERE slug = $1',
+      [slug],
+    );
+    return rows[0] ?? null;
   }
 
   /** Most recent first: by first day of `startsOn`, then precision, then id. */

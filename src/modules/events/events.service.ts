@@ -6,8 +6,9 @@ import { invalid, notFound, unknownReference } from '../../common/errors/domain-
 import { isUuid } from '../../common/http/uuid.pipe.js';
 import { decodeCursor, type Page, toPage } from '../../common/pagination/cursor.js';
 import { insertWithSlug } from '../../common/slugs/slug-allocation.js';
-import { ActorsRepository } from '../actors/actors.repository.js';
-import type { CreateEventDto, EventDto, ListEventsQueryDto } from './dto/events.dto.js';
+import { ActorsService } from '../actors/actors.service.js';
+import type { EntityManager } from 'typeorm';
+import type { CreateEventDto, EventDto, EventRefDto, ListEventsQueryDto } from './dto/events.dto.js';
 import { type EventRow, EventsRepository, toEventDto } from './events.repository.js';
 import type { RequestContext } from '../../common/context/request-context.js';
 
@@ -16,7 +17,7 @@ export class EventsService {
   constructor(
     private readonly events: EventsRepository,
     private readonly audit: AuditService,
-    private readonly actors: ActorsRepository,
+    private readonly actors: ActorsService,
     private readonly db: Db,
   ) {}
 
@@ -24,6 +25,11 @@ export class EventsService {
     const event = await this.events.findBySlug(slug);
     if (!event) throw notFound('event', slug);
     return event;
+  }
+
+  /** The event with this slug as another record refers to it, with its id; null when there is none. */
+  refBySlug(slug: string, manager?: EntityManager): Promise<(EventRefDto & { id: string }) | null> {
+    return this.events.refBySlug(slug, manager);
   }
 
   async list(query: ListEventsQueryDto): Promise<Page<EventDto>> {
@@ -63,7 +69,7 @@ export class EventsService {
     }
     return this.db.transaction(async (manager) => {
       const organizers = input.organizers ?? [];
-      const found = await this.actors.idsBySlugs(organizers, manager);
+      const found = await this.actors.resolve(organizers, manager);
       const organizerIds = organizers.map((slug, index) => {
         const actor = found.get(slug);
         if (!actor) throw unknownReference(`organizers[${index}]`, 'actor', slug);
@@ -85,7 +91,13 @@ export class EventsService {
       );
       await this.events.addOrganizers(id, organizerIds, manager);
       const created = (await this.events.findBySlug(slug, manager)) as EventRow;
-      await this.audit.record(context, 'create', 'event', slug, null, toEventDto(created));
+      await this.audit.record(context, {
+        action: 'create',
+        entityType: 'event',
+        entityId: slug,
+        before: null,
+        after: toEventDto(created),
+      });
       return created;
     });
   }

@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { ActorsModule } from '../actors/actors.module.js';
 import { SourcesModule } from '../sources/sources.module.js';
 import { MomentumRepository } from './momentum.repository.js';
+import { ProgressRepository } from './progress.repository.js';
+import { ProgressService } from './progress.service.js';
 import { ProposalsController } from './proposals.controller.js';
 import { ProposalsRepository } from './proposals.repository.js';
 import { ProposalsService } from './proposals.service.js';
@@ -11,7 +13,15 @@ import { WorkflowService } from './workflow.service.js';
 @Module({
   imports: [ActorsModule, SourcesModule],
   controllers: [ProposalsController],
-  providers: [ProposalsRepository, TransitionsRepository, MomentumRepository, ProposalsService, WorkflowService],
-  exports: [ProposalsRepository, TransitionsRepository, MomentumRepository],
+  providers: [
+    ProposalsRepository,
+    TransitionsRepository,
+    MomentumRepository,
+    ProgressRepository,
+    ProposalsService,
+    WorkflowService,
+    ProgressService,
+  ],
+  exports: [ProposalsService, WorkflowService, ProgressService],
 })
 export class ProposalsModule {}

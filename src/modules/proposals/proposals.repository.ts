@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { plannedQuery, preparedQuery } from '../../common/database/prepared.js';
 import { Db } from '../../common/database/db.js';
 import type { EntityManager } from 'typeorm';
 import { returning } from '../../common/database/returning.js';
@@ -48,6 +47,13 @@ export interface ProposalRow {
   createdAt: Date;
   updatedAt: Date;
   version: number;
+}
+
+/** A proposal as another record refers to it. */
+export interface ProposalRef {
+  id: string;
+  slug: string;
+  title: string;
 }
 
 /** The columns the workflow needs, read under a row lock. */
@@ -169,7 +175,7 @@ export class ProposalsRepository {
   constructor(private readonly db: Db) {}
 
   async findBySlug(slug: string, manager: EntityManager = this.db.manager): Promise<ProposalRow | null> {
-    const rows: ProposalRow[] = await preparedQuery(manager, `${SELECT} WHERE p.slug = $1`, [slug]);
+    const rows: ProposalRow[] = await manager.query(`${SELECT} WHERE p.slug = $1`, [slug]);
     return rows[0] ?? null;
   }
 
@@ -183,7 +189,7 @@ export class ProposalsRepository {
     windowDays: number,
     manager: EntityManager = this.db.manager,
   ): Promise<ProposalDto | null> {
-    const rows: { proposal: ProposalDto }[] = await preparedQuery(manager, VIEW_SQL, [
+    const rows: { proposal: ProposalDto }[] = await manager.query(VIEW_SQL, [
       slug,
       ...momentumValues(asOf, windowDays),
       asOf,
@@ -198,14 +204,13 @@ export class ProposalsRepository {
   }
 
   async idBySlug(slug: string, manager: EntityManager = this.db.manager): Promise<string | null> {
-    const rows: { id: string }[] = await preparedQuery(manager, 'SELECT id FROM proposals WHERE slug = $1', [slug]);
+    const rows: { id: string }[] = await manager.query('SELECT id FROM proposals WHERE slug = $1', [slug]);
     return rows[0]?.id ?? null;
   }
 
   /** The proposal's id, slug and title, as a reference to it shows them. */
   async refBySlug(slug: string, manager: EntityManager): Promise<{ id: string; slug: string; title: string } | null> {
-    const rows: { id: string; slug: string; title: string }[] = await preparedQuery(
-      manager,
+    const rows: { id: string; slug: string; title: string }[] = await manager.query(
       'SELECT id, slug, title FROM proposals WHERE slug = $1',
       [slug],
     );
@@ -276,7 +281,7 @@ export class ProposalsRepository {
       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY ${spec.columns.map((column) => `${column.replace(RANK, rank)} ${direction}`).join(', ')}
       LIMIT ${param(limit + 1)}`;
-    return plannedQuery(this.db.manager, sql, params);
+    return this.db.manager.query(sql, params);
   }
 
   async insert(
@@ -428,6 +433,24 @@ export class ProposalsRepository {
       ids,
     ]);
     await this.refreshActivity(ids, manager);
+  }
+
+  async refsBySlugs(slugs: string[], manager: EntityManager = this.db.manager): Promise<Map<string, ProposalRef>> {
+    if (slugs.length === 0) return new Map();
+    const rows: ProposalRef[] = await manager.query('SELECT id, slug, title FROM proposals WHERE slug = ANY($1)', [
+      slugs,
+    ]);
+    return new Map(rows.map((row) => [row.slug, row]));
+  }
+
+  /** Locks the proposals with these slugs in id order (see `lockByIds`); their references by slug. */
+  async lockBySlugs(slugs: string[], manager: EntityManager): Promise<Map<string, ProposalRef>> {
+    if (slugs.length === 0) return new Map();
+    const rows: ProposalRef[] = await manager.query(
+      'SELECT id, slug, title FROM proposals WHERE slug = ANY($1) ORDER BY id FOR UPDATE',
+      [slugs],
+    );
+    return new Map(rows.map((row) => [row.slug, row]));
   }
 
   async idsBySlugs(slugs: string[], manager: EntityManager = this.db.manager): Promise<Map<string, string>> {

@@ -7,8 +7,8 @@ import { DomainError, invalid, notFound, unknownReference } from '../../common/e
 import { staleVersion } from '../../common/http/conditional.js';
 import { decodeCursor, type Page, toPage } from '../../common/pagination/cursor.js';
 import { insertWithSlug } from '../../common/slugs/slug-allocation.js';
-import { ActorsRepository } from '../actors/actors.repository.js';
-import { SourcesRepository } from '../sources/sources.repository.js';
+import { ActorsService } from '../actors/actors.service.js';
+import { SourcesService } from '../sources/sources.service.js';
 import type {
   CreateProposalDto,
   ListProposalsQueryDto,
@@ -21,7 +21,12 @@ import { today } from '../../common/dates/partial-date.js';
 import { MomentumRepository } from './momentum.repository.js';
 import { DEFAULT_WINDOW_DAYS } from './workflow/momentum.js';
 import { isSortKey, type ProposalSort, SORTS } from './proposal-sorts.js';
-import { type ProposalFilters, type ProposalRow, ProposalsRepository } from './proposals.repository.js';
+import {
+  type ProposalFilters,
+  type ProposalRef,
+  type ProposalRow,
+  ProposalsRepository,
+} from './proposals.repository.js';
 import { TransitionsRepository } from './transitions.repository.js';
 import { parseInstant } from '../../common/http/query-values.js';
 import type { RequestContext } from '../../common/context/request-context.js';
@@ -32,8 +37,8 @@ export class ProposalsService {
     private readonly proposals: ProposalsRepository,
     private readonly audit: AuditService,
     private readonly transitions: TransitionsRepository,
-    private readonly actors: ActorsRepository,
-    private readonly sources: SourcesRepository,
+    private readonly actors: ActorsService,
+    private readonly sources: SourcesService,
     private readonly momentum: MomentumRepository,
     private readonly db: Db,
   ) {}
@@ -43,6 +48,43 @@ export class ProposalsService {
     const proposal = await this.proposals.view(slug, today(), DEFAULT_WINDOW_DAYS, manager);
     if (!proposal) throw notFound('proposal', slug);
     return proposal;
+  }
+
+  /** Whether any proposal is recorded. */
+  any(): Promise<boolean> {
+    return this.proposals.any();
+  }
+
+  /** The id of the proposal with this slug, for another module; null when there is none. */
+  idBySlug(slug: string): Promise<string | null> {
+    return this.proposals.idBySlug(slug);
+  }
+
+  /** Proposals by slug (id, slug, title), for another module's reads or writes; missing slugs are absent. */
+  refsBySlugs(slugs: string[], manager?: EntityManager): Promise<Map<string, ProposalRef>> {
+    return this.proposals.refsBySlugs(slugs, manager);
+  }
+
+  /**
+   * Locks the proposals with these slugs for the rest of the caller's transaction, in id order
+   * (the order every writer takes, so none deadlock), before something recorded about them changes
+   * what they show; missing slugs are absent from the map.
+   */
+  lockBySlugs(slugs: string[], manager: EntityManager): Promise<Map<string, ProposalRef>> {
+    return this.proposals.lockBySlugs(slugs, manager);
+  }
+
+  /** Locks proposals by id, in id order (see {@link lockBySlugs}). */
+  lockByIds(ids: string[], manager: EntityManager): Promise<void> {
+    return this.proposals.lockByIds(ids, manager);
+  }
+
+  /**
+   * After a statement about these (locked) proposals was recorded, edited or retracted: a new
+   * version for each, and what they derive from their standing statements worked out again.
+   */
+  touch(ids: string[], manager: EntityManager): Promise<void> {
+    return this.proposals.touch(ids, manager);
   }
 
   async list(query: ListProposalsQueryDto): Promise<Page<ProposalDto>> {
@@ -136,7 +178,13 @@ export class ProposalsService {
         manager,
       );
       const created = await this.view(slug, manager);
-      await this.audit.record(context, 'create', 'proposal', slug, null, snapshot(created));
+      await this.audit.record(context, {
+        action: 'create',
+        entityType: 'proposal',
+        entityId: slug,
+        before: null,
+        after: snapshot(created),
+      });
       return created;
     });
   }
@@ -173,7 +221,7 @@ export class ProposalsService {
       if (forumIds !== undefined) await this.proposals.replaceForums(id, forumIds, manager);
       if (related !== undefined) await this.proposals.replaceRelated(id, related, manager);
       const updated = await this.view(slug, manager);
-      await this.audit.recordChange(context, 'proposal', slug, snapshot(current), snapshot(updated));
+      await this.audit.recordEdit(context, 'proposal', slug, snapshot(current), snapshot(updated));
       return updated;
     });
   }
@@ -182,7 +230,7 @@ export class ProposalsService {
     proposers: ProposerInputDto[],
     manager: EntityManager,
   ): Promise<{ actorId: string; role: NonNullable<ProposerInputDto['role']> }[]> {
-    const found = await this.actors.idsBySlugs(
+    const found = await this.actors.resolve(
       proposers.map((p) => p.actor),
       manager,
     );
@@ -194,7 +242,7 @@ export class ProposalsService {
   }
 
   private async resolveForums(slugs: string[], manager: EntityManager): Promise<string[]> {
-    const found = await this.actors.idsBySlugs(slugs, manager);
+    const found = await this.actors.resolve(slugs, manager);
     return slugs.map((slug, index) => {
       const actor = found.get(slug);
       if (!actor) throw unknownReference(`forums[${index}]`, 'actor', slug);

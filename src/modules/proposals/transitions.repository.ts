@@ -1,35 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { preparedQuery } from '../../common/database/prepared.js';
 import { Db } from '../../common/database/db.js';
 import type { EntityManager } from 'typeorm';
 import type { TransitionDto } from './dto/transitions.dto.js';
 import type { Direction, Status } from './workflow/statuses.js';
-import { isoTimestampSql, type Param, sqlParams } from '../../common/database/sql-params.js';
-
-/**
- * The audit row of an appended transition, written by the statement that appends it: an
- * `INSERT … SELECT` over `from`, where `row` gives the new transition's id, number and time of
- * recording as SQL expressions (the time as the API shows it).
- */
-export type TransitionAuditSql = (
-  param: Param,
-  row: { id: string; seq: string; recordedAt: string },
-  from: string,
-) => string;
-
-/**
- * `after` (JSON with a `transition` as the API shows it) with the transition's `id`, `seq` and
- * `recordedAt` set to the SQL expressions of `row`: what only the append can know.
- */
-export function withAppendedSql(
-  param: Param,
-  after: unknown,
-  row: { id: string; seq: string; recordedAt: string },
-): string {
-  return `jsonb_set(jsonb_set(jsonb_set(${param(JSON.stringify(after))}::jsonb,
-            '{transition,id}', to_jsonb(${row.id})), '{transition,seq}', to_jsonb(${row.seq})),
-            '{transition,recordedAt}', to_jsonb(${row.recordedAt}))`;
-}
+import { sqlParams } from '../../common/database/sql-params.js';
 
 export interface StandingTransition {
   id: string;
@@ -86,11 +60,9 @@ export class TransitionsRepository {
   constructor(private readonly db: Db) {}
 
   async history(proposalId: string): Promise<TransitionDto[]> {
-    const rows: TransitionRow[] = await preparedQuery(
-      this.db.manager,
-      `${SELECT} WHERE t.proposal_id = $1 ORDER BY t.seq`,
-      [proposalId],
-    );
+    const rows: TransitionRow[] = await this.db.manager.query(`${SELECT} WHERE t.proposal_id = $1 ORDER BY t.seq`, [
+      proposalId,
+    ]);
     return rows.map(toTransitionDto);
   }
 
@@ -119,8 +91,7 @@ export class TransitionsRepository {
    * Appends a transition in one SQL statement: the row (numbered after the last one), its
    * sources and cited statements and, with `moves`, the proposal's status fields set to the
    * state it leads to — a new version, and the last activity the later of the old one and this
-   * date (a transition is never dated before the latest standing one); with `audit`, its audit
-   * row, so the whole write is one round trip. Lock the proposal first.
+   * date (a transition is never dated before the latest standing one). Lock the proposal first.
    */
   async append(
     transition: {
@@ -137,7 +108,6 @@ export class TransitionsRepository {
     },
     manager: EntityManager,
     moves?: { furthestStatus: Status },
-    audit?: TransitionAuditSql,
   ): Promise<{ id: string; seq: number; recordedAt: Date }> {
     const { params, param } = sqlParams([
       transition.proposalId,
@@ -152,8 +122,7 @@ export class TransitionsRepository {
       transition.statementIds ?? [],
     ]);
     const furthest = moves === undefined ? undefined : param(moves.furthestStatus);
-    const rows: { id: string; seq: number; recordedAt: Date }[] = await preparedQuery(
-      manager,
+    const rows: { id: string; seq: number; recordedAt: Date }[] = await manager.query(
       `WITH t AS (
          INSERT INTO transitions (proposal_id, seq, from_status, to_status, direction, occurred_on, note,
                                   superseded_by_id, recorded_by)
@@ -171,12 +140,6 @@ export class TransitionsRepository {
                 last_direction = $4, superseded_by_id = $7, updated_at = now(), version = p.version + 1,
                 last_activity_on = GREATEST(p.last_activity_on, $5)
           WHERE p.id = $1
-       )`
-       }${
-         audit === undefined
-           ? ''
-           : `, audited AS (
-         ${audit(param, { id: 't.id', seq: 't.seq', recordedAt: isoTimestampSql('t.recorded_at') }, 't')}
        )`
        }
        SELECT id, seq, recorded_at AS "recordedAt" FROM t`,

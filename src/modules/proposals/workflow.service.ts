@@ -6,7 +6,7 @@ import type { AuthenticatedUser } from '../../common/auth/auth.decorators.js';
 import { hasRole } from '../../common/auth/roles.js';
 import { today } from '../../common/dates/partial-date.js';
 import { DomainError, invalid, notFound, unknownReference } from '../../common/errors/domain-error.js';
-import { SourcesRepository } from '../sources/sources.repository.js';
+import { SourcesService } from '../sources/sources.service.js';
 import type {
   RetractTransitionDto,
   StatusAsOfDto,
@@ -14,14 +14,11 @@ import type {
   TransitionProposalDto,
 } from './dto/transitions.dto.js';
 import { type ProposalState, ProposalsRepository } from './proposals.repository.js';
-import { type TransitionAuditSql, TransitionsRepository, withAppendedSql } from './transitions.repository.js';
+import { TransitionsRepository } from './transitions.repository.js';
 import { deriveState, isOutOfOrder } from './workflow/derive-state.js';
 import { furthestOf } from './workflow/statuses.js';
 import { decideTransition } from './workflow/workflow.js';
 import type { RequestContext } from '../../common/context/request-context.js';
-
-/** A transition's sources and cited statements, as the API shows them. */
-type Cited = Pick<TransitionDto, 'sources' | 'statements'>;
 
 /**
  * Moves proposals through the workflow. Every change runs in one transaction that first locks
@@ -34,7 +31,7 @@ export class WorkflowService {
     private readonly proposals: ProposalsRepository,
     private readonly audit: AuditService,
     private readonly transitions: TransitionsRepository,
-    private readonly sources: SourcesRepository,
+    private readonly sources: SourcesService,
     private readonly db: Db,
   ) {}
 
@@ -42,6 +39,11 @@ export class WorkflowService {
     const id = await this.proposals.idBySlug(slug);
     if (id === null) throw notFound('proposal', slug);
     return this.transitions.history(id);
+  }
+
+  /** The history of the proposal with this id (another module found it), oldest first. */
+  historyOf(proposalId: string): Promise<TransitionDto[]> {
+    return this.transitions.history(proposalId);
   }
 
   async transition(
@@ -90,44 +92,6 @@ export class WorkflowService {
       const superseding = await this.resolveSuperseding(proposal, input, manager);
       const statementIds = await this.resolveStatements(input.statementIds ?? [], manager);
       const sources = await this.sources.findOrCreate(input.sources ?? [], manager);
-      const cites = sources.length + statementIds.length > 0;
-      // The transition as the API shows it, but for what only the append gives it.
-      const shown = (appended: { id: string; seq: number; recordedAt: string }, cited: Cited): TransitionDto => ({
-        id: appended.id,
-        seq: appended.seq,
-        from: proposal.status,
-        to: input.to,
-        direction: decision.direction,
-        occurredOn: input.occurredOn,
-        note: input.note ?? null,
-        ...cited,
-        supersededBy: superseding === null ? null : { slug: superseding.slug, title: superseding.title },
-        recordedAt: appended.recordedAt,
-        recordedBy: { id: user.id, name: user.name },
-        retracted: false,
-        retractedAt: null,
-        retractedBy: null,
-        retractionReason: null,
-      });
-      const before = { status: proposal.status, statusSince: proposal.statusSince };
-      const after = (transition: TransitionDto) => ({ status: input.to, statusSince: input.occurredOn, transition });
-      const uncited: Cited = { sources: [], statements: [] };
-      // Without citations the audit row is known before the append but for the transition's id,
-      // number and time, so the append writes it too: one round trip less. With citations, it is
-      // written once they are read back as the API shows them.
-      const auditSql: TransitionAuditSql | undefined = cites
-        ? undefined
-        : (param, row, from) =>
-            this.audit.rowSql(
-              context,
-              param,
-              'transition',
-              'proposal',
-              param(proposal.slug),
-              withAppendedSql(param, after(shown({ id: '', seq: 0, recordedAt: '' }, uncited)), row),
-              from,
-              param(JSON.stringify(before)),
-            );
       const appended = await this.transitions.append(
         {
           proposalId: proposal.id,
@@ -143,13 +107,35 @@ export class WorkflowService {
         },
         manager,
         { furthestStatus: furthestOf(proposal.furthestStatus, input.to) },
-        auditSql,
       );
-      const recorded = shown(
-        { ...appended, recordedAt: appended.recordedAt.toISOString() },
-        cites ? await this.transitions.citations(appended.id, manager) : uncited,
-      );
-      if (cites) await this.audit.record(context, 'transition', 'proposal', proposal.slug, before, after(recorded));
+      const cited =
+        sources.length + statementIds.length > 0
+          ? await this.transitions.citations(appended.id, manager)
+          : { sources: [], statements: [] };
+      const recorded: TransitionDto = {
+        id: appended.id,
+        seq: appended.seq,
+        from: proposal.status,
+        to: input.to,
+        direction: decision.direction,
+        occurredOn: input.occurredOn,
+        note: input.note ?? null,
+        ...cited,
+        supersededBy: superseding === null ? null : { slug: superseding.slug, title: superseding.title },
+        recordedAt: appended.recordedAt.toISOString(),
+        recordedBy: { id: user.id, name: user.name },
+        retracted: false,
+        retractedAt: null,
+        retractedBy: null,
+        retractionReason: null,
+      };
+      await this.audit.record(context, {
+        action: 'transition',
+        entityType: 'proposal',
+        entityId: proposal.slug,
+        before: { status: proposal.status, statusSince: proposal.statusSince },
+        after: { status: input.to, statusSince: input.occurredOn, transition: recorded },
+      });
       return recorded;
     });
   }
@@ -185,20 +171,24 @@ export class WorkflowService {
       await this.refreshStatus(proposal.id, null, manager);
       const previous = standing[standing.length - 2];
       const retracted = (await this.transitions.findById(proposal.id, target.id, manager)) as TransitionDto;
-      await this.audit.record(
-        context,
-        'retract',
-        'proposal',
-        proposal.slug,
-        { status: proposal.status, statusSince: proposal.statusSince, transitionId: target.id, retracted: false },
-        {
+      await this.audit.record(context, {
+        action: 'retract',
+        entityType: 'proposal',
+        entityId: proposal.slug,
+        before: {
+          status: proposal.status,
+          statusSince: proposal.statusSince,
+          transitionId: target.id,
+          retracted: false,
+        },
+        after: {
           status: previous.to,
           statusSince: previous.occurredOn,
           transitionId: target.id,
           retracted: true,
           reason: input.reason,
         },
-      );
+      });
       return retracted;
     });
   }

@@ -1,7 +1,8 @@
 import type { Momentum } from '../proposals/workflow/momentum.js';
 import { STATUSES, type Status } from '../proposals/workflow/statuses.js';
-import type { MomentumTotalsDto, ReportFormat } from './dto/progress-report.dto.js';
-import { lineOf, REPORT_CSV_HEADER, type ReportLine } from './reports.repository.js';
+import type { MomentumTotalsDto } from './dto/progress-report.dto.js';
+import type { ReportFormat } from '../proposals/progress-lines.js';
+import { lineOf, REPORT_CSV_HEADER, type ReportLine } from '../proposals/progress-lines.js';
 
 /**
  * Rows per piece of the body: about 90 kB of JSON, under V8's large-object size (128 kB), so a

@@ -1,6 +1,6 @@
 import type { Momentum } from '../proposals/workflow/momentum.js';
 import type { Status } from '../proposals/workflow/statuses.js';
-import type { ReportFormat } from './dto/progress-report.dto.js';
+import type { ReportFormat, RowChange } from '../proposals/progress-lines.js';
 import { type GzipPiece, gzipOf, packed, PieceCompressor, pieceOf, textOf } from './gzip-pieces.js';
 import {
   count,
@@ -39,55 +39,6 @@ export interface KeptReport {
   gzipBytes: number;
   /** What the cache counts against its budget. */
   bytes: number;
-}
-
-/** A proposal's row as it is now: its line and what it counts, or no line when it is no longer in the report. */
-export type RowChange =
-  { slug: string; line: string; status: Status; momentum: Momentum } | { slug: string; line: null };
-
-/**
- * Finished progress reports by request, compressed (a report of 100k proposals is 43 MB of JSON
- * and about 6 MB gzipped), within a budget of bytes: past it, the least recently used go first.
- * An entry is only worth serving while nothing has been written since its snapshot; the service
- * asks the database that before each use.
- */
-export class ReportCache<T extends { bytes: number } = KeptReport> {
-  private readonly entries = new Map<string, T>();
-  private bytes = 0;
-
-  constructor(readonly maxBytes: number) {}
-
-  get(key: string): T | undefined {
-    const entry = this.entries.get(key);
-    if (entry !== undefined) {
-      // Most recently used last: Map keeps insertion order.
-      this.entries.delete(key);
-      this.entries.set(key, entry);
-    }
-    return entry;
-  }
-
-  set(key: string, entry: T): void {
-    this.delete(key);
-    if (entry.bytes > this.maxBytes) return;
-    this.entries.set(key, entry);
-    this.bytes += entry.bytes;
-    for (const oldest of this.entries.keys()) {
-      if (this.bytes <= this.maxBytes) break;
-      this.delete(oldest);
-    }
-  }
-
-  delete(key: string): void {
-    const entry = this.entries.get(key);
-    if (entry === undefined) return;
-    this.entries.delete(key);
-    this.bytes -= entry.bytes;
-  }
-
-  get size(): { entries: number; bytes: number } {
-    return { entries: this.entries.size, bytes: this.bytes };
-  }
 }
 
 /** Bytes of one of the two buffers a body's text is copied into on its way to zlib. */
@@ -290,19 +241,4 @@ function merged(lines: readonly string[], changes: readonly RowChange[], counts:
   }
   while (i < lines.length) result.push(lines[i++]);
   return result;
-}
-
-/**
- * Whether an Accept-Encoding header takes gzip: named with a weight above zero or, when not named,
- * through `*`.
- */
-export function acceptsGzip(header: string | undefined): boolean {
-  if (header === undefined) return false;
-  const weights = new Map<string, number>();
-  for (const item of header.split(',')) {
-    const [coding, ...parameters] = item.trim().toLowerCase().split(';');
-    const q = parameters.map((p) => /^\s*q\s*=\s*([\d.]+)\s*$/.exec(p)?.[1]).find((w) => w !== undefined);
-    weights.set(coding.trim(), q === undefined ? 1 : Number(q));
-  }
-  return (weights.get('gzip') ?? weights.get('*') ?? 0) > 0;
 }

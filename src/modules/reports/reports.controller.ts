@@ -6,7 +6,7 @@ import type { FastifyReply } from 'fastify';
 import { OpenRead, RequireRole } from '../../common/auth/auth.decorators.js';
 import { ApiAuthenticated, ApiProblems } from '../../common/openapi/api-problems.js';
 import { ProgressReportDto, ProgressReportQueryDto } from './dto/progress-report.dto.js';
-import { acceptsGzip } from './report-cache.js';
+import { acceptsGzip } from '../../common/http/accept-encoding.js';
 import { ReportsService } from './reports.service.js';
 
 /** Whether the caller asked for CSV: `format=csv`, or an Accept that prefers text/csv to JSON. */

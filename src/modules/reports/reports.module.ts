@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
+import { ProposalsModule } from '../proposals/proposals.module.js';
 import { ReportsController } from './reports.controller.js';
-import { ReportsRepository } from './reports.repository.js';
 import { ReportsService } from './reports.service.js';
 
 @Module({
+  imports: [ProposalsModule],
   controllers: [ReportsController],
-  providers: [ReportsRepository, ReportsService],
+  providers: [ReportsService],
 })
 export class ReportsModule {}

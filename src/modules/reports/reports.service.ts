@@ -5,8 +5,10 @@ import { today } from '../../common/dates/partial-date.js';
 import { DEFAULT_WINDOW_DAYS } from '../proposals/workflow/momentum.js';
 import type { ProgressReportQueryDto, ReportFormat } from './dto/progress-report.dto.js';
 import { reportLayout, type ReportPiece, reportPieces } from './report-body.js';
-import { keeping, type KeptReport, ReportCache, updatedReport } from './report-cache.js';
-import { type ReportLine, ReportsRepository } from './reports.repository.js';
+import { LRUCache } from 'lru-cache';
+import { ProgressService } from '../proposals/progress.service.js';
+import type { ReportLine } from '../proposals/progress-lines.js';
+import { keeping, type KeptReport, updatedReport } from './report-cache.js';
 
 /** Rows per batch read from the database. */
 const ROWS_PER_BATCH = 1000;
@@ -38,14 +40,23 @@ export type ProgressReport =
 
 @Injectable()
 export class ReportsService {
-  private readonly cache: ReportCache;
+  /**
+   * Finished reports by request, compressed (a report of 100k proposals is 43 MB of JSON and about
+   * 6 MB gzipped), within REPORT_CACHE_MB: past it, the least recently used go first. None with 0.
+   */
+  private readonly cache: LRUCache<string, KeptReport> | undefined;
+  private readonly maxBytes: number;
 
   constructor(
-    private readonly reports: ReportsRepository,
+    private readonly reports: ProgressService,
     private readonly db: Db,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
-    this.cache = new ReportCache(config.reportCacheMb * 1024 * 1024);
+    this.maxBytes = config.reportCacheMb * 1024 * 1024;
+    this.cache =
+      this.maxBytes === 0
+        ? undefined
+        : new LRUCache({ maxSize: this.maxBytes, sizeCalculation: (report) => Math.max(1, report.bytes) });
   }
 
   /**
@@ -75,7 +86,7 @@ export class ReportsService {
       filters.proposer ?? null,
       filters.tag ?? null,
     ]);
-    const kept = this.cache.get(key);
+    const kept = this.cache?.get(key);
     if (kept !== undefined) {
       if (await this.db.unchangedSince(kept.snapshot)) {
         return { asOf, source: 'kept', gzip: kept.gzip, bytes: kept.gzipBytes };
@@ -84,15 +95,15 @@ export class ReportsService {
       const since = await this.reports.changesSince(kept.snapshot, asOf, windowDays, filters, format, limit);
       if (since !== undefined) {
         const updated = updatedReport(kept, layout, since.changes, since.snapshot);
-        this.cache.set(key, updated);
+        this.cache?.set(key, updated);
         // Only transactions that changed no proposal (autovacuum's, another database's): as it is.
         const source = since.changes.length === 0 ? 'kept' : 'updated';
         return { asOf, source, gzip: updated.gzip, bytes: updated.gzipBytes };
       }
-      this.cache.delete(key);
+      this.cache?.delete(key);
     }
     let snapshot: string | undefined;
-    const onSnapshot = this.cache.maxBytes === 0 ? undefined : (taken: string) => (snapshot = taken);
+    const onSnapshot = this.cache === undefined ? undefined : (taken: string) => (snapshot = taken);
     const batches = this.reports.progress(asOf, windowDays, filters, format, ROWS_PER_BATCH, onSnapshot);
     const first = await batches.next();
     const all = async function* (): AsyncGenerator<ReportLine[]> {
@@ -105,8 +116,8 @@ export class ReportsService {
     };
     const pieces = reportPieces(layout, all());
     if (snapshot === undefined) return { asOf, source: 'computed', body: textsOf(pieces), close };
-    const keep = (report: KeptReport): void => this.cache.set(key, report);
-    return { asOf, source: 'computed', body: keeping(pieces, format, snapshot, this.cache.maxBytes, keep), close };
+    const keep = (report: KeptReport): void => void this.cache?.set(key, report);
+    return { asOf, source: 'computed', body: keeping(pieces, format, snapshot, this.maxBytes, keep), close };
   }
 }
 

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { SourcesRepository } from './sources.repository.js';
+import { SourcesService } from './sources.service.js';
 
-@Module({ providers: [SourcesRepository], exports: [SourcesRepository] })
+@Module({ providers: [SourcesRepository, SourcesService], exports: [SourcesService] })
 export class SourcesModule {}

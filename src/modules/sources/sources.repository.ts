@@ -8,14 +8,12 @@ const COLUMNS = 'id, url, publisher, title, published_on AS "publishedOn"';
 
 /**
  * The upsert of one cited source, as SQL that answers its row: a new row, or the existing one with
- * the fields it lacked filled in (never overwritten). With `from`, the row is written only when
- * `from` (a query of the same statement) yields one.
+ * the fields it lacked filled in (never overwritten).
  */
-export function sourceUpsertSql(param: Param, source: SourceInputDto, from?: string): string {
+function sourceUpsertSql(param: Param, source: SourceInputDto): string {
   return `INSERT INTO sources (dedup_key, url, publisher, title, published_on)
     SELECT ${param(sourceKey(source))}::text, ${param(source.url ?? null)}::text, ${param(source.publisher ?? null)}::text,
            ${param(source.title ?? null)}::text, ${param(source.publishedOn ?? null)}::partial_date
-    ${from === undefined ? '' : `FROM ${from}`}
     ON CONFLICT ON CONSTRAINT uq_sources_dedup_key DO UPDATE SET
       publisher = COALESCE(sources.publisher, EXCLUDED.publisher),
       title = COALESCE(sources.title, EXCLUDED.title),

@@ -1,13 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { plannedQuery, preparedQuery } from '../../common/database/prepared.js';
 import { Db } from '../../common/database/db.js';
 import type { EntityManager } from 'typeorm';
 import { returning } from '../../common/database/returning.js';
-import type { CreateStatementDto, StatementDto } from './dto/statements.dto.js';
-import type { Stance } from './entities/statement-proposal.entity.js';
-import { editSets, isoTimestampSql, type Param, sqlParams } from '../../common/database/sql-params.js';
-import type { SourceInputDto } from '../sources/dto/source.dto.js';
-import { sourceUpsertSql } from '../sources/sources.repository.js';
+import type { StatementDto } from './dto/statements.dto.js';
+import type { Stance } from '../../common/dto/stance.js';
+import { editSets, sqlParams } from '../../common/database/sql-params.js';
 
 export interface StatementRow extends Omit<StatementDto, 'recordedAt' | 'retractedAt' | 'retracted' | 'updatedAt'> {
   recordedAt: Date;
@@ -31,36 +28,6 @@ export interface StatementFilters {
   q?: string;
   includeRetracted: boolean;
 }
-
-/** A new statement as it arrives: what it names, by slug, and who records it. */
-export interface NewStatement extends Omit<StatementWrite, 'speakerId' | 'eventId' | 'sourceId'> {
-  speaker: string;
-  event: string | null;
-  /** Each proposal once. */
-  stances: { slug: string; stance: Stance }[];
-  source: SourceInputDto;
-  recordedBy: { id: string; name: string };
-}
-
-/** A statement as `create` records it: what the request names, absent fields as their defaults. */
-export function newStatement(input: CreateStatementDto, recordedBy: { id: string; name: string }): NewStatement {
-  return {
-    speaker: input.speaker,
-    speakerRole: input.speakerRole ?? null,
-    saidOn: input.saidOn,
-    event: input.event ?? null,
-    quote: input.quote ?? null,
-    summary: input.summary ?? null,
-    language: input.language ?? 'en',
-    note: input.note ?? null,
-    source: input.source,
-    stances: input.proposals.map((s) => ({ slug: s.slug, stance: s.stance })),
-    recordedBy: { id: recordedBy.id, name: recordedBy.name },
-  };
-}
-
-/** The audit row of a write made in one SQL statement: an `INSERT … SELECT` over `from`. */
-export type AuditRowSql = (param: Param, entityId: string, after: string, from: string) => string;
 
 export interface StatementWrite {
   speakerId: string;
@@ -103,7 +70,7 @@ export class StatementsRepository {
   constructor(private readonly db: Db) {}
 
   async findById(id: string, manager: EntityManager = this.db.manager): Promise<StatementRow | null> {
-    const rows: StatementRow[] = await preparedQuery(manager, `SELECT ${COLUMNS} ${FROM} WHERE s.id = $1`, [id]);
+    const rows: StatementRow[] = await manager.query(`SELECT ${COLUMNS} ${FROM} WHERE s.id = $1`, [id]);
     return rows[0] ?? null;
   }
 
@@ -159,13 +126,12 @@ export class StatementsRepository {
     const sql = `SELECT ${COLUMNS}${rank} ${FROM} ${joins.join(' ')}
       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY ${keys.map((key) => `${key} DESC`).join(', ')} LIMIT ${param(limit + 1)}`;
-    return plannedQuery(this.db.manager, sql, params);
+    return this.db.manager.query(sql, params);
   }
 
   /** Every statement about a proposal with its stance toward it, for the timeline. */
   async aboutProposal(proposalId: string, includeRetracted: boolean): Promise<(StatementRow & { stance: Stance })[]> {
-    return plannedQuery(
-      this.db.manager,
+    return this.db.manager.query(
       `SELECT ${COLUMNS}, spf.stance ${FROM}
          JOIN statement_proposals spf ON spf.statement_id = s.id AND spf.proposal_id = $1
         WHERE $2 OR s.retracted_at IS NULL`,
@@ -190,80 +156,39 @@ export class StatementsRepository {
   }
 
   /**
-   * Records a new standing statement in one SQL statement, so in one round trip and atomically:
-   *
-   * 1. the proposals it names are locked in id order (the order every statement write takes);
-   * 2. only when the speaker, the event and every proposal exist: the source is upserted, the
-   *    statement inserted with its stances, and each proposal gets what it derives from it — a new
-   *    version, the latest statement date, the last activity and the statements' words, each the
-   *    greater or the union of the old value and the new statement's (what
-   *    `ProposalsRepository.refreshActivity` would rederive from scratch);
-   * 3. the statement as the API shows it is built from those rows, and `audit` writes it.
-   *
-   * Null when something it names does not exist: nothing is written then.
+   * Inserts a new standing statement and its stances toward the (already locked) proposals; its
+   * id, times and version.
    */
-  async create(
-    statement: NewStatement,
-    audit: AuditRowSql,
-    manager: EntityManager = this.db.manager,
-  ): Promise<StatementDto | null> {
-    const { params, param } = sqlParams();
-    const slugs = param(statement.stances.map((s) => s.slug));
-    const stances = `unnest(${slugs}::text[], ${param(statement.stances.map((s) => s.stance))}::text[]) AS x(slug, stance)`;
-    const eventSlug = param(statement.event);
-    const recordedBy = param(statement.recordedBy.id);
-    const rows: { statement: StatementDto }[] = await preparedQuery(
-      manager,
-      `WITH locked AS (
-         SELECT id, slug, title FROM proposals WHERE slug = ANY(${slugs}::text[]) ORDER BY id FOR UPDATE
-       ), ready AS (
-         SELECT a.id AS speaker_id, json_build_object('slug', a.slug, 'name', a.name, 'kind', a.kind) AS speaker,
-                e.id AS event_id,
-                CASE WHEN e.id IS NOT NULL
-                     THEN json_build_object('slug', e.slug, 'name', e.name, 'kind', e.kind, 'startsOn', e.starts_on) END AS event
-           FROM actors a LEFT JOIN events e ON e.slug = ${eventSlug}::text
-          WHERE a.slug = ${param(statement.speaker)}::text
-            AND (${eventSlug}::text IS NULL OR e.id IS NOT NULL)
-            AND (SELECT count(*) FROM locked) = cardinality(${slugs}::text[])
-       ), src AS (
-         ${sourceUpsertSql(param, statement.source, 'ready')}
-       ), s AS (
+  async insert(
+    statement: StatementWrite & { recordedBy: string; stances: { proposalId: string; stance: Stance }[] },
+    manager: EntityManager,
+  ): Promise<{ id: string; recordedAt: Date; updatedAt: Date; version: number }> {
+    const rows: { id: string; recordedAt: Date; updatedAt: Date; version: number }[] = await manager.query(
+      `WITH s AS (
          INSERT INTO statements (speaker_id, speaker_role, said_on, event_id, quote, summary, language, note, source_id, recorded_by)
-         SELECT ready.speaker_id, ${param(statement.speakerRole)}::text, ${param(statement.saidOn)}::partial_date, ready.event_id,
-                ${param(statement.quote)}::text, ${param(statement.summary)}::text, ${param(statement.language)}::text,
-                ${param(statement.note)}::text, src.id, ${recordedBy}::uuid
-           FROM ready, src
-         RETURNING id, speaker_role, said_on, quote, summary, language, note, search, created_at, updated_at, version
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         RETURNING id, created_at, updated_at, version
        ), links AS (
          INSERT INTO statement_proposals (statement_id, proposal_id, stance)
-         SELECT s.id, l.id, x.stance FROM s, ${stances} JOIN locked l ON l.slug = x.slug
-       ), touched AS (
-         UPDATE proposals p SET updated_at = now(), version = p.version + 1,
-                last_statement_on = GREATEST(p.last_statement_on, s.said_on),
-                last_activity_on = GREATEST(p.last_activity_on, s.said_on),
-                statements_search = strip(COALESCE(p.statements_search, ''::tsvector) || COALESCE(s.search, ''::tsvector))
-           FROM s WHERE p.id IN (SELECT id FROM locked)
-       ), shown AS (
-         SELECT json_build_object(
-                  'id', s.id, 'speaker', ready.speaker, 'speakerRole', s.speaker_role, 'saidOn', s.said_on,
-                  'event', ready.event, 'quote', s.quote, 'summary', s.summary, 'language', s.language, 'note', s.note,
-                  'source', json_build_object('id', src.id, 'url', src.url, 'publisher', src.publisher,
-                                              'title', src.title, 'publishedOn', src."publishedOn"),
-                  'proposals', (SELECT json_agg(json_build_object('slug', l.slug, 'title', l.title, 'stance', x.stance)
-                                                ORDER BY l.slug COLLATE "C")
-                                  FROM ${stances} JOIN locked l ON l.slug = x.slug),
-                  'recordedAt', ${isoTimestampSql('s.created_at')},
-                  'recordedBy', json_build_object('id', ${recordedBy}::uuid, 'name', ${param(statement.recordedBy.name)}::text),
-                  'retracted', false, 'retractedAt', NULL, 'retractedBy', NULL, 'retractionReason', NULL,
-                  'updatedAt', ${isoTimestampSql('s.updated_at')}, 'version', s.version) AS statement
-           FROM s, ready, src
-       ), audited AS (
-         ${audit(param, "shown.statement->>'id'", 'shown.statement', 'shown')}
+         SELECT s.id, x.proposal_id, x.stance FROM s, unnest($11::uuid[], $12::text[]) AS x(proposal_id, stance)
        )
-       SELECT statement FROM shown`,
-      params,
+       SELECT id, created_at AS "recordedAt", updated_at AS "updatedAt", version FROM s`,
+      [
+        statement.speakerId,
+        statement.speakerRole,
+        statement.saidOn,
+        statement.eventId,
+        statement.quote,
+        statement.summary,
+        statement.language,
+        statement.note,
+        statement.sourceId,
+        statement.recordedBy,
+        statement.stances.map((s) => s.proposalId),
+        statement.stances.map((s) => s.stance),
+      ],
     );
-    return rows[0]?.statement ?? null;
+    return rows[0];
   }
 
   /**

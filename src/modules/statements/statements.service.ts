@@ -8,10 +8,10 @@ import { DomainError, invalid, notFound, unknownReference } from '../../common/e
 import { staleVersion } from '../../common/http/conditional.js';
 import { isUuid } from '../../common/http/uuid.pipe.js';
 import { decodeCursor, type Page, toPage } from '../../common/pagination/cursor.js';
-import { ActorsRepository } from '../actors/actors.repository.js';
-import { EventsRepository } from '../events/events.repository.js';
-import { ProposalsRepository } from '../proposals/proposals.repository.js';
-import { SourcesRepository } from '../sources/sources.repository.js';
+import { ActorsService } from '../actors/actors.service.js';
+import { EventsService } from '../events/events.service.js';
+import { ProposalsService } from '../proposals/proposals.service.js';
+import { SourcesService } from '../sources/sources.service.js';
 import type {
   CreateStatementDto,
   ListStatementsQueryDto,
@@ -20,14 +20,10 @@ import type {
   StatementDto,
   UpdateStatementDto,
 } from './dto/statements.dto.js';
-import type { Stance } from './entities/statement-proposal.entity.js';
-import {
-  type AuditRowSql,
-  newStatement,
-  type StatementRow,
-  StatementsRepository,
-  toStatementDto,
-} from './statements.repository.js';
+import type { Stance } from '../../common/dto/stance.js';
+import type { ResolvedActor } from '../actors/dto/actors.dto.js';
+import type { EventRefDto } from '../events/dto/events.dto.js';
+import { type StatementRow, StatementsRepository, toStatementDto } from './statements.repository.js';
 import type { RequestContext } from '../../common/context/request-context.js';
 
 /**
@@ -40,10 +36,10 @@ export class StatementsService {
   constructor(
     private readonly statements: StatementsRepository,
     private readonly audit: AuditService,
-    private readonly proposals: ProposalsRepository,
-    private readonly actors: ActorsRepository,
-    private readonly events: EventsRepository,
-    private readonly sources: SourcesRepository,
+    private readonly proposals: ProposalsService,
+    private readonly actors: ActorsService,
+    private readonly events: EventsService,
+    private readonly sources: SourcesService,
     private readonly db: Db,
   ) {}
 
@@ -51,6 +47,16 @@ export class StatementsService {
     const statement = await this.statements.findById(id);
     if (!statement) throw notFound('statement', id);
     return statement;
+  }
+
+  /** The statement with this speaker, date and words, retracted or not (the seeds' natural key). */
+  findByNaturalKey(key: {
+    speaker: string;
+    saidOn: string;
+    quote: string | null;
+    summary: string | null;
+  }): Promise<string | null> {
+    return this.statements.findByNaturalKey(key);
   }
 
   /** `proposalSlug` from the path takes the place of the `proposal` filter (404 if unknown). */
@@ -103,29 +109,78 @@ export class StatementsService {
   }
 
   /**
-   * One SQL statement records the statement, its stances, what its proposals derive from it and
-   * its audit row (see `StatementsRepository.create`), and answers the statement as shown. When it
-   * wrote nothing, something the statement names does not exist: one more read says what.
+   * Records a statement in one transaction: what it names resolved (a 422 for the first that does
+   * not exist), the proposals it concerns locked in id order, its source found or created, the
+   * statement and its stances inserted, the proposals' derived fields brought up to date, and the
+   * write recorded.
    */
   async create(input: CreateStatementDto, user: AuthenticatedUser, context: RequestContext): Promise<StatementDto> {
     requireContent(input.quote, input.summary);
-    const statement = newStatement(input, user);
-    const audit: AuditRowSql = (param, id, after, from) =>
-      this.audit.creationSql(context, param, 'statement', id, after, from);
-    // A second try covers a reference created between the write and the read that looked for it.
-    for (let attempt = 1; attempt <= 2; attempt += 1) {
-      const created = await this.statements.create(statement, audit);
-      if (created !== null) return created;
-      await this.requireReferences(input);
-    }
-    throw new DomainError('conflict', 'what the statement names changed while it was being recorded; send it again');
-  }
-
-  /** Throws the 422 for the first thing a new statement names that does not exist. */
-  private async requireReferences(input: CreateStatementDto): Promise<void> {
-    await this.resolveStances(input.proposals, this.db.manager);
-    await this.resolveSpeaker(input.speaker, this.db.manager);
-    await this.resolveEvent(input.event ?? null, this.db.manager);
+    return this.db.transaction(async (manager) => {
+      const speaker = await this.resolveSpeaker(input.speaker, manager);
+      const event = input.event === undefined ? null : await this.resolveEvent(input.event, manager);
+      const locked = await this.proposals.lockBySlugs(
+        input.proposals.map((s) => s.slug),
+        manager,
+      );
+      const stances = matchStances(input.proposals, locked);
+      const [source] = await this.sources.findOrCreate([input.source], manager);
+      const fields = {
+        speakerRole: input.speakerRole ?? null,
+        saidOn: input.saidOn,
+        quote: input.quote ?? null,
+        summary: input.summary ?? null,
+        language: input.language ?? 'en',
+        note: input.note ?? null,
+      };
+      const inserted = await this.statements.insert(
+        {
+          ...fields,
+          speakerId: speaker.id,
+          eventId: event?.id ?? null,
+          sourceId: source.id,
+          recordedBy: user.id,
+          stances: stances.map((s) => ({ proposalId: s.proposal.id, stance: s.stance })),
+        },
+        manager,
+      );
+      await this.proposals.touch(
+        stances.map((s) => s.proposal.id),
+        manager,
+      );
+      const created: StatementDto = {
+        id: inserted.id,
+        speaker: { slug: speaker.slug, name: speaker.name, kind: speaker.kind },
+        speakerRole: fields.speakerRole,
+        saidOn: fields.saidOn,
+        event:
+          event === null ? null : { slug: event.slug, name: event.name, kind: event.kind, startsOn: event.startsOn },
+        quote: fields.quote,
+        summary: fields.summary,
+        language: fields.language,
+        note: fields.note,
+        source,
+        proposals: stances
+          .map((s) => ({ slug: s.proposal.slug, title: s.proposal.title, stance: s.stance }))
+          .sort((a, b) => (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0)),
+        recordedAt: inserted.recordedAt.toISOString(),
+        recordedBy: { id: user.id, name: user.name },
+        retracted: false,
+        retractedAt: null,
+        retractedBy: null,
+        retractionReason: null,
+        updatedAt: inserted.updatedAt.toISOString(),
+        version: inserted.version,
+      };
+      await this.audit.record(context, {
+        action: 'create',
+        entityType: 'statement',
+        entityId: created.id,
+        before: null,
+        after: created,
+      });
+      return created;
+    });
   }
 
   async update(id: string, version: number, input: UpdateStatementDto, context: RequestContext): Promise<StatementRow> {
@@ -150,10 +205,13 @@ export class StatementsService {
         id,
         version,
         {
-          speakerId: input.speaker === undefined ? undefined : await this.resolveSpeaker(input.speaker, manager),
+          speakerId: input.speaker === undefined ? undefined : (await this.resolveSpeaker(input.speaker, manager)).id,
           speakerRole: input.speakerRole,
           saidOn: input.saidOn,
-          eventId: input.event === undefined ? undefined : await this.resolveEvent(input.event, manager),
+          eventId:
+            input.event === undefined || input.event === null
+              ? input.event
+              : (await this.resolveEvent(input.event, manager)).id,
           quote: input.quote,
           summary: input.summary,
           language: input.language,
@@ -166,13 +224,7 @@ export class StatementsService {
       if (stances !== undefined) await this.statements.replaceStances(id, stances, manager);
       await this.proposals.touch(affected, manager);
       const updated = (await this.statements.findById(id, manager)) as StatementRow;
-      await this.audit.recordChange(
-        context,
-        'statement',
-        id,
-        { ...toStatementDto(row) },
-        { ...toStatementDto(updated) },
-      );
+      await this.audit.recordEdit(context, 'statement', id, { ...toStatementDto(row) }, { ...toStatementDto(updated) });
       return updated;
     });
   }
@@ -193,14 +245,13 @@ export class StatementsService {
       await this.statements.retract(id, user.id, input.reason, manager);
       await this.proposals.touch(affected, manager);
       const retracted = (await this.statements.findById(id, manager)) as StatementRow;
-      await this.audit.record(
-        context,
-        'retract',
-        'statement',
-        id,
-        { retracted: false },
-        { retracted: true, reason: input.reason, proposals: retracted.proposals.map((p) => p.slug) },
-      );
+      await this.audit.record(context, {
+        action: 'retract',
+        entityType: 'statement',
+        entityId: id,
+        before: { retracted: false },
+        after: { retracted: true, reason: input.reason, proposals: retracted.proposals.map((p) => p.slug) },
+      });
       return retracted;
     });
   }
@@ -209,24 +260,23 @@ export class StatementsService {
     stances: StanceInputDto[],
     manager: EntityManager,
   ): Promise<{ proposalId: string; stance: Stance }[]> {
-    const found = await this.proposals.idsBySlugs(
+    const found = await this.proposals.refsBySlugs(
       stances.map((s) => s.slug),
       manager,
     );
-    return matchStances(stances, found).map((s) => ({ proposalId: s.proposal, stance: s.stance }));
+    return matchStances(stances, found).map((s) => ({ proposalId: s.proposal.id, stance: s.stance }));
   }
 
-  private async resolveSpeaker(slug: string, manager: EntityManager): Promise<string> {
-    const speaker = (await this.actors.idsBySlugs([slug], manager)).get(slug);
+  private async resolveSpeaker(slug: string, manager: EntityManager): Promise<ResolvedActor> {
+    const speaker = (await this.actors.resolve([slug], manager)).get(slug);
     if (!speaker) throw unknownReference('speaker', 'actor', slug);
-    return speaker.id;
+    return speaker;
   }
 
-  private async resolveEvent(slug: string | null, manager: EntityManager): Promise<string | null> {
-    if (slug === null) return null;
-    const id = await this.events.idBySlug(slug, manager);
-    if (id === null) throw unknownReference('event', 'event', slug);
-    return id;
+  private async resolveEvent(slug: string, manager: EntityManager): Promise<EventRefDto & { id: string }> {
+    const event = await this.events.refBySlug(slug, manager);
+    if (event === null) throw unknownReference('event', 'event', slug);
+    return event;
   }
 }
 

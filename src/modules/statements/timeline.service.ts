@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { notFound } from '../../common/errors/domain-error.js';
-import { ProposalsRepository } from '../proposals/proposals.repository.js';
-import { TransitionsRepository } from '../proposals/transitions.repository.js';
+import { ProposalsService } from '../proposals/proposals.service.js';
+import { WorkflowService } from '../proposals/workflow.service.js';
 import type { TimelineItem } from './dto/timeline.dto.js';
 import { StatementsRepository, toStatementDto } from './statements.repository.js';
 
@@ -15,8 +15,8 @@ function compareItems(a: TimelineItem, b: TimelineItem): number {
 @Injectable()
 export class TimelineService {
   constructor(
-    private readonly proposals: ProposalsRepository,
-    private readonly transitions: TransitionsRepository,
+    private readonly proposals: ProposalsService,
+    private readonly workflow: WorkflowService,
     private readonly statements: StatementsRepository,
   ) {}
 
@@ -24,7 +24,7 @@ export class TimelineService {
     const id = await this.proposals.idBySlug(slug);
     if (id === null) throw notFound('proposal', slug);
     const [history, statements] = await Promise.all([
-      this.transitions.history(id),
+      this.workflow.historyOf(id),
       this.statements.aboutProposal(id, includeRetracted),
     ]);
     const items: TimelineItem[] = [

@@ -34,14 +34,23 @@ export class AdminBootstrapService {
       const token = adminToken ?? generateToken();
       const admin = await this.users.upsertAdmin('admin', manager);
       if (admin.changed) {
-        await this.audit.record(NO_REQUEST, 'create', 'user', admin.id, null, {
-          name: 'admin',
-          role: 'admin',
-          active: true,
+        await this.audit.record(NO_REQUEST, {
+          action: 'create',
+          entityType: 'user',
+          entityId: admin.id,
+          before: null,
+          after: { name: 'admin', role: 'admin', active: true },
         });
       }
       const tokenId = await this.users.insertToken(admin.id, hashToken(token), displayPrefix(token), manager);
-      if (tokenId !== '') await this.audit.record(NO_REQUEST, 'issue', 'token', tokenId, null, { userId: admin.id });
+      if (tokenId !== '')
+        await this.audit.record(NO_REQUEST, {
+          action: 'issue',
+          entityType: 'token',
+          entityId: tokenId,
+          before: null,
+          after: { userId: admin.id },
+        });
       return adminToken === undefined ? token : undefined;
     });
     if (created === undefined) return;

@@ -1,11 +1,9 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { LRUCache } from 'lru-cache';
 import pg from 'pg';
-import type { DataSource } from 'typeorm';
 import type { AuthenticatedUser } from '../../common/auth/auth.decorators.js';
 import { APP_CONFIG, type AppConfig } from '../../common/config/app-config.js';
-import { poolOf } from '../../common/database/prepared.js';
+import { DATABASE_URL } from '../../common/core.module.js';
 import { AppLogger } from '../../common/logging/app-logger.js';
 
 /** The channel every change to tokens or users is announced on (see the AuthChangeNotices migration). */
@@ -55,7 +53,7 @@ export class TokenCache implements OnApplicationBootstrap, OnApplicationShutdown
   private current = 0;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(DATABASE_URL) private readonly databaseUrl: string,
     private readonly logger: AppLogger,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -103,10 +101,13 @@ export class TokenCache implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   private async listen(): Promise<void> {
-    const pool = poolOf(this.dataSource.manager);
-    if (this.stopped || pool === undefined) return;
-    // The pool's own settings (the URL, timeouts, keep-alive), on a connection of its own.
-    const listener = new pg.Client({ ...pool.options, application_name: 'policy-proposal-tracker:auth-notices' });
+    if (this.stopped) return;
+    const listener = new pg.Client({
+      connectionString: this.databaseUrl,
+      application_name: 'policy-proposal-tracker:auth-notices',
+      connectionTimeoutMillis: this.config.dbConnectTimeoutMs,
+      keepAlive: true,
+    });
     this.listener = listener;
     const lost = (reason: string): void => {
       if (this.listener !== listener) return;

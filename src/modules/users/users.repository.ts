@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { preparedQuery } from '../../common/database/prepared.js';
 import { Db } from '../../common/database/db.js';
 import type { EntityManager } from 'typeorm';
 import type { AuthenticatedUser } from '../../common/auth/auth.decorators.js';
@@ -12,8 +11,7 @@ export class UsersRepository {
 
   /** The active owner of a standing token (with the stored hash), or null for unknown, revoked or deactivated. */
   async findActiveByTokenHash(tokenHash: string): Promise<(AuthenticatedUser & { tokenHash: string }) | null> {
-    const rows: (AuthenticatedUser & { tokenHash: string })[] = await preparedQuery(
-      this.db.manager,
+    const rows: (AuthenticatedUser & { tokenHash: string })[] = await this.db.manager.query(
       `SELECT u.id, u.name, u.role, t.token_hash AS "tokenHash"
          FROM api_tokens t JOIN users u ON u.id = t.user_id
         WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active`,

@@ -57,8 +57,20 @@ export class UsersService {
       if (!user) throw new DomainError('conflict', `a user named "${input.name}" already exists`);
       const token = generateToken();
       const tokenId = await this.users.insertToken(user.id, hashToken(token), displayPrefix(token), manager);
-      await this.audit.record(context, 'create', 'user', user.id, null, toUserDto(user));
-      await this.audit.record(context, 'issue', 'token', tokenId, null, { userId: user.id });
+      await this.audit.record(context, {
+        action: 'create',
+        entityType: 'user',
+        entityId: user.id,
+        before: null,
+        after: toUserDto(user),
+      });
+      await this.audit.record(context, {
+        action: 'issue',
+        entityType: 'token',
+        entityId: tokenId,
+        before: null,
+        after: { userId: user.id },
+      });
       return { user: toUserDto(user), token, tokenId };
     });
   }
@@ -70,7 +82,14 @@ export class UsersService {
   async systemUser(name: string, context: RequestContext): Promise<AuthenticatedUser> {
     return this.db.transaction(async (manager) => {
       const created = await this.users.insert(name, 'editor', manager);
-      if (created) await this.audit.record(context, 'create', 'user', created.id, null, toUserDto(created));
+      if (created)
+        await this.audit.record(context, {
+          action: 'create',
+          entityType: 'user',
+          entityId: created.id,
+          before: null,
+          after: toUserDto(created),
+        });
       const user = created ?? (await this.users.findByName(name, manager));
       if (!user) throw new Error(`the system user "${name}" could not be created`);
       return { id: user.id, name: user.name, role: user.role };
@@ -100,7 +119,7 @@ export class UsersService {
         const applied = await this.users.update(id, version, { role: input.role, active: input.active });
         if (!applied) throw staleVersion('the user', current.version);
         const updated = toUserDto(await this.get(id));
-        await this.audit.recordChange(context, 'user', id, { ...toUserDto(current) }, { ...updated });
+        await this.audit.recordEdit(context, 'user', id, { ...toUserDto(current) }, { ...updated });
         return updated;
       });
     } finally {
@@ -113,7 +132,13 @@ export class UsersService {
       await this.get(userId);
       const token = generateToken();
       const id = await this.users.insertToken(userId, hashToken(token), displayPrefix(token), manager);
-      await this.audit.record(context, 'issue', 'token', id, null, { userId });
+      await this.audit.record(context, {
+        action: 'issue',
+        entityType: 'token',
+        entityId: id,
+        before: null,
+        after: { userId },
+      });
       return { id, token };
     });
   }
@@ -127,14 +152,13 @@ export class UsersService {
         const outcome = await this.users.revokeToken(userId, tokenId);
         if (outcome === 'missing') throw notFound('token', tokenId);
         if (outcome === 'already') throw new DomainError('conflict', 'this token is already revoked');
-        await this.audit.record(
-          context,
-          'revoke',
-          'token',
-          tokenId,
-          { revoked: false, userId },
-          { revoked: true, userId },
-        );
+        await this.audit.record(context, {
+          action: 'revoke',
+          entityType: 'token',
+          entityId: tokenId,
+          before: { revoked: false, userId },
+          after: { revoked: true, userId },
+        });
       });
     } finally {
       this.tokens.forget();

@@ -1,23 +1,11 @@
+import { IsSlug } from '../../../common/slugs/is-slug.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  Matches,
-  MaxLength,
-  Min,
-  MinLength,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, MaxLength, Min, MinLength } from 'class-validator';
 import { ListQueryDto } from '../../../common/http/list-query.dto.js';
 import { IsOptionalNotNull } from '../../../common/http/validators.js';
 import { PageDto } from '../../../common/pagination/cursor.js';
-import { SLUG_PATTERN } from '../../../common/slugs/slugify.js';
-import { ACTOR_KINDS, type ActorKind } from '../entities/actor.entity.js';
 
-const SLUG_MESSAGE = 'must be lower-case a-z, 0-9 and single hyphens, at most 100 characters';
+import { ACTOR_KINDS, type ActorKind } from '../entities/actor.entity.js';
 
 class ActorFieldsDto {
   @ApiPropertyOptional({ example: 'SCO', maxLength: 50 })
@@ -53,8 +41,7 @@ class ActorFieldsDto {
 
   @ApiPropertyOptional({ example: 'russia', description: 'Slug of a state actor: a person’s country' })
   @IsOptional()
-  @Matches(SLUG_PATTERN, { message: `country ${SLUG_MESSAGE}` })
-  @MaxLength(100)
+  @IsSlug()
   country?: string;
 
   @ApiPropertyOptional({
@@ -65,7 +52,7 @@ class ActorFieldsDto {
   @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(500)
-  @Matches(SLUG_PATTERN, { each: true, message: `each member ${SLUG_MESSAGE}` })
+  @IsSlug({ each: true })
   members?: string[];
 }
 
@@ -82,8 +69,7 @@ export class CreateActorDto extends ActorFieldsDto {
 
   @ApiPropertyOptional({ example: 'sco', description: 'Made from the name when not given; 409 if taken' })
   @IsOptionalNotNull()
-  @Matches(SLUG_PATTERN, { message: `slug ${SLUG_MESSAGE}` })
-  @MaxLength(100)
+  @IsSlug()
   slug?: string;
 }
 
@@ -125,6 +111,11 @@ export class ActorRefDto {
 
   @ApiProperty({ enum: ACTOR_KINDS })
   kind: ActorKind;
+}
+
+/** An actor as another module's write refers to it: its reference, with its id. */
+export interface ResolvedActor extends ActorRefDto {
+  id: string;
 }
 
 export class ActorDto {

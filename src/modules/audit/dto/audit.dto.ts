@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { ListQueryDto } from '../../../common/http/list-query.dto.js';
 import { PageDto } from '../../../common/pagination/cursor.js';
-import { UserRefDto } from '../../proposals/dto/transitions.dto.js';
+import { UserRefDto } from '../../../common/dto/user-ref.dto.js';
 import { ISO_INSTANT } from '../../../common/http/query-values.js';
 
 export const AUDITED_ENTITIES = ['actor', 'event', 'proposal', 'transition', 'statement', 'user', 'token'] as const;

@@ -1,14 +1,13 @@
+import { IsSlug } from '../../../common/slugs/is-slug.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { IsPartialDate } from '../../../common/dates/partial-date.js';
 import { ListQueryDto } from '../../../common/http/list-query.dto.js';
 import { IsOptionalNotNull } from '../../../common/http/validators.js';
 import { PageDto } from '../../../common/pagination/cursor.js';
-import { SLUG_PATTERN } from '../../../common/slugs/slugify.js';
+
 import { ActorRefDto } from '../../actors/dto/actors.dto.js';
 import { EVENT_KINDS, type EventKind } from '../entities/event.entity.js';
-
-const SLUG_MESSAGE = 'must be lower-case a-z, 0-9 and single hyphens';
 
 export class CreateEventDto {
   @ApiProperty({ example: '3rd Minsk International Conference on Eurasian Security', maxLength: 300 })
@@ -22,8 +21,7 @@ export class CreateEventDto {
     description: 'Made from the name when not given; 409 if taken',
   })
   @IsOptionalNotNull()
-  @Matches(SLUG_PATTERN, { message: `slug ${SLUG_MESSAGE}` })
-  @MaxLength(100)
+  @IsSlug()
   slug?: string;
 
   @ApiProperty({ enum: EVENT_KINDS })
@@ -58,7 +56,7 @@ export class CreateEventDto {
   @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(50)
-  @Matches(SLUG_PATTERN, { each: true, message: `each organizer ${SLUG_MESSAGE}` })
+  @IsSlug({ each: true })
   organizers?: string[];
 }
 
@@ -87,7 +85,7 @@ export class ListEventsQueryDto extends ListQueryDto {
 
   @ApiPropertyOptional({ description: 'Slug of an organizing actor' })
   @IsOptional()
-  @Matches(SLUG_PATTERN, { message: `organizer ${SLUG_MESSAGE}` })
+  @IsSlug()
   organizer?: string;
 }
 

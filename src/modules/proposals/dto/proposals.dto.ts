@@ -22,7 +22,7 @@ import { IsPartialDate } from '../../../common/dates/partial-date.js';
 import { ListQueryDto } from '../../../common/http/list-query.dto.js';
 import { IsOptionalNotNull } from '../../../common/http/validators.js';
 import { PageDto } from '../../../common/pagination/cursor.js';
-import { SLUG_PATTERN } from '../../../common/slugs/slugify.js';
+import { IsSlug } from '../../../common/slugs/is-slug.js';
 import { ActorRefDto } from '../../actors/dto/actors.dto.js';
 import { SourceDto, SourceInputDto } from '../../sources/dto/source.dto.js';
 import { PROPOSER_ROLES, type ProposerRole } from '../entities/proposal-actor.entity.js';
@@ -32,14 +32,11 @@ import { AsOfField, MomentumFilterField, WindowDaysField } from './momentum.dto.
 import { INITIAL_STATUSES, type InitialStatus, STATUSES, type Status } from '../workflow/statuses.js';
 import { commaList, ISO_INSTANT } from '../../../common/http/query-values.js';
 
-const SLUG_MESSAGE = 'must be lower-case a-z, 0-9 and single hyphens';
 const TAG_PATTERN = /^[\p{L}\p{N}][\p{L}\p{N} ._-]{0,49}$/u;
 
 export class ProposerInputDto {
   @ApiProperty({ example: 'russia', description: 'Slug of an actor' })
-  @IsString()
-  @Matches(SLUG_PATTERN, { message: `actor ${SLUG_MESSAGE}` })
-  @MaxLength(100)
+  @IsSlug()
   actor: string;
 
   @ApiPropertyOptional({ enum: PROPOSER_ROLES, default: 'proposer' })
@@ -86,9 +83,7 @@ class HasProposerConstraint implements ValidatorConstraintInterface {
 
 export class RelatedInputDto {
   @ApiProperty({ example: 'eurasian-security-architecture', description: 'Slug of another proposal' })
-  @IsString()
-  @Matches(SLUG_PATTERN, { message: `proposal ${SLUG_MESSAGE}` })
-  @MaxLength(100)
+  @IsSlug()
   proposal: string;
 
   @ApiPropertyOptional({ example: 'complements', description: 'How it relates, in a word or two', maxLength: 100 })
@@ -127,7 +122,7 @@ class ProposalFieldsDto {
   @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(50)
-  @Matches(SLUG_PATTERN, { each: true, message: `each forum ${SLUG_MESSAGE}` })
+  @IsSlug({ each: true })
   forums?: string[];
 
   @ApiPropertyOptional({
@@ -149,8 +144,7 @@ class ProposalFieldsDto {
     description: 'Slug of the broader proposal it belongs to',
   })
   @IsOptional()
-  @Matches(SLUG_PATTERN, { message: `parent ${SLUG_MESSAGE}` })
-  @MaxLength(100)
+  @IsSlug()
   parent?: string;
 
   @ApiPropertyOptional({
@@ -178,8 +172,7 @@ export class CreateProposalDto extends ProposalFieldsDto {
     description: 'Made from the title when not given; 409 if taken',
   })
   @IsOptionalNotNull()
-  @Matches(SLUG_PATTERN, { message: `slug ${SLUG_MESSAGE}` })
-  @MaxLength(100)
+  @IsSlug()
   slug?: string;
 
   @ApiProperty({ example: '2015', description: 'YYYY, YYYY-MM or YYYY-MM-DD; the date of the first transition' })
@@ -240,12 +233,12 @@ export class ListProposalsQueryDto extends ListQueryDto {
 
   @ApiPropertyOptional({ description: 'Slug of an actor among the proposers, co-proposers or backers' })
   @IsOptional()
-  @Matches(SLUG_PATTERN, { message: `proposer ${SLUG_MESSAGE}` })
+  @IsSlug()
   proposer?: string;
 
   @ApiPropertyOptional({ description: 'Slug of a forum organization' })
   @IsOptional()
-  @Matches(SLUG_PATTERN, { message: `forum ${SLUG_MESSAGE}` })
+  @IsSlug()
   forum?: string;
 
   @ApiPropertyOptional()

@@ -1,3 +1,4 @@
+import { UserRefDto } from '../../../common/dto/user-ref.dto.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -7,7 +8,6 @@ import {
   IsOptional,
   IsUUID,
   IsString,
-  Matches,
   MaxLength,
   MinLength,
   ValidateNested,
@@ -15,7 +15,7 @@ import {
 import { IsCalendarDate, IsPartialDate } from '../../../common/dates/partial-date.js';
 import { IsOptionalNotNull } from '../../../common/http/validators.js';
 import { PageDto } from '../../../common/pagination/cursor.js';
-import { SLUG_PATTERN } from '../../../common/slugs/slugify.js';
+import { IsSlug } from '../../../common/slugs/is-slug.js';
 import { ActorRefDto } from '../../actors/dto/actors.dto.js';
 import { SourceDto, SourceInputDto } from '../../sources/dto/source.dto.js';
 import { DIRECTIONS, type Direction, STATUSES, type Status } from '../workflow/statuses.js';
@@ -69,8 +69,7 @@ export class TransitionProposalDto {
     description: 'Slug of the replacing proposal; required for superseded',
   })
   @IsOptionalNotNull()
-  @Matches(SLUG_PATTERN, { message: 'supersededBy must be lower-case a-z, 0-9 and single hyphens' })
-  @MaxLength(100)
+  @IsSlug()
   supersededBy?: string;
 }
 
@@ -87,14 +86,6 @@ export class StatusAsOfQueryDto {
   @IsOptional()
   @IsCalendarDate()
   asOf?: string;
-}
-
-export class UserRefDto {
-  @ApiProperty({ format: 'uuid' })
-  id: string;
-
-  @ApiProperty()
-  name: string;
 }
 
 /** A statement as cited by a transition: enough to recognise it; GET /statements/{id} has the rest. */

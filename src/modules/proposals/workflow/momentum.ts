@@ -1,5 +1,5 @@
 import { firstDay } from '../../../common/dates/partial-date.js';
-import type { Stance } from '../../statements/entities/statement-proposal.entity.js';
+import type { Stance } from '../../../common/dto/stance.js';
 import { type Direction, furthestOf, isTerminal, type Status } from './statuses.js';
 
 export const MOMENTA = ['advancing', 'active', 'stalled', 'concluded'] as const;

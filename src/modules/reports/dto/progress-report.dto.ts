@@ -1,15 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { SLUG_PATTERN } from '../../../common/slugs/slugify.js';
+import { ArrayMaxSize, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsSlug } from '../../../common/slugs/is-slug.js';
 import { AsOfField, WindowDaysField } from '../../proposals/dto/momentum.dto.js';
 import { StatementCountsDto } from '../../proposals/dto/proposals.dto.js';
 import { MOMENTA, type Momentum } from '../../proposals/workflow/momentum.js';
 import { STATUSES, type Status } from '../../proposals/workflow/statuses.js';
 import { commaList } from '../../../common/http/query-values.js';
+import { REPORT_FORMATS, type ReportFormat } from '../../proposals/progress-lines.js';
 
-export const REPORT_FORMATS = ['json', 'csv'] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
+export { REPORT_FORMATS, type ReportFormat } from '../../proposals/progress-lines.js';
 
 export class ProgressReportQueryDto {
   @AsOfField()
@@ -27,12 +27,12 @@ export class ProgressReportQueryDto {
 
   @ApiPropertyOptional({ description: 'Slug of a forum organization' })
   @IsOptional()
-  @Matches(SLUG_PATTERN, { message: 'forum must be a slug' })
+  @IsSlug()
   forum?: string;
 
   @ApiPropertyOptional({ description: 'Slug of an actor among the proposers, co-proposers or backers' })
   @IsOptional()
-  @Matches(SLUG_PATTERN, { message: 'proposer must be a slug' })
+  @IsSlug()
   proposer?: string;
 
   @ApiPropertyOptional()

@@ -9,7 +9,6 @@ import {
   IsInt,
   IsOptional,
   IsString,
-  Matches,
   MaxLength,
   Min,
   MinLength,
@@ -23,23 +22,20 @@ import { ListQueryDto } from '../../../common/http/list-query.dto.js';
 import { IsOptionalNotNull } from '../../../common/http/validators.js';
 import { isLanguageCode } from '../../../common/i18n/languages.js';
 import { PageDto } from '../../../common/pagination/cursor.js';
-import { SLUG_PATTERN } from '../../../common/slugs/slugify.js';
+import { IsSlug } from '../../../common/slugs/is-slug.js';
 import { ActorRefDto } from '../../actors/dto/actors.dto.js';
 import { EventRefDto } from '../../events/dto/events.dto.js';
-import { UserRefDto } from '../../proposals/dto/transitions.dto.js';
+import { UserRefDto } from '../../../common/dto/user-ref.dto.js';
 import { SourceDto, SourceInputDto } from '../../sources/dto/source.dto.js';
-import { STANCES, type Stance } from '../entities/statement-proposal.entity.js';
+import { STANCES, type Stance } from '../../../common/dto/stance.js';
 
-const SLUG_MESSAGE = 'must be lower-case a-z, 0-9 and single hyphens';
 /** Documented limits: a quote of a long speech fits; a whole transcript does not. */
 export const QUOTE_MAX_LENGTH = 20_000;
 export const SUMMARY_MAX_LENGTH = 10_000;
 
 export class StanceInputDto {
   @ApiProperty({ example: 'eurasian-charter', description: 'Slug of the proposal the statement concerns' })
-  @IsString()
-  @Matches(SLUG_PATTERN, { message: `slug ${SLUG_MESSAGE}` })
-  @MaxLength(100)
+  @IsSlug()
   slug: string;
 
   @ApiProperty({ enum: STANCES })
@@ -83,8 +79,7 @@ class StatementFieldsDto {
 
   @ApiPropertyOptional({ example: 'minsk-conference-2025', description: 'Slug of the event where it was said' })
   @IsOptional()
-  @Matches(SLUG_PATTERN, { message: `event ${SLUG_MESSAGE}` })
-  @MaxLength(100)
+  @IsSlug()
   event?: string;
 
   @ApiPropertyOptional({
@@ -122,9 +117,7 @@ class StatementFieldsDto {
 
 export class CreateStatementDto extends StatementFieldsDto {
   @ApiProperty({ example: 'alexander-trofimov', description: 'Slug of the actor who said it' })
-  @IsString()
-  @Matches(SLUG_PATTERN, { message: `speaker ${SLUG_MESSAGE}` })
-  @MaxLength(100)
+  @IsSlug()
   speaker: string;
 
   @ApiProperty({ example: '2025-10-29', description: 'YYYY, YYYY-MM or YYYY-MM-DD' })
@@ -151,9 +144,7 @@ export class CreateStatementDto extends StatementFieldsDto {
 export class UpdateStatementDto extends StatementFieldsDto {
   @ApiPropertyOptional({ example: 'alexander-trofimov' })
   @IsOptionalNotNull()
-  @IsString()
-  @Matches(SLUG_PATTERN, { message: `speaker ${SLUG_MESSAGE}` })
-  @MaxLength(100)
+  @IsSlug()
   speaker?: string;
 
   @ApiPropertyOptional({ example: '2025-10-29' })
@@ -206,17 +197,17 @@ export class IncludeRetractedQueryDto {
 export class ListStatementsQueryDto extends ListQueryDto {
   @ApiPropertyOptional({ description: 'Slug of a proposal the statement concerns' })
   @IsOptional()
-  @Matches(SLUG_PATTERN, { message: `proposal ${SLUG_MESSAGE}` })
+  @IsSlug()
   proposal?: string;
 
   @ApiPropertyOptional({ description: 'Slug of the speaker' })
   @IsOptional()
-  @Matches(SLUG_PATTERN, { message: `speaker ${SLUG_MESSAGE}` })
+  @IsSlug()
   speaker?: string;
 
   @ApiPropertyOptional({ description: 'Slug of the event' })
   @IsOptional()
-  @Matches(SLUG_PATTERN, { message: `event ${SLUG_MESSAGE}` })
+  @IsSlug()
   event?: string;
 
   @ApiPropertyOptional({

@@ -1,7 +1,7 @@
 import { ApiExtraModels, ApiProperty, getSchemaPath } from '@nestjs/swagger';
 import { PageDto } from '../../../common/pagination/cursor.js';
 import { TransitionDto } from '../../proposals/dto/transitions.dto.js';
-import { STANCES, type Stance } from '../entities/statement-proposal.entity.js';
+import { STANCES, type Stance } from '../../../common/dto/stance.js';
 import { StatementDto } from './statements.dto.js';
 
 export class TimelineTransitionDto extends TransitionDto {

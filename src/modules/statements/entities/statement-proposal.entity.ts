@@ -2,9 +2,7 @@ import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, typ
 import { PartialDateColumn } from '../../../common/dates/partial-date.column.js';
 import { ProposalEntity } from '../../proposals/entities/proposal.entity.js';
 import { StatementEntity } from './statement.entity.js';
-
-export const STANCES = ['supports', 'opposes', 'neutral'] as const;
-export type Stance = (typeof STANCES)[number];
+import type { Stance } from '../../../common/dto/stance.js';
 
 /** A statement's stance toward one proposal it concerns. */
 @Entity({ name: 'statement_proposals' })

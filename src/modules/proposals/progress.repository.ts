@@ -1,11 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Db } from '../../common/database/db.js';
 import { type Param, sqlParams } from '../../common/database/sql-params.js';
-import { momentumSql, reasonsSql } from '../proposals/momentum.repository.js';
-import type { Momentum } from '../proposals/workflow/momentum.js';
-import { STAGE_ORDER, type Status } from '../proposals/workflow/statuses.js';
-import type { ReportFormat } from './dto/progress-report.dto.js';
-import type { RowChange } from './report-cache.js';
+import { momentumSql, reasonsSql } from './momentum.repository.js';
+import { lineOf, REPORT_CSV_HEADER, type ReportFormat, type ReportLine, type RowChange } from './progress-lines.js';
+import { STAGE_ORDER, type Status } from './workflow/statuses.js';
 
 export interface ReportFilters {
   status?: Status[];
@@ -13,38 +11,6 @@ export interface ReportFilters {
   proposer?: string;
   tag?: string;
 }
-
-/** One report row, already written out as a JSON object or a CSV line, with what the totals count. */
-export interface ReportLine {
-  status: Status;
-  momentum: Momentum;
-  /** Null only if PostgreSQL could not write the row: a proposal row breaking an invariant. */
-  line: string | null;
-}
-
-/** A row's line; a row PostgreSQL could not write (a null) stops the report rather than garbling it. */
-export function lineOf(row: ReportLine): string {
-  if (row.line === null) throw new Error(`the report could not write a row (status ${row.status})`);
-  return row.line;
-}
-
-/** The report's columns, in the order a CSV line gives them. */
-export const REPORT_CSV_HEADER = [
-  'slug',
-  'title',
-  'status',
-  'statusSince',
-  'daysInStatus',
-  'furthestStatus',
-  'lastTransitionOn',
-  'lastStatementOn',
-  'statementsInWindow',
-  'supportsInWindow',
-  'opposesInWindow',
-  'neutralInWindow',
-  'momentum',
-  'reasons',
-] as const;
 
 /** SQL writing a report row `r` out: as the JSON of `ReportRowDto`, or as an RFC 4180 line, every field quoted. */
 function lineSql(format: ReportFormat, r: string, day: string, days: string): string {
@@ -115,7 +81,7 @@ function filtersSql(param: Param, filters: ReportFilters): string[] {
 }
 
 @Injectable()
-export class ReportsRepository {
+export class ProgressRepository {
   constructor(private readonly db: Db) {}
 
   /**

@@ -2,28 +2,23 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { INestApplicationContext, Type } from '@nestjs/common';
-import type { AuthenticatedUser } from '../src/common/auth/auth.decorators.js';
-import { NO_REQUEST, type RequestContext } from '../src/common/context/request-context.js';
-import { DomainError } from '../src/common/errors/domain-error.js';
-import { createValidationPipe } from '../src/common/errors/validation.js';
-import { ActorsRepository } from '../src/modules/actors/actors.repository.js';
-import { ActorsService } from '../src/modules/actors/actors.service.js';
-import { CreateActorDto } from '../src/modules/actors/dto/actors.dto.js';
-import { CreateEventDto } from '../src/modules/events/dto/events.dto.js';
-import { EventsRepository } from '../src/modules/events/events.repository.js';
-import { EventsService } from '../src/modules/events/events.service.js';
-import { CreateProposalDto, UpdateProposalDto } from '../src/modules/proposals/dto/proposals.dto.js';
-import { TransitionProposalDto } from '../src/modules/proposals/dto/transitions.dto.js';
-import { ProposalsRepository } from '../src/modules/proposals/proposals.repository.js';
-import { ProposalsService } from '../src/modules/proposals/proposals.service.js';
-import { TransitionsRepository } from '../src/modules/proposals/transitions.repository.js';
-import { WorkflowService } from '../src/modules/proposals/workflow.service.js';
-import type { SourceInputDto } from '../src/modules/sources/dto/source.dto.js';
-import { CreateStatementDto } from '../src/modules/statements/dto/statements.dto.js';
-import { StatementsRepository } from '../src/modules/statements/statements.repository.js';
-import { StatementsService } from '../src/modules/statements/statements.service.js';
-import { UsersService } from '../src/modules/users/users.service.js';
+import { Injectable, type Type } from '@nestjs/common';
+import type { AuthenticatedUser } from '../../common/auth/auth.decorators.js';
+import { NO_REQUEST, type RequestContext } from '../../common/context/request-context.js';
+import { DomainError } from '../../common/errors/domain-error.js';
+import { createValidationPipe } from '../../common/errors/validation.js';
+import { CreateActorDto } from '../actors/dto/actors.dto.js';
+import { ActorsService } from '../actors/actors.service.js';
+import { CreateEventDto } from '../events/dto/events.dto.js';
+import { EventsService } from '../events/events.service.js';
+import { CreateProposalDto, UpdateProposalDto } from '../proposals/dto/proposals.dto.js';
+import { TransitionProposalDto } from '../proposals/dto/transitions.dto.js';
+import { ProposalsService } from '../proposals/proposals.service.js';
+import { WorkflowService } from '../proposals/workflow.service.js';
+import type { SourceInputDto } from '../sources/dto/source.dto.js';
+import { CreateStatementDto } from '../statements/dto/statements.dto.js';
+import { StatementsService } from '../statements/statements.service.js';
+import { UsersService } from '../users/users.service.js';
 
 /** The name of the user that seeded records are logged by. */
 export const SEED_USER = 'seed';
@@ -72,11 +67,15 @@ export interface SeedReport {
   present: number;
 }
 
-/** `seeds/data`, from the sources (tests) or from the build (`dist/seeds`). */
+/** The package's `seeds/data`, found from this file in the sources (tests) or in the build (`dist/`). */
 function dataDirectory(): string {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const beside = path.join(here, 'data');
-  return existsSync(beside) ? beside : path.resolve(here, '../../seeds/data');
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, 'seeds', 'data'))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error('seeds/data is not in this package');
+    dir = parent;
+  }
+  return path.join(dir, 'seeds', 'data');
 }
 
 export async function readSeedData(directory = dataDirectory()): Promise<SeedData> {
@@ -97,16 +96,29 @@ export async function readSeedData(directory = dataDirectory()): Promise<SeedDat
  * words, transitions by target and date among those the seed user logged — retracted ones
  * included, so an editor's retraction is never undone by a second run.
  */
-export async function loadSeeds(
-  app: INestApplicationContext,
-  log: (line: string) => void = () => undefined,
-  data?: SeedData,
-): Promise<SeedReport> {
-  const seeds = data ?? (await readSeedData());
-  const user = await app.get(UsersService).systemUser(SEED_USER, NO_REQUEST);
-  // Audit rows name the seed user, and a request id that says where the writes came from.
-  const context: RequestContext = { userId: user.id, requestId: 'seeds' };
-  return new SeedLoader(app, user, context, seeds, log).run();
+@Injectable()
+export class SeedingService {
+  constructor(
+    private readonly users: UsersService,
+    readonly actors: ActorsService,
+    readonly events: EventsService,
+    readonly proposals: ProposalsService,
+    readonly workflow: WorkflowService,
+    readonly statements: StatementsService,
+  ) {}
+
+  /** Whether the database holds no proposal yet (an empty one gets the seeds on first start). */
+  async isEmpty(): Promise<boolean> {
+    return !(await this.proposals.any());
+  }
+
+  async load(log: (line: string) => void = () => undefined, data?: SeedData): Promise<SeedReport> {
+    const seeds = data ?? (await readSeedData());
+    const user = await this.users.systemUser(SEED_USER, NO_REQUEST);
+    // Audit rows name the seed user, and a request id that says where the writes came from.
+    const context: RequestContext = { userId: user.id, requestId: 'seeds' };
+    return new SeedLoader(this, user, context, seeds, log).run();
+  }
 }
 
 class SeedLoader {
@@ -118,7 +130,7 @@ class SeedLoader {
   private readonly statementIds = new Map<string, string>();
 
   constructor(
-    private readonly app: INestApplicationContext,
+    private readonly services: SeedingService,
     private readonly user: AuthenticatedUser,
     private readonly context: RequestContext,
     private readonly seeds: SeedData,
@@ -157,11 +169,10 @@ class SeedLoader {
   }
 
   private async actors(): Promise<void> {
-    const repository = this.app.get(ActorsRepository);
-    const service = this.app.get(ActorsService);
+    const service = this.services.actors;
     for (const actor of this.seeds.actors) {
       const dto = await this.valid(CreateActorDto, actor, `actor ${String(actor.slug)}`);
-      if (await repository.findBySlug(dto.slug as string)) {
+      if ((await service.resolve([dto.slug as string])).size > 0) {
         this.report.present += 1;
         continue;
       }
@@ -171,11 +182,10 @@ class SeedLoader {
   }
 
   private async events(): Promise<void> {
-    const repository = this.app.get(EventsRepository);
-    const service = this.app.get(EventsService);
+    const service = this.services.events;
     for (const event of this.seeds.events) {
       const dto = await this.valid(CreateEventDto, event, `event ${String(event.slug)}`);
-      if ((await repository.idBySlug(dto.slug as string)) !== null) {
+      if ((await service.refBySlug(dto.slug as string)) !== null) {
         this.report.present += 1;
         continue;
       }
@@ -186,12 +196,11 @@ class SeedLoader {
 
   /** Each proposal with its first transition; `related` once every proposal exists. */
   private async proposals(): Promise<void> {
-    const repository = this.app.get(ProposalsRepository);
-    const service = this.app.get(ProposalsService);
+    const service = this.services.proposals;
     for (const { transitions: _transitions, related: _related, sources, ...proposal } of this.seeds.proposals) {
       const body = { ...proposal, sources: (sources ?? []).map((key) => this.source(key)) };
       const dto = await this.valid(CreateProposalDto, body, `proposal ${proposal.slug}`);
-      if ((await repository.idBySlug(proposal.slug)) !== null) {
+      if ((await service.idBySlug(proposal.slug)) !== null) {
         this.report.present += 1;
         continue;
       }
@@ -208,15 +217,14 @@ class SeedLoader {
   }
 
   private async statements(): Promise<void> {
-    const repository = this.app.get(StatementsRepository);
-    const service = this.app.get(StatementsService);
+    const service = this.services.statements;
     for (const { key, source, ...statement } of this.seeds.statements) {
       const dto = await this.valid(
         CreateStatementDto,
         { ...statement, source: this.source(source) },
         `statement ${key}`,
       );
-      const existing = await repository.findByNaturalKey({
+      const existing = await service.findByNaturalKey({
         speaker: dto.speaker,
         saidOn: dto.saidOn,
         quote: dto.quote ?? null,
@@ -235,12 +243,9 @@ class SeedLoader {
 
   /** The transitions after the first, in order, each citing its sources and statements. */
   private async transitions(): Promise<void> {
-    const proposals = this.app.get(ProposalsRepository);
-    const history = this.app.get(TransitionsRepository);
-    const workflow = this.app.get(WorkflowService);
+    const workflow = this.services.workflow;
     for (const proposal of this.seeds.proposals) {
-      const id = (await proposals.idBySlug(proposal.slug)) as string;
-      const logged = (await history.history(id)).filter((row) => row.recordedBy.id === this.user.id);
+      const logged = (await workflow.history(proposal.slug)).filter((row) => row.recordedBy.id === this.user.id);
       for (const transition of proposal.transitions) {
         if (logged.some((row) => row.to === transition.to && row.occurredOn === transition.occurredOn)) {
           this.report.present += 1;
