@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { EntityManager } from 'typeorm';
 import type { Db } from '../src/common/database/db.js';
@@ -32,15 +33,20 @@ export function barePool(connectionString: string | undefined, max: number): pg.
   return new pg.Pool({ connectionString, max, options: '-c jit=off -c work_mem=32MB' });
 }
 
+const clients = new WeakMap<EntityManager, pg.Pool | pg.PoolClient>();
+
 /** A manager whose queries run on `client`: a pool's, or one connection's inside a transaction. */
-const managerOn = (client: pg.Pool | pg.PoolClient): EntityManager =>
-  ({
+const managerOn = (client: pg.Pool | pg.PoolClient): EntityManager => {
+  const manager = {
     query: async (sql: string, params?: unknown[]) => {
       const result = await client.query(sql, params);
       // TypeORM answers UPDATE and DELETE as [rows, count]; the repositories expect that.
       return result.command === 'UPDATE' || result.command === 'DELETE' ? [result.rows, result.rowCount] : result.rows;
     },
-  }) as unknown as EntityManager;
+  } as unknown as EntityManager;
+  clients.set(manager, client);
+  return manager;
+};
 
 /** `Db` on a bare pool: the pool's manager, a transaction's on one connection, and a cursor on one of its own. */
 export function bareDb(pool: pg.Pool): Db {
@@ -89,13 +95,24 @@ export function bareDb(pool: pg.Pool): Db {
     },
     transaction,
     cursor,
+    // `Db.prepared`: the same named statements, on the same connection.
+    async prepared(sql: string, params: unknown[], manager?: EntityManager) {
+      const client = clients.get(manager ?? open.getStore() ?? poolManager) ?? pool;
+      return (
+        await client.query({
+          name: `ppt_${createHash('sha256').update(sql).digest('base64url').slice(0, 32)}`,
+          text: sql,
+          values: params,
+        })
+      ).rows;
+    },
   } as unknown as Db;
 }
 
 /** The service's use cases on `db`, wired as Nest wires them. */
 export function bareServices(db: Db) {
   const audit = new AuditService(new AuditRepository(db));
-  const sources = new SourcesService(new SourcesRepository());
+  const sources = new SourcesService(new SourcesRepository(db));
   const actors = new ActorsService(new ActorsRepository(db), audit, db);
   const events = new EventsService(new EventsRepository(db), audit, actors, db);
   const proposalRows = new ProposalsRepository(db);

@@ -33,6 +33,7 @@ async function main(): Promise<void> {
   const db = {
     manager,
     transaction: <T>(work: (inside: EntityManager) => Promise<T>) => work(manager),
+    prepared: (sql: string, params: unknown[]) => manager.query(sql, params),
     // A cursor's query explained whole, its rows read at once.
     async *cursor(sql: string, params: unknown[]): AsyncGenerator<unknown[]> {
       yield await manager.query<unknown[]>(sql, params);
@@ -41,10 +42,11 @@ async function main(): Promise<void> {
   const { proposals, workflow, statements, timeline, progress } = bareServices(db);
   await client.query('BEGIN');
   try {
-    const [admin] = (await client.query(`SELECT id, name, role FROM users WHERE role = 'admin' LIMIT 1`)).rows as {
+    const [admin] = (await client.query(`SELECT id, name, role FROM users ORDER BY role = 'admin' DESC, name LIMIT 1`))
+      .rows as {
       id: string;
       name: string;
-      role: 'admin';
+      role: 'admin' | 'editor';
     }[];
     const [one] = (await client.query(`SELECT slug FROM proposals ORDER BY slug LIMIT 1 OFFSET 42`)).rows as {
       slug: string;

@@ -4,7 +4,7 @@ import type { DataSource } from 'typeorm';
 import { loadConfig } from '../src/common/config/app-config.js';
 import { BULK_POOL, connect, runMigrations } from '../src/common/database/data-source.js';
 import { resolveDatabase } from '../src/common/database/database-url.js';
-import type { Db } from '../src/common/database/db.js';
+import { Db } from '../src/common/database/db.js';
 import { ProposalsRepository } from '../src/modules/proposals/proposals.repository.js';
 import type { StandingTransition } from '../src/modules/proposals/transitions.repository.js';
 import { deriveState } from '../src/modules/proposals/workflow/derive-state.js';
@@ -385,7 +385,7 @@ export async function generate(
 
   progress('deriving last activity and refreshing statistics');
   // What the service keeps per proposal, derived by the service's own query, in batches.
-  const repository = new ProposalsRepository({ manager: db.manager } as Db);
+  const repository = new ProposalsRepository(new Db(db));
   for (let offset = 0; offset < proposalIds.length; offset += BATCH) {
     await repository.refreshActivity(proposalIds.slice(offset, offset + BATCH), db.manager);
   }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import fastifyHelmet from '@fastify/helmet';
+import helmet from 'helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import { NestFactory } from '@nestjs/core';
 import { type FastifyReply, type FastifyRequest, LogController } from 'fastify';
@@ -68,7 +68,10 @@ export async function createApp({
     app.enableCors({ origin: config.corsOrigins, exposedHeaders: ['ETag', 'X-Request-Id', 'Location'] });
 
   const fastify = app.getHttpAdapter().getInstance();
-  await app.register(fastifyHelmet, {
+  // Security headers by helmet's middleware, built once and run on every request. (@fastify/helmet
+  // builds it again for every request: 0.05 ms of the 0.18 ms a GET by slug costs, which put it
+  // under the target "GET by slug ≥ 0.8× the floor"; built once, it costs 0.015 ms.)
+  const securityHeaders = helmet({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: [`'self'`],
@@ -81,6 +84,9 @@ export async function createApp({
       },
     },
   });
+  fastify.addHook('onRequest', (request, reply, done) =>
+    securityHeaders(request.raw, reply.raw, (error) => done(error as Error | undefined)),
+  );
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
     // PostgreSQL text cannot hold NUL: a path or query carrying one names nothing and filters nothing.

@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import type { DataSource } from 'typeorm';
 import { firstDay } from '../../src/common/dates/partial-date.js';
 import { connect } from '../../src/common/database/data-source.js';
-import type { Db } from '../../src/common/database/db.js';
+import { Db } from '../../src/common/database/db.js';
 import {
   MomentumRepository,
   momentumSql,
@@ -129,8 +129,8 @@ describe('momentum: the SQL of the report agrees with the pure function, reasons
   beforeAll(async () => {
     database = await createTestDatabase();
     dataSource = await connect(database.url);
-    proposals = new ProposalsRepository({ manager: dataSource.manager } as Db);
-    momentum = new MomentumRepository({ manager: dataSource.manager } as Db);
+    proposals = new ProposalsRepository(new Db(dataSource));
+    momentum = new MomentumRepository(new Db(dataSource));
     [{ id: userId }] = await dataSource.query(
       `INSERT INTO users (name, role) VALUES ('generator', 'editor') RETURNING id`,
     );

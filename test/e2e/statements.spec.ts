@@ -1,5 +1,5 @@
 import type request from 'supertest';
-import type { Db } from '../../src/common/database/db.js';
+import { Db } from '../../src/common/database/db.js';
 import { ProposalsRepository } from '../../src/modules/proposals/proposals.repository.js';
 import { factories, type Factories } from '../factories/factories.js';
 import { bearer, startTestApp, type TestApp } from '../helpers/test-app.js';
@@ -156,10 +156,7 @@ describe('statements', () => {
       expect(incremental).toMatchObject({ last_statement_on: '2023', last_activity_on: '2023', version: 4 });
       expect(incremental.words).toMatch(/'secur'/);
       const [{ id }] = await t.dataSource.query(`SELECT id FROM proposals WHERE slug = 'derived'`);
-      await new ProposalsRepository({ manager: t.dataSource.manager } as Db).refreshActivity(
-        [id],
-        t.dataSource.manager,
-      );
+      await new ProposalsRepository(new Db(t.dataSource)).refreshActivity([id], t.dataSource.manager);
       expect(await derived()).toEqual(incremental);
     });
 
@@ -199,7 +196,7 @@ describe('statements', () => {
       const ids = (await t.dataSource.query(`SELECT id FROM proposals WHERE slug IN ('busy-a', 'busy-b')`)).map(
         (row: { id: string }) => row.id,
       );
-      await new ProposalsRepository({ manager: t.dataSource.manager } as Db).refreshActivity(ids, t.dataSource.manager);
+      await new ProposalsRepository(new Db(t.dataSource)).refreshActivity(ids, t.dataSource.manager);
       expect(await derived()).toEqual(incremental);
     });
 

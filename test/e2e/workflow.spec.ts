@@ -1,4 +1,4 @@
-import type { Db } from '../../src/common/database/db.js';
+import { Db } from '../../src/common/database/db.js';
 import { ProposalsRepository } from '../../src/modules/proposals/proposals.repository.js';
 import { TransitionsRepository } from '../../src/modules/proposals/transitions.repository.js';
 import { deriveState } from '../../src/modules/proposals/workflow/derive-state.js';
@@ -371,16 +371,10 @@ describe('workflow over HTTP', () => {
           )
         )[0];
       const moved = await row();
-      const standing = await new TransitionsRepository({ manager: t.dataSource.manager } as Db).standing(
-        moved.id,
-        t.dataSource.manager,
-      );
+      const standing = await new TransitionsRepository(new Db(t.dataSource)).standing(moved.id, t.dataSource.manager);
       expect(moved).toMatchObject({ ...deriveState(standing), lastActivityOn: '2025', version: 6 });
       // The full recount of the last activity gives the same.
-      await new ProposalsRepository({ manager: t.dataSource.manager } as Db).refreshActivity(
-        [moved.id],
-        t.dataSource.manager,
-      );
+      await new ProposalsRepository(new Db(t.dataSource)).refreshActivity([moved.id], t.dataSource.manager);
       expect((await row()).lastActivityOn).toBe('2025');
     });
   });

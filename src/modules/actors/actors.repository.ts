@@ -56,9 +56,11 @@ export class ActorsRepository {
   /** The actors with these slugs, as references show them, with their ids; missing slugs are absent from the map. */
   async refsBySlugs(slugs: string[], manager: EntityManager = this.db.manager): Promise<Map<string, ResolvedActor>> {
     if (slugs.length === 0) return new Map();
-    const rows: ResolvedActor[] = await manager.query('SELECT id, slug, name, kind FROM actors WHERE slug = ANY($1)', [
-      slugs,
-    ]);
+    const rows: ResolvedActor[] = await this.db.prepared(
+      'SELECT id, slug, name, kind FROM actors WHERE slug = ANY($1)',
+      [slugs],
+      manager,
+    );
     return new Map(rows.map((row) => [row.slug, row]));
   }
 

@@ -32,7 +32,7 @@ export class AuditRepository {
 
   /** Appends a row in the current transaction, so it commits (or not) with the write it records. */
   async append(entry: AuditWrite): Promise<void> {
-    await this.db.manager.query(
+    await this.db.prepared(
       `INSERT INTO audit_log (user_id, request_id, action, entity_type, entity_id, before, after)
        VALUES ($1, $2, $3, $4, $5, $6, $7)`,
       [

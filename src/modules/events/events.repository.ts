@@ -50,9 +50,10 @@ export class EventsRepository {
     slug: string,
     manager: EntityManager = this.db.manager,
   ): Promise<(EventRefDto & { id: string }) | null> {
-    const rows: (EventRefDto & { id: string })[] = await manager.query(
+    const rows: (EventRefDto & { id: string })[] = await this.db.prepared(
       'SELECT id, slug, name, kind, starts_on AS "startsOn" FROM events WHERE slug = $1',
       [slug],
+      manager,
     );
     return rows[0] ?? null;
   }

@@ -237,7 +237,7 @@ export class MomentumRepository {
   /** The momentum and reasons of these proposals (those that existed on `asOf`), by id. */
   async shownFor(ids: string[], asOf: string, windowDays: number): Promise<Map<string, MomentumShown>> {
     if (ids.length === 0) return new Map();
-    const rows: (MomentumShown & { proposalId: string })[] = await this.db.manager.query(SHOWN_FOR_SQL, [
+    const rows: (MomentumShown & { proposalId: string })[] = await this.db.prepared(SHOWN_FOR_SQL, [
       ...momentumValues(asOf, windowDays),
       ids,
     ]);

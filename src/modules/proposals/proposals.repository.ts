@@ -175,7 +175,7 @@ export class ProposalsRepository {
   constructor(private readonly db: Db) {}
 
   async findBySlug(slug: string, manager: EntityManager = this.db.manager): Promise<ProposalRow | null> {
-    const rows: ProposalRow[] = await manager.query(`${SELECT} WHERE p.slug = $1`, [slug]);
+    const rows: ProposalRow[] = await this.db.prepared(`${SELECT} WHERE p.slug = $1`, [slug], manager);
     return rows[0] ?? null;
   }
 
@@ -189,11 +189,11 @@ export class ProposalsRepository {
     windowDays: number,
     manager: EntityManager = this.db.manager,
   ): Promise<ProposalDto | null> {
-    const rows: { proposal: ProposalDto }[] = await manager.query(VIEW_SQL, [
-      slug,
-      ...momentumValues(asOf, windowDays),
-      asOf,
-    ]);
+    const rows: { proposal: ProposalDto }[] = await this.db.prepared(
+      VIEW_SQL,
+      [slug, ...momentumValues(asOf, windowDays), asOf],
+      manager,
+    );
     return rows[0]?.proposal ?? null;
   }
 
@@ -204,15 +204,16 @@ export class ProposalsRepository {
   }
 
   async idBySlug(slug: string, manager: EntityManager = this.db.manager): Promise<string | null> {
-    const rows: { id: string }[] = await manager.query('SELECT id FROM proposals WHERE slug = $1', [slug]);
+    const rows: { id: string }[] = await this.db.prepared('SELECT id FROM proposals WHERE slug = $1', [slug], manager);
     return rows[0]?.id ?? null;
   }
 
   /** The proposal's id, slug and title, as a reference to it shows them. */
   async refBySlug(slug: string, manager: EntityManager): Promise<{ id: string; slug: string; title: string } | null> {
-    const rows: { id: string; slug: string; title: string }[] = await manager.query(
+    const rows: { id: string; slug: string; title: string }[] = await this.db.prepared(
       'SELECT id, slug, title FROM proposals WHERE slug = $1',
       [slug],
+      manager,
     );
     return rows[0] ?? null;
   }
@@ -222,10 +223,11 @@ export class ProposalsRepository {
    * through here, so concurrent transitions and retractions of one proposal run one at a time.
    */
   async lockBySlug(slug: string, manager: EntityManager): Promise<ProposalState | null> {
-    const rows: ProposalState[] = await manager.query(
+    const rows: ProposalState[] = await this.db.prepared(
       `SELECT id, slug, status, status_since AS "statusSince", furthest_status AS "furthestStatus", version
          FROM proposals WHERE slug = $1 FOR UPDATE`,
       [slug],
+      manager,
     );
     return rows[0] ?? null;
   }
@@ -378,7 +380,7 @@ export class ProposalsRepository {
     state: DerivedState & { supersededById: string | null },
     manager: EntityManager,
   ): Promise<void> {
-    await manager.query(
+    await this.db.prepared(
       // A transition leaves the statements as they were: only its side of the last activity moves.
       `UPDATE proposals p SET status = $2, status_since = $3, furthest_status = $4, last_from_status = $5,
               last_direction = $6, superseded_by_id = $7, updated_at = now(), version = version + 1,
@@ -393,6 +395,7 @@ export class ProposalsRepository {
         state.lastDirection,
         state.supersededById,
       ],
+      manager,
     );
   }
 
@@ -401,7 +404,7 @@ export class ProposalsRepository {
    * (the latest world date among both), `last_statement_on`, and the statements' search vector.
    */
   async refreshActivity(ids: string[], manager: EntityManager): Promise<void> {
-    await manager.query(
+    await this.db.prepared(
       `UPDATE proposals p SET
          last_activity_on = ${lastActivity('s.last_statement_on')},
          last_statement_on = s.last_statement_on,
@@ -414,6 +417,7 @@ export class ProposalsRepository {
                  FROM unnest($1::uuid[]) AS ids(id)) s
         WHERE p.id = s.id`,
       [ids],
+      manager,
     );
   }
 
@@ -429,10 +433,30 @@ export class ProposalsRepository {
    */
   async touch(ids: string[], manager: EntityManager): Promise<void> {
     if (ids.length === 0) return;
-    await manager.query(`UPDATE proposals SET updated_at = now(), version = version + 1 WHERE id = ANY($1::uuid[])`, [
-      ids,
-    ]);
+    await this.db.prepared(
+      `UPDATE proposals SET updated_at = now(), version = version + 1 WHERE id = ANY($1::uuid[])`,
+      [ids],
+      manager,
+    );
     await this.refreshActivity(ids, manager);
+  }
+
+  /**
+   * What a new standing statement (`statementId`) adds to the (locked) proposals it concerns: a new
+   * version, and its date and words folded into their latest statement date, last activity and
+   * statements' search vector — what `refreshActivity` would derive from scratch.
+   */
+  async noteNewStatement(ids: string[], statementId: string, manager: EntityManager): Promise<void> {
+    await this.db.prepared(
+      `UPDATE proposals p SET updated_at = now(), version = p.version + 1,
+              last_statement_on = GREATEST(p.last_statement_on, s.said_on),
+              last_activity_on = GREATEST(p.last_activity_on, s.said_on),
+              statements_search = strip(COALESCE(p.statements_search, ''::tsvector) || COALESCE(s.search, ''::tsvector))
+         FROM statements s
+        WHERE s.id = $2 AND p.id = ANY($1::uuid[])`,
+      [ids, statementId],
+      manager,
+    );
   }
 
   async refsBySlugs(slugs: string[], manager: EntityManager = this.db.manager): Promise<Map<string, ProposalRef>> {
@@ -446,9 +470,10 @@ export class ProposalsRepository {
   /** Locks the proposals with these slugs in id order (see `lockByIds`); their references by slug. */
   async lockBySlugs(slugs: string[], manager: EntityManager): Promise<Map<string, ProposalRef>> {
     if (slugs.length === 0) return new Map();
-    const rows: ProposalRef[] = await manager.query(
+    const rows: ProposalRef[] = await this.db.prepared(
       'SELECT id, slug, title FROM proposals WHERE slug = ANY($1) ORDER BY id FOR UPDATE',
       [slugs],
+      manager,
     );
     return new Map(rows.map((row) => [row.slug, row]));
   }

@@ -87,6 +87,11 @@ export class ProposalsService {
     return this.proposals.touch(ids, manager);
   }
 
+  /** After a new standing statement about these (locked) proposals: what it adds to what they show. */
+  noteNewStatement(ids: string[], statementId: string, manager: EntityManager): Promise<void> {
+    return this.proposals.noteNewStatement(ids, statementId, manager);
+  }
+
   async list(query: ListProposalsQueryDto): Promise<Page<ProposalDto>> {
     if (query.sort === 'relevance' && query.q === undefined) throw invalid('sort', 'relevance needs q');
     const sort: ProposalSort = query.sort ?? (query.q === undefined ? '-lastActivityOn' : 'relevance');

@@ -60,7 +60,7 @@ export class TransitionsRepository {
   constructor(private readonly db: Db) {}
 
   async history(proposalId: string): Promise<TransitionDto[]> {
-    const rows: TransitionRow[] = await this.db.manager.query(`${SELECT} WHERE t.proposal_id = $1 ORDER BY t.seq`, [
+    const rows: TransitionRow[] = await this.db.prepared(`${SELECT} WHERE t.proposal_id = $1 ORDER BY t.seq`, [
       proposalId,
     ]);
     return rows.map(toTransitionDto);
@@ -80,10 +80,11 @@ export class TransitionsRepository {
 
   /** Standing (not retracted) transitions of a proposal, oldest first. Call with the proposal locked. */
   standing(proposalId: string, manager: EntityManager): Promise<StandingTransition[]> {
-    return manager.query(
+    return this.db.prepared(
       `SELECT id, seq, from_status AS "from", to_status AS "to", direction, occurred_on AS "occurredOn"
          FROM transitions WHERE proposal_id = $1 AND retracted_at IS NULL ORDER BY seq`,
       [proposalId],
+      manager,
     );
   }
 
@@ -122,7 +123,7 @@ export class TransitionsRepository {
       transition.statementIds ?? [],
     ]);
     const furthest = moves === undefined ? undefined : param(moves.furthestStatus);
-    const rows: { id: string; seq: number; recordedAt: Date }[] = await manager.query(
+    const rows: { id: string; seq: number; recordedAt: Date }[] = await this.db.prepared(
       `WITH t AS (
          INSERT INTO transitions (proposal_id, seq, from_status, to_status, direction, occurred_on, note,
                                   superseded_by_id, recorded_by)
@@ -144,15 +145,17 @@ export class TransitionsRepository {
        }
        SELECT id, seq, recorded_at AS "recordedAt" FROM t`,
       params,
+      manager,
     );
     return rows[0];
   }
 
   /** The sources and statements a transition cites, as its response shows them. */
   async citations(id: string, manager: EntityManager): Promise<Pick<TransitionDto, 'sources' | 'statements'>> {
-    const rows: Pick<TransitionDto, 'sources' | 'statements'>[] = await manager.query(
+    const rows: Pick<TransitionDto, 'sources' | 'statements'>[] = await this.db.prepared(
       `SELECT ${CITATIONS} FROM transitions t WHERE t.id = $1`,
       [id],
+      manager,
     );
     return rows[0];
   }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { SourceDto, SourceInputDto } from './dto/source.dto.js';
+import { Db } from '../../common/database/db.js';
 import { sourceKey } from './source-key.js';
 import { type Param, sqlParams } from '../../common/database/sql-params.js';
 
@@ -23,6 +24,8 @@ function sourceUpsertSql(param: Param, source: SourceInputDto): string {
 
 @Injectable()
 export class SourcesRepository {
+  constructor(private readonly db: Db) {}
+
   /**
    * The source row for each citation, created on first use. A later citation of the same
    * article may fill fields the first one left empty, never overwrite them.
@@ -34,7 +37,7 @@ export class SourcesRepository {
     for (const { source, key } of [...keyed].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))) {
       if (byKey.has(key)) continue;
       const { params, param } = sqlParams();
-      const rows: SourceDto[] = await manager.query(sourceUpsertSql(param, source), params);
+      const rows: SourceDto[] = await this.db.prepared(sourceUpsertSql(param, source), params, manager);
       byKey.set(key, rows[0]);
     }
     return [...new Set(keyed.map(({ key }) => byKey.get(key) as SourceDto))];

@@ -70,7 +70,7 @@ export class StatementsRepository {
   constructor(private readonly db: Db) {}
 
   async findById(id: string, manager: EntityManager = this.db.manager): Promise<StatementRow | null> {
-    const rows: StatementRow[] = await manager.query(`SELECT ${COLUMNS} ${FROM} WHERE s.id = $1`, [id]);
+    const rows: StatementRow[] = await this.db.prepared(`SELECT ${COLUMNS} ${FROM} WHERE s.id = $1`, [id], manager);
     return rows[0] ?? null;
   }
 
@@ -131,7 +131,7 @@ export class StatementsRepository {
 
   /** Every statement about a proposal with its stance toward it, for the timeline. */
   async aboutProposal(proposalId: string, includeRetracted: boolean): Promise<(StatementRow & { stance: Stance })[]> {
-    return this.db.manager.query(
+    return this.db.prepared(
       `SELECT ${COLUMNS}, spf.stance ${FROM}
          JOIN statement_proposals spf ON spf.statement_id = s.id AND spf.proposal_id = $1
         WHERE $2 OR s.retracted_at IS NULL`,
@@ -163,7 +163,7 @@ export class StatementsRepository {
     statement: StatementWrite & { recordedBy: string; stances: { proposalId: string; stance: Stance }[] },
     manager: EntityManager,
   ): Promise<{ id: string; recordedAt: Date; updatedAt: Date; version: number }> {
-    const rows: { id: string; recordedAt: Date; updatedAt: Date; version: number }[] = await manager.query(
+    const rows: { id: string; recordedAt: Date; updatedAt: Date; version: number }[] = await this.db.prepared(
       `WITH s AS (
          INSERT INTO statements (speaker_id, speaker_role, said_on, event_id, quote, summary, language, note, source_id, recorded_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
@@ -187,6 +187,7 @@ export class StatementsRepository {
         statement.stances.map((s) => s.proposalId),
         statement.stances.map((s) => s.stance),
       ],
+      manager,
     );
     return rows[0];
   }

@@ -144,8 +144,9 @@ export class StatementsService {
         },
         manager,
       );
-      await this.proposals.touch(
+      await this.proposals.noteNewStatement(
         stances.map((s) => s.proposal.id),
+        inserted.id,
         manager,
       );
       const created: StatementDto = {

@@ -11,7 +11,7 @@ export class UsersRepository {
 
   /** The active owner of a standing token (with the stored hash), or null for unknown, revoked or deactivated. */
   async findActiveByTokenHash(tokenHash: string): Promise<(AuthenticatedUser & { tokenHash: string }) | null> {
-    const rows: (AuthenticatedUser & { tokenHash: string })[] = await this.db.manager.query(
+    const rows: (AuthenticatedUser & { tokenHash: string })[] = await this.db.prepared(
       `SELECT u.id, u.name, u.role, t.token_hash AS "tokenHash"
          FROM api_tokens t JOIN users u ON u.id = t.user_id
         WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active`,
