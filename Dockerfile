@@ -21,4 +21,4 @@ COPY --from=build /app/seeds seeds
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "dist/src/main.js"]
+CMD ["node", "--heap-growing-percent=100", "--no-allocation-site-pretenuring", "dist/src/main.js"]
