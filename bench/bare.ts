@@ -112,7 +112,7 @@ export function bareDb(pool: pg.Pool): Db {
 /** The service's use cases on `db`, wired as Nest wires them. */
 export function bareServices(db: Db) {
   const audit = new AuditService(new AuditRepository(db));
-  const sources = new SourcesService(new SourcesRepository(db));
+  const sources = new SourcesService(new SourcesRepository(db), audit, db);
   const actors = new ActorsService(new ActorsRepository(db), audit, db);
   const events = new EventsService(new EventsRepository(db), audit, actors, db);
   const proposalRows = new ProposalsRepository(db);
@@ -136,5 +136,6 @@ export function bareServices(db: Db) {
     statements,
     timeline: new TimelineService(proposals, workflow, statementRows),
     progress: new ProgressService(new ProgressRepository(db)),
+    sources,
   };
 }

@@ -17,7 +17,7 @@ import { bareDb, barePool, bareServices } from './bare.js';
  * requests, and answering what they return as JSON. No framework, no ORM, no validation.
  */
 const pool = barePool(process.env.DATABASE_URL, Number(process.env.DB_POOL_SIZE ?? 10));
-const { users, proposals, workflow, statements, timeline, progress } = bareServices(bareDb(pool));
+const { users, proposals, workflow, statements, timeline, progress, sources } = bareServices(bareDb(pool));
 
 function send(response: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -80,9 +80,13 @@ async function handle(request: IncomingMessage, response: ServerResponse): Promi
     const query = {
       q: url.searchParams.get('q') ?? undefined,
       status: url.searchParams.get('status')?.split(',') as Status[] | undefined,
+      asOf: url.searchParams.get('asOf') ?? undefined,
       limit: Number(url.searchParams.get('limit') ?? 20),
     } as ListProposalsQueryDto;
     return send(response, 200, await proposals.list(query));
+  }
+  if ((match = /^\/sources\/([0-9a-f-]{36})$/.exec(path))) {
+    return send(response, 200, await sources.get(match[1]));
   }
   if (path === '/reports/progress') {
     response.writeHead(200, { 'content-type': 'application/json' });

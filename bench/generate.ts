@@ -83,7 +83,8 @@ function sentence(r: Rng, words: number): string {
   return `${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
 }
 
-interface Transition extends StandingTransition {
+/** Generated dates are all stated (the columns' default). */
+interface Transition extends Omit<StandingTransition, 'occurredOnCertainty' | 'occurredOnBasis'> {
   retracted: boolean;
 }
 

@@ -513,6 +513,7 @@ async function measureFullSize(
       `SELECT slug, status FROM proposals WHERE status = ANY($1) ORDER BY random()`,
       [ACTIVE_STATUSES],
     );
+    const sources: { id: string }[] = await db.query(`SELECT id FROM sources ORDER BY random() LIMIT 1000`);
     await db.destroy();
 
     const service = await startServer('service', path.resolve('dist/src/main.js'), database.url);
@@ -530,6 +531,14 @@ async function measureFullSize(
         () => ({ path: `/api/v1/proposals?q=${encodeURIComponent(words[Math.floor(Math.random() * words.length)])}` }),
       ],
       ['a timeline', () => ({ path: `/api/v1/proposals/${slug()}/timeline` })],
+      [
+        'GET the list as of a date (status filter, 50 rows)',
+        () => ({ path: '/api/v1/proposals?status=drafting,adopted&asOf=2024-06-30&limit=50' }),
+      ],
+      [
+        'GET a source with its citations',
+        () => ({ path: `/api/v1/sources/${sources[Math.floor(Math.random() * sources.length)].id}` }),
+      ],
     ];
     const rows: Row[] = [];
     let peakRss = 0;
@@ -700,7 +709,8 @@ async function measureFullSize(
       return {
         method: 'POST',
         path: `/api/v1/proposals/${cycle.slug}/transitions`,
-        body: { to, occurredOn: today, note: 'benchmark' },
+        // Every transition after the first cites a source.
+        body: { to, occurredOn: today, note: 'benchmark', sources: [{ url: `https://bench.example/t/${next}` }] },
       };
     });
     log(`POST transitions: ${next} sent over ${cycles.length} active proposals`);

@@ -17,6 +17,7 @@ import { ProblemDto } from './common/errors/problem.js';
 import { createValidationPipe } from './common/errors/validation.js';
 import { API_DESCRIPTION, documentIdempotency } from './common/openapi/document.js';
 import { linkNextPages } from './common/http/page-link.js';
+import { rejectUnknownQueryParameters } from './common/http/known-query.js';
 import { requestIdOf } from './common/http/request-id.js';
 import { AppLogger } from './common/logging/app-logger.js';
 import { SeedingService } from './modules/seeding/seeding.service.js';
@@ -148,6 +149,7 @@ export async function createApp({
       { extraModels: [ProblemDto] },
     ),
   );
+  rejectUnknownQueryParameters(fastify, document, logger);
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'openapi.json',
     yamlDocumentUrl: 'openapi.yaml',

@@ -232,7 +232,7 @@ describe('momentum: the SQL of the report agrees with the pure function, reasons
         }
         // What the API shows: a proposal (GET /proposals/{slug}) and a page of the list.
         const shown = { momentum: pure?.momentum ?? null, momentumReasons: pure?.reasons ?? [], momentumAsOf: asOf };
-        expect(await proposals.view(slug, asOf, windowDays)).toMatchObject(shown);
+        expect((await proposals.view(slug, asOf, windowDays))?.proposal).toMatchObject(shown);
         const listed = (await momentum.shownFor([id], asOf, windowDays)).get(id);
         expect({ momentum: listed?.momentum ?? null, momentumReasons: listed?.reasons ?? [] }).toEqual({
           momentum: shown.momentum,

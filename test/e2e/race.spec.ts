@@ -32,7 +32,7 @@ describe('concurrent transitions from two instances', () => {
       return instance.http
         .post(`/api/v1/proposals/${p.slug}/transitions`)
         .set(...bearer(token))
-        .send({ to, occurredOn: '2021-06-01', note: `request ${i}` });
+        .send({ to, occurredOn: '2021-06-01', note: `request ${i}`, sources: [{ publisher: 'TASS' }] });
     });
     const responses = await Promise.all(requests);
 

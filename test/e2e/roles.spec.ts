@@ -114,7 +114,11 @@ describe('the role matrix', () => {
       prepare: async () => {
         const p = await proposal();
         return (auth) =>
-          auth(t.http.post(`/api/v1/proposals/${p.slug}/transitions`)).send({ to: 'drafting', occurredOn: '2021' });
+          auth(t.http.post(`/api/v1/proposals/${p.slug}/transitions`)).send({
+            to: 'drafting',
+            occurredOn: '2021',
+            sources: [{ publisher: 'TASS' }],
+          });
       },
     },
     {
@@ -130,6 +134,66 @@ describe('the role matrix', () => {
         const moved = await f.transition(p.slug, { to: 'drafting', occurredOn: '2021' });
         return (auth) =>
           auth(t.http.post(`/api/v1/proposals/${p.slug}/transitions/${moved.id}/retract`)).send({ reason: 'x' });
+      },
+    },
+    {
+      route: 'POST /proposals/{slug}/redate',
+      least: 'editor',
+      prepare: async () => {
+        const p = await proposal();
+        return (auth) =>
+          auth(t.http.post(`/api/v1/proposals/${p.slug}/redate`)).send({ proposedOn: '2019', reason: 'x' });
+      },
+    },
+    {
+      route: 'POST /proposals/{slug}/assessments',
+      least: 'editor',
+      prepare: () => (auth) =>
+        auth(t.http.post('/api/v1/proposals/matrix-p/assessments')).send({ momentum: 'stalled', reason: 'x' }),
+    },
+    {
+      route: 'GET /proposals/{slug}/assessments',
+      least: 'analyst',
+      prepare: () => (auth) => auth(t.http.get('/api/v1/proposals/matrix-p/assessments')),
+    },
+    {
+      route: 'POST /proposals/{slug}/assessments/{id}/withdraw',
+      least: 'editor',
+      prepare: async () => {
+        const made = await t.http
+          .post('/api/v1/proposals/matrix-p/assessments')
+          .set('authorization', `Bearer ${ADMIN_TOKEN}`)
+          .send({ momentum: 'active', reason: 'to withdraw' });
+        return (auth) =>
+          auth(t.http.post(`/api/v1/proposals/matrix-p/assessments/${made.body.id}/withdraw`)).send({ reason: 'x' });
+      },
+    },
+    {
+      route: 'GET /sources',
+      least: 'analyst',
+      prepare: () => (auth) => auth(t.http.get('/api/v1/sources')),
+    },
+    {
+      route: 'GET /sources/{id}',
+      least: 'analyst',
+      prepare: async () => {
+        const listed = await t.http.get('/api/v1/sources').set('authorization', `Bearer ${ADMIN_TOKEN}`);
+        return (auth) => auth(t.http.get(`/api/v1/sources/${listed.body.data[0].id}`));
+      },
+    },
+    {
+      route: 'PATCH /sources/{id}',
+      least: 'staff',
+      prepare: async () => {
+        const cited = await f.statement({
+          speaker: 'matrix-speaker',
+          proposals: [{ slug: 'matrix-p', stance: 'neutral' }],
+          source: { url: `https://matrix.example/${Math.random().toString(36).slice(2)}` },
+        });
+        return (auth) =>
+          auth(t.http.patch(`/api/v1/sources/${cited.source.id}`))
+            .set('if-match', '"1"')
+            .send({ note: 'edited' });
       },
     },
     {

@@ -6,6 +6,9 @@ import { IdempotencyService } from '../../src/modules/idempotency/idempotency.se
 import { factories, type Factories } from '../factories/factories.js';
 import { ADMIN_TOKEN, bearer, startTestApp, type TestApp } from '../helpers/test-app.js';
 
+/** What a transition after the first cites. */
+const CITED = [{ publisher: 'TASS' }];
+
 const count = async (t: TestApp, sql: string, params: unknown[] = []): Promise<number> =>
   (await t.dataSource.query<{ n: number }[]>(sql, params))[0].n;
 
@@ -84,12 +87,24 @@ describe('idempotency keys', () => {
 
   it('keeps the effect and the stored response together when the effect fails midway', async () => {
     // A transition refused after its row lock: nothing of it, nor of the key, remains.
-    const refused = await post('/proposals/target/transitions', { to: 'proposed', occurredOn: '2021' }, 'key-refused');
+    const refused = await post(
+      '/proposals/target/transitions',
+      { to: 'proposed', occurredOn: '2021', sources: CITED },
+      'key-refused',
+    );
     expect(refused.status).toBe(409);
     expect(await count(t, `SELECT count(*)::int AS n FROM idempotency_keys WHERE key = 'key-refused'`)).toBe(0);
-    const moved = await post('/proposals/target/transitions', { to: 'drafting', occurredOn: '2021' }, 'key-moved');
+    const moved = await post(
+      '/proposals/target/transitions',
+      { to: 'drafting', occurredOn: '2021', sources: CITED },
+      'key-moved',
+    );
     expect(moved.status).toBe(201);
-    const replay = await post('/proposals/target/transitions', { to: 'drafting', occurredOn: '2021' }, 'key-moved');
+    const replay = await post(
+      '/proposals/target/transitions',
+      { to: 'drafting', occurredOn: '2021', sources: CITED },
+      'key-moved',
+    );
     expect(replay.headers['idempotent-replayed']).toBe('true');
     expect(replay.body.id).toBe(moved.body.id);
     const history = await t.http.get('/api/v1/proposals/target/transitions').set(...staff);
@@ -186,7 +201,7 @@ describe('idempotency keys', () => {
     expect(posts.length).toBeGreaterThanOrEqual(9);
     expect(routes.filter((r) => r.idempotent !== r.route.startsWith('POST '))).toEqual([]);
     // And bound, the key works on a route the tests above do not use.
-    const transition = { to: 'under_discussion', occurredOn: '2021-02-01' };
+    const transition = { to: 'under_discussion', occurredOn: '2021-02-01', sources: CITED };
     const first = await post('/proposals/target/transitions', transition, 'key-transition');
     const again = await post('/proposals/target/transitions', transition, 'key-transition');
     expect(first.status).toBe(201);
@@ -364,6 +379,7 @@ describe('the audit log', () => {
     const moved = await send('ctx-transition', staff, staffName, 'post', `/proposals/${p.slug}/transitions`, {
       to: 'drafting',
       occurredOn: '2021',
+      sources: [{ publisher: 'TASS' }],
     });
     await send(
       'ctx-transition-retract',
@@ -420,6 +436,7 @@ describe('the audit log', () => {
       momentum: _momentum,
       momentumReasons: _reasons,
       momentumAsOf: _asOf,
+      assessment: _assessment,
       createdAt: _createdAt,
       updatedAt: _updatedAt,
       ...fields

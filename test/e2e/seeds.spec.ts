@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { isPartialDate } from '../../src/common/dates/partial-date.js';
+import { worldDateProblem } from '../../src/common/dates/world-date.js';
 import { readSeedData, SEED_USER, type SeedData, SeedingService } from '../../src/modules/seeding/seeding.service.js';
 import { bearer, startTestApp, type TestApp } from '../helpers/test-app.js';
 
@@ -94,7 +94,7 @@ describe('seed initiatives', () => {
     }
     const cica = await t.http.get('/api/v1/proposals/cica-transformation/transitions').set(...analyst);
     expect(cica.body.data.map((row: { to: string; occurredOn: string }) => `${row.to} ${row.occurredOn}`)).toEqual([
-      'proposed 2022',
+      'proposed 2022-09',
       'drafting 2022-09',
       'implementing 2025-04-29',
     ]);
@@ -108,14 +108,123 @@ describe('seed initiatives', () => {
     expect(search.body.data.map((row: { slug: string }) => row.slug)).toContain('eurasian-charter');
   });
 
-  it('date what they infer with a note saying how', () => {
-    const undated = Object.entries(data.sources).filter(([, source]) => !source.dateNote);
-    expect(undated).toEqual([]);
+  it('say how sure every date is, and how each date not stated was worked out', () => {
+    const dates: [string, unknown][] = [
+      ...Object.entries(data.sources).map(
+        ([key, source]) => [`source ${key}`, source.publishedOn] as [string, unknown],
+      ),
+      ...data.events.flatMap((event) => [
+        [`event ${String(event.slug)}`, event.startsOn] as [string, unknown],
+        ...(event.endsOn === undefined ? [] : [[`event ${String(event.slug)} end`, event.endsOn] as [string, unknown]]),
+      ]),
+      ...data.proposals.flatMap((proposal) => [
+        [`proposal ${proposal.slug}`, proposal.proposedOn] as [string, unknown],
+        ...proposal.transitions.map((t) => [`${proposal.slug} → ${t.to}`, t.occurredOn] as [string, unknown]),
+      ]),
+      ...data.statements.map((statement) => [`statement ${statement.key}`, statement.saidOn] as [string, unknown]),
+    ];
+    for (const [what, date] of dates) {
+      expect({ what, problem: worldDateProblem(what, date) }).toEqual({ what, problem: null });
+    }
+    // Every source whose dateline gives no year says so in its date's basis.
+    for (const key of ['tass-borodavkin', 'belta-trofimov', 'tass-csto-report', 'auelbayev-interview']) {
+      const published = data.sources[key].publishedOn as { certainty: string; basis: string };
+      expect({ key, certainty: published.certainty }).toEqual({ key, certainty: 'inferred' });
+      expect(published.basis).toMatch(/without a year|no year/);
+    }
+    // Every proposal and transition says where its date comes from.
     for (const proposal of data.proposals) {
-      expect(isPartialDate(proposal.proposedOn)).toBe(true);
       expect(typeof proposal.note).toBe('string');
       for (const transition of proposal.transitions) expect(transition.note).toEqual(expect.any(String));
     }
+  });
+
+  it('never print an inferred year as if the source had printed it', () => {
+    const notes = [
+      ...Object.values(data.sources).map((source) => source.note ?? ''),
+      ...data.proposals.flatMap((proposal) => [
+        String(proposal.note),
+        ...proposal.transitions.map((t) => t.note ?? ''),
+      ]),
+      ...data.statements.map((statement) => (typeof statement.note === 'string' ? statement.note : '')),
+      ...data.events.map((event) => (typeof event.description === 'string' ? event.description : '')),
+    ];
+    for (const dateline of [
+      '29 April 2025',
+      'April 29, 2025',
+      '29 October 2025',
+      '28 November 2024',
+      '4 October 2022',
+    ]) {
+      expect({ dateline, notes: notes.filter((note) => note.includes(dateline)) }).toEqual({ dateline, notes: [] });
+    }
+  });
+
+  it('name, for every record, the article it is drawn from', () => {
+    const fileOf = (key: string): string => {
+      const source = data.sources[key];
+      expect({ key, known: source !== undefined }).toEqual({ key, known: true });
+      expect(existsSync(path.join(ARTICLES, source.file))).toBe(true);
+      return source.file;
+    };
+    for (const actor of data.actors) fileOf(actor.source);
+    for (const event of data.events) fileOf(event.source);
+    for (const statement of data.statements) fileOf(statement.source);
+    for (const proposal of data.proposals) {
+      expect({ slug: proposal.slug, sources: (proposal.sources ?? []).length > 0 }).toEqual({
+        slug: proposal.slug,
+        sources: true,
+      });
+      (proposal.sources ?? []).forEach(fileOf);
+      for (const transition of proposal.transitions) {
+        expect((transition.sources ?? []).length).toBeGreaterThan(0);
+        (transition.sources ?? []).forEach(fileOf);
+      }
+    }
+  });
+
+  it('show what the articles support, with the certainty of each date', async () => {
+    const analyst = bearer(await t.tokenFor('analyst'));
+    const get = (path: string) => t.http.get(`/api/v1${path}`).set(...analyst);
+    const gep = await get('/proposals/greater-eurasian-partnership');
+    expect(gep.body).toMatchObject({ proposedOn: '2015', proposedOnCertainty: 'approximate' });
+    expect(gep.body.proposedOnBasis).toMatch(/a decade ago/i);
+    const sco = await get('/proposals/sco-universal-center');
+    expect(sco.body.title).toBe('SCO center to counter challenges and threats');
+    expect(sco.body.title).not.toMatch(/universal/i);
+    // CICA's start of operation is not dated by the article: what it supports is "by 4 October".
+    const cica = await get('/proposals/asian-peace-conference/transitions');
+    expect(cica.body.data.at(-1)).toMatchObject({ to: 'implemented', occurredOnCertainty: 'not-after' });
+    const interview = (await get('/sources?q=Zakon')).body.data[0];
+    expect(interview.publisher).not.toBe('Zakon');
+    expect(interview.note).toMatch(/names neither its publisher/);
+    expect(interview.publishedOnCertainty).toBe('inferred');
+    const opposing = await get('/statements?stance=opposes');
+    expect(opposing.body.data).toHaveLength(1);
+    expect(opposing.body.data[0].proposals).toEqual([
+      expect.objectContaining({ slug: 'eurasian-security-architecture', stance: 'opposes' }),
+    ]);
+    const gsi = await get('/proposals/global-security-initiative');
+    expect(gsi.body.related).toEqual([
+      expect.objectContaining({
+        slug: 'eurasian-security-architecture',
+        relation: 'complements',
+        direction: 'incoming',
+      }),
+    ]);
+    const kramarenko = await get('/statements?speaker=maxim-kramarenko&q=Tokayev');
+    expect(kramarenko.body.data[0].proposals.map((p: { slug: string }) => p.slug)).not.toContain('cica-transformation');
+    expect(kramarenko.body.data[0].note).toMatch(/Nazarbayev/);
+    const summit = await get('/statements?event=cica-summit-2022');
+    expect(summit.body.data[0].proposals[0].slug).toBe('cica-transformation');
+    const byIcca = await get('/proposals?q=ICCA');
+    expect(byIcca.body.data.map((p: { slug: string }) => p.slug)).toEqual(
+      expect.arrayContaining(['cica-transformation']),
+    );
+    const coAuthored = await get('/proposals/new-paradigm-of-international-security');
+    expect(coAuthored.body.proposers).toEqual(
+      expect.arrayContaining([expect.objectContaining({ slug: 'kazakhstan', role: 'co-proposer' })]),
+    );
   });
 
   it('quote the source articles verbatim', () => {

@@ -33,11 +33,12 @@ describe('workflow over HTTP', () => {
     await t.close();
   });
 
+  // Every transition after the first cites a source (or a statement): one unless the body says.
   const transition = (slug: string, body: Record<string, unknown>, as = staff) =>
     t.http
       .post(`/api/v1/proposals/${slug}/transitions`)
       .set(...as)
-      .send(body);
+      .send({ sources: [{ publisher: 'TASS' }], ...body });
   const proposal = (slug: string) => t.http.get(`/api/v1/proposals/${slug}`).set(...analyst);
 
   /** A proposal whose current status is `status`, created in 2020 and moved there in 2021. */
@@ -281,15 +282,32 @@ describe('workflow over HTTP', () => {
           .get(`/api/v1/proposals/${p.slug}/status`)
           .query({ asOf })
           .set(...analyst);
-        expect(response.body).toEqual({ slug: p.slug, asOf, status, statusSince });
+        expect(response.body).toEqual({
+          slug: p.slug,
+          asOf,
+          status,
+          statusSince,
+          statusSinceCertainty: status === null ? null : 'stated',
+          statusSinceBasis: null,
+        });
       }
       const todays = await t.http.get(`/api/v1/proposals/${p.slug}/status`).set(...analyst);
       expect(todays.body).toMatchObject({ asOf: new Date().toISOString().slice(0, 10), status: 'adopted' });
     });
 
-    it('refuses a date that is not YYYY-MM-DD, and unknown proposals', async () => {
+    it('takes a year or a month as its last day, and refuses what is not a date, and unknown proposals', async () => {
       const p = await fs.proposal({ proposers: [{ actor: 'kazakhstan' }] });
-      for (const asOf of ['2024', '2024-13-01', 'yesterday']) {
+      const year = await t.http
+        .get(`/api/v1/proposals/${p.slug}/status`)
+        .query({ asOf: '2024' })
+        .set(...analyst);
+      expect(year.body).toMatchObject({ asOf: '2024-12-31', status: 'proposed' });
+      const month = await t.http
+        .get(`/api/v1/proposals/${p.slug}/status`)
+        .query({ asOf: '2024-02' })
+        .set(...analyst);
+      expect(month.body.asOf).toBe('2024-02-29');
+      for (const asOf of ['2024-13', '2024-13-01', 'yesterday']) {
         expect(
           (
             await t.http
@@ -363,7 +381,10 @@ describe('workflow over HTTP', () => {
       const row = async () =>
         (
           await t.dataSource.query(
-            `SELECT status, status_since AS "statusSince", furthest_status AS "furthestStatus",
+            `SELECT status, status_since AS "statusSince", status_since_certainty AS "statusSinceCertainty",
+                    status_since_basis AS "statusSinceBasis", proposed_on AS "proposedOn",
+                    proposed_on_certainty AS "proposedOnCertainty", proposed_on_basis AS "proposedOnBasis",
+                    furthest_status AS "furthestStatus",
                     last_from_status AS "lastFrom", last_direction AS "lastDirection", last_activity_on AS "lastActivityOn",
                     version, id
                FROM proposals WHERE slug = $1`,

@@ -35,7 +35,12 @@ export function factories(http: TestAgent, token: string): Factories {
         ...overrides,
       });
     },
-    transition: (slug, body) => post(`/proposals/${slug}/transitions`, body),
+    // Every transition after the first cites a source.
+    transition: (slug, body) =>
+      post(`/proposals/${slug}/transitions`, {
+        sources: [{ publisher: 'TASS', title: `Report ${unique()}` }],
+        ...body,
+      }),
     event: (overrides = {}) =>
       post('/events', { name: `Event ${unique()}`, kind: 'conference', startsOn: '2024', ...overrides }),
     async statement(overrides) {

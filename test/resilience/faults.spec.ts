@@ -51,7 +51,7 @@ function writers(base: () => string, proposals: string[], acknowledged: Acknowle
         base(),
         'POST',
         `/api/v1/proposals/${slug}/transitions`,
-        { to, occurredOn: day },
+        { to, occurredOn: day, sources: [{ publisher: 'TASS' }] },
         {},
         5000,
       );
@@ -218,7 +218,11 @@ describe('resilience', () => {
             day += 1;
             const to = targets[Math.floor(Math.random() * targets.length)];
             const occurredOn = new Date(Date.UTC(2001, 0, 1) + day * 3_600_000).toISOString().slice(0, 10);
-            const moved = await call(base, 'POST', `/api/v1/proposals/${slug}/transitions`, { to, occurredOn });
+            const moved = await call(base, 'POST', `/api/v1/proposals/${slug}/transitions`, {
+              to,
+              occurredOn,
+              sources: [{ publisher: 'TASS' }],
+            });
             expectStatus(moved, [201, 409]);
             if (moved.status === 201) ok.transitions.push(moved.body.id as string);
           } else if (roll < 0.75) {

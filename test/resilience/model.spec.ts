@@ -102,6 +102,7 @@ class Transition implements fc.AsyncCommand<Model, Real> {
       .send({
         to: this.to,
         occurredOn,
+        sources: [{ publisher: 'TASS' }],
         ...(this.to === 'superseded' ? { supersededBy: m.slugs[0] === slug ? undefined : m.slugs[0] } : {}),
       });
     counts.requests += 1;
@@ -169,6 +170,9 @@ class StatusAsOf implements fc.AsyncCommand<Model, Real> {
       asOf,
       status: inForce?.to ?? null,
       statusSince: inForce?.occurredOn ?? null,
+      // The model's dates are all given plainly: stated.
+      statusSinceCertainty: inForce === undefined ? null : 'stated',
+      statusSinceBasis: null,
     });
   }
   toString = () => `statusAsOf(#${this.pick}, ${this.offset})`;

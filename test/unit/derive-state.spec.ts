@@ -11,9 +11,33 @@ describe('deriveState', () => {
     ).toEqual({
       status: 'drafting',
       statusSince: '2023-10',
+      statusSinceCertainty: 'stated',
+      statusSinceBasis: null,
+      proposedOn: '2015',
+      proposedOnCertainty: 'stated',
+      proposedOnBasis: null,
       furthestStatus: 'drafting',
       lastFrom: null,
       lastDirection: 'advance',
+    });
+  });
+
+  it('carries the certainty of the dates it takes: the status from the last, the proposal date from the first', () => {
+    const state = deriveState([
+      { to: 'proposed', occurredOn: '2015', occurredOnCertainty: 'approximate', occurredOnBasis: '"a decade ago"' },
+      {
+        to: 'drafting',
+        occurredOn: '2024-11-28',
+        occurredOnCertainty: 'not-after',
+        occurredOnBasis: 'reported as done',
+      },
+    ]);
+    expect(state).toMatchObject({
+      proposedOn: '2015',
+      proposedOnCertainty: 'approximate',
+      proposedOnBasis: '"a decade ago"',
+      statusSinceCertainty: 'not-after',
+      statusSinceBasis: 'reported as done',
     });
   });
 

@@ -9,6 +9,7 @@ import { ProposalWindowIndex1764300000000 } from '../../../migrations/1764300000
 import { ProposalAdvancesIndex1764400000000 } from '../../../migrations/1764400000000-ProposalAdvancesIndex.js';
 import { ProposalChangeMarks1764500000000 } from '../../../migrations/1764500000000-ProposalChangeMarks.js';
 import { AuthChangeNotices1764600000000 } from '../../../migrations/1764600000000-AuthChangeNotices.js';
+import { Provenance1764700000000 } from '../../../migrations/1764700000000-Provenance.js';
 import { AuditEntryEntity } from '../../modules/audit/entities/audit-entry.entity.js';
 import { IdempotencyKeyEntity } from '../../modules/idempotency/entities/idempotency-key.entity.js';
 import { ActorMemberEntity } from '../../modules/actors/entities/actor-member.entity.js';
@@ -24,6 +25,8 @@ import { ProposalForumEntity } from '../../modules/proposals/entities/proposal-f
 import { ProposalEntity } from '../../modules/proposals/entities/proposal.entity.js';
 import { TransitionSourceEntity } from '../../modules/proposals/entities/transition-source.entity.js';
 import { TransitionEntity } from '../../modules/proposals/entities/transition.entity.js';
+import { AssessmentEntity } from '../../modules/proposals/entities/assessment.entity.js';
+import { AssessmentSourceEntity } from '../../modules/proposals/entities/assessment-source.entity.js';
 import { SourceEntity } from '../../modules/sources/entities/source.entity.js';
 import { ApiTokenEntity } from '../../modules/users/entities/api-token.entity.js';
 import { UserEntity } from '../../modules/users/entities/user.entity.js';
@@ -47,6 +50,8 @@ export const ENTITIES = [
   TransitionStatementEntity,
   AuditEntryEntity,
   IdempotencyKeyEntity,
+  AssessmentEntity,
+  AssessmentSourceEntity,
 ];
 
 /** Every migration, oldest first. A new one is appended here and never edited after it lands. */
@@ -60,6 +65,7 @@ export const MIGRATIONS = [
   ProposalAdvancesIndex1764400000000,
   ProposalChangeMarks1764500000000,
   AuthChangeNotices1764600000000,
+  Provenance1764700000000,
 ];
 
 export interface PoolSettings {

@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'precondition_failed'
   | 'precondition_required'
   | 'unprocessable'
+  | 'source_required'
   | 'idempotency_in_flight'
   | 'idempotency_mismatch'
   | 'rate_limited'

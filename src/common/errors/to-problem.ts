@@ -23,6 +23,7 @@ function statusOf(code: ErrorCode): number {
     case 'precondition_failed':
       return 412;
     case 'unprocessable':
+    case 'source_required':
     case 'idempotency_mismatch':
       return 422;
     case 'precondition_required':

@@ -6,6 +6,8 @@ import type { ActorRefDto } from '../actors/dto/actors.dto.js';
 import type { EventDto, EventRefDto } from './dto/events.dto.js';
 import type { EventKind } from './entities/event.entity.js';
 import { sqlParams } from '../../common/database/sql-params.js';
+import { dateColumnsSql } from '../../common/dates/world-date-sql.js';
+import type { WorldDate } from '../../common/dates/world-date.js';
 
 export interface EventRow extends Omit<EventDto, 'createdAt' | 'updatedAt'> {
   id: string;
@@ -25,7 +27,9 @@ export interface EventFilters {
 }
 
 const SELECT = `
-  SELECT e.id, e.slug, e.name, e.kind, e.starts_on AS "startsOn", e.ends_on AS "endsOn", e.location, e.description,
+  SELECT e.id, e.slug, e.name, e.kind, ${dateColumnsSql('e.starts_on', 'startsOn')},
+         e.ends_on AS "endsOn", CASE WHEN e.ends_on IS NULL THEN NULL ELSE e.ends_on_certainty END AS "endsOnCertainty",
+         e.ends_on_basis AS "endsOnBasis", e.location, e.description,
          e.created_at AS "createdAt", e.updated_at AS "updatedAt", e.version,
          COALESCE((SELECT json_agg(json_build_object('slug', a.slug, 'name', a.name, 'kind', a.kind) ORDER BY a.slug)
                      FROM event_organizers eo JOIN actors a ON a.id = eo.actor_id
@@ -51,7 +55,7 @@ export class EventsRepository {
     manager: EntityManager = this.db.manager,
   ): Promise<(EventRefDto & { id: string }) | null> {
     const rows: (EventRefDto & { id: string })[] = await this.db.prepared(
-      'SELECT id, slug, name, kind, starts_on AS "startsOn" FROM events WHERE slug = $1',
+      `SELECT id, slug, name, kind, ${dateColumnsSql('starts_on', 'startsOn')} FROM events WHERE slug = $1`,
       [slug],
       manager,
     );
@@ -87,18 +91,31 @@ export class EventsRepository {
       slug: string;
       name: string;
       kind: EventKind;
-      startsOn: string;
-      endsOn: string | null;
+      startsOn: WorldDate;
+      endsOn: WorldDate | null;
       location: string | null;
       description: string | null;
     },
     manager: EntityManager,
   ): Promise<string | null> {
     const rows: { id: string }[] = await manager.query(
-      `INSERT INTO events (slug, name, kind, starts_on, ends_on, location, description)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
+      `INSERT INTO events (slug, name, kind, starts_on, starts_on_certainty, starts_on_basis,
+                          ends_on, ends_on_certainty, ends_on_basis, location, description)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
        ON CONFLICT ON CONSTRAINT uq_events_slug DO NOTHING RETURNING id`,
-      [event.slug, event.name, event.kind, event.startsOn, event.endsOn, event.location, event.description],
+      [
+        event.slug,
+        event.name,
+        event.kind,
+        event.startsOn.value,
+        event.startsOn.certainty,
+        event.startsOn.basis,
+        event.endsOn?.value ?? null,
+        event.endsOn?.certainty ?? 'stated',
+        event.endsOn?.basis ?? null,
+        event.location,
+        event.description,
+      ],
     );
     return rows[0]?.id ?? null;
   }

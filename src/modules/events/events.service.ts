@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
 import { Db } from '../../common/database/db.js';
 import { firstDay, isPartialDate, lastDay } from '../../common/dates/partial-date.js';
+import { toWorldDate, worldDateOf } from '../../common/dates/world-date.js';
 import { invalid, notFound, unknownReference } from '../../common/errors/domain-error.js';
 import { isUuid } from '../../common/http/uuid.pipe.js';
 import { decodeCursor, type Page, toPage } from '../../common/pagination/cursor.js';
@@ -64,8 +65,10 @@ export class EventsService {
   }
 
   async create(input: CreateEventDto, context: RequestContext): Promise<EventRow> {
-    if (input.endsOn !== undefined && firstDay(input.endsOn) < firstDay(input.startsOn)) {
-      throw invalid('endsOn', `must not be before startsOn (${input.startsOn})`);
+    const startsOn = toWorldDate(input.startsOn);
+    const endsOn = worldDateOf(input.endsOn) ?? null;
+    if (endsOn !== null && firstDay(endsOn.value) < firstDay(startsOn.value)) {
+      throw invalid('endsOn', `must not be before startsOn (${startsOn.value})`);
     }
     return this.db.transaction(async (manager) => {
       const organizers = input.organizers ?? [];
@@ -81,8 +84,8 @@ export class EventsService {
             slug: candidate,
             name: input.name,
             kind: input.kind,
-            startsOn: input.startsOn,
-            endsOn: input.endsOn ?? null,
+            startsOn,
+            endsOn,
             location: input.location ?? null,
             description: input.description ?? null,
           },

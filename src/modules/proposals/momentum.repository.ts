@@ -11,6 +11,9 @@ import {
 } from './workflow/momentum.js';
 import { DIRECTIONS, STAGE_ORDER, type Status } from './workflow/statuses.js';
 import type { Param } from '../../common/database/sql-params.js';
+import type { DateCertainty } from '../../common/dates/world-date.js';
+import { standingAssessmentsSql } from './assessment-sql.js';
+import type { AssessmentShownDto } from './dto/assessments.dto.js';
 
 export interface MomentumRow extends MomentumFacts {
   proposalId: string;
@@ -55,11 +58,18 @@ const STAGES_SQL = `ARRAY[${STAGE_ORDER.map((status) => `'${status}'`).join(', '
  * exactly when its first day is (`2024-07` > `2024-06-30`, `2024-07` ≤ `2024-07-01`), so the
  * indexed columns are compared directly.
  */
-export function momentumSql(param: Param, asOf: string, windowDays: number, ids?: string[]): string {
+export function momentumSql(
+  param: Param,
+  asOf: string,
+  windowDays: number,
+  ids?: string[],
+  statedOnly = false,
+): string {
   return momentumSqlOf({
     day: param(asOf),
     windowStart: param(daysBefore(asOf, windowDays)),
     ids: ids === undefined ? undefined : `${param(ids)}::uuid[]`,
+    statedOnly,
   });
 }
 
@@ -71,25 +81,36 @@ export interface MomentumInputs {
   day: string;
   windowStart: string;
   ids?: string;
+  /**
+   * Count only transitions and statements whose dates are stated: every history is rebuilt from
+   * them (the proposal row's derived fields may rest on inferred dates), and a proposal with no
+   * stated transition by the day is left out.
+   */
+  statedOnly?: boolean;
 }
 
 /** {@link momentumSql} on placeholders of the caller's: the same text for every call, so it can be built once. */
-function momentumSqlOf({ day, windowStart, ids }: MomentumInputs): string {
+function momentumSqlOf({ day, windowStart, ids, statedOnly = false }: MomentumInputs): string {
   const only = (column: string): string => (ids === undefined ? '' : `AND ${column} = ANY(${ids})`);
+  const stated = (column: string): string => (statedOnly ? `AND ${column} = 'stated'` : '');
   return `
     WITH base AS NOT MATERIALIZED (
-      SELECT p.id, p.slug, p.title, p.status, p.status_since, p.furthest_status, p.last_from_status, p.last_direction,
-             p.last_statement_on
+      SELECT p.id, p.slug, p.title, p.status, p.status_since, p.status_since_certainty, p.status_since_basis,
+             p.furthest_status, p.last_from_status, p.last_direction,
+             p.last_statement_on, p.last_statement_on_certainty, p.last_statement_on_basis
         FROM proposals p WHERE p.proposed_on <= ${day} ${only('p.id')}
     ), rebuilt AS (
       SELECT t.proposal_id,
              (array_agg(t.to_status ORDER BY t.seq DESC))[1] AS status,
              (array_agg(t.occurred_on ORDER BY t.seq DESC))[1] AS status_since,
+             (array_agg(t.occurred_on_certainty ORDER BY t.seq DESC))[1] AS status_since_certainty,
+             (array_agg(t.occurred_on_basis ORDER BY t.seq DESC))[1] AS status_since_basis,
              (array_agg(t.from_status ORDER BY t.seq DESC))[1] AS last_from,
              (array_agg(t.direction ORDER BY t.seq DESC))[1] AS last_direction,
              max(array_position(${STAGES_SQL}, t.to_status)) AS furthest_rank
         FROM base b JOIN transitions t ON t.proposal_id = b.id
-       WHERE b.status_since > ${day} AND t.retracted_at IS NULL AND t.occurred_on <= ${day}
+       WHERE ${statedOnly ? 'true' : `b.status_since > ${day}`} AND t.retracted_at IS NULL AND t.occurred_on <= ${day}
+             ${stated('t.occurred_on_certainty')}
        GROUP BY t.proposal_id
     ), adv AS (
       SELECT t.proposal_id, count(*) AS advance_count,
@@ -98,6 +119,7 @@ function momentumSqlOf({ day, windowStart, ids }: MomentumInputs): string {
         FROM transitions t
        WHERE t.retracted_at IS NULL AND t.direction IN ('advance', 'resume')
          AND t.occurred_on > ${windowStart} AND t.occurred_on <= ${day} ${only('t.proposal_id')}
+         ${stated('t.occurred_on_certainty')}
        GROUP BY t.proposal_id
     ), sw AS (
       SELECT sp.proposal_id,
@@ -105,36 +127,58 @@ function momentumSqlOf({ day, windowStart, ids }: MomentumInputs): string {
              count(*) FILTER (WHERE sp.stance = 'opposes') AS opposes,
              count(*) FILTER (WHERE sp.stance = 'neutral') AS neutral,
              count(*) AS total,
-             max(sp.said_on) AS latest
+             max(sp.said_on) AS latest,
+             (array_agg(sp.said_on_certainty ORDER BY sp.said_on DESC, (sp.said_on_certainty = 'stated') DESC))[1] AS latest_certainty,
+             (array_agg(sp.said_on_basis ORDER BY sp.said_on DESC, (sp.said_on_certainty = 'stated') DESC))[1] AS latest_basis
         FROM statement_proposals sp
        WHERE sp.standing AND sp.said_on > ${windowStart} AND sp.said_on <= ${day} ${only('sp.proposal_id')}
+             ${stated('sp.said_on_certainty')}
        GROUP BY sp.proposal_id
     ), earlier AS (
-      SELECT sp.proposal_id, max(sp.said_on) AS latest
+      SELECT sp.proposal_id, max(sp.said_on) AS latest,
+             (array_agg(sp.said_on_certainty ORDER BY sp.said_on DESC, (sp.said_on_certainty = 'stated') DESC))[1] AS latest_certainty,
+             (array_agg(sp.said_on_basis ORDER BY sp.said_on DESC, (sp.said_on_certainty = 'stated') DESC))[1] AS latest_basis
         FROM base b JOIN statement_proposals sp ON sp.proposal_id = b.id
-       WHERE b.last_statement_on > ${day} AND sp.standing AND sp.said_on <= ${day}
+       WHERE ${statedOnly ? 'true' : `b.last_statement_on > ${day}`} AND sp.standing AND sp.said_on <= ${day}
+             ${stated('sp.said_on_certainty')}
        GROUP BY sp.proposal_id
     ), facts AS (
       SELECT b.id, b.slug, b.title,
              COALESCE(r.status, b.status) AS status,
              COALESCE(r.status_since, b.status_since) AS status_since,
+             CASE WHEN r.proposal_id IS NULL THEN b.status_since_certainty ELSE r.status_since_certainty END AS status_since_certainty,
+             CASE WHEN r.proposal_id IS NULL THEN b.status_since_basis ELSE r.status_since_basis END AS status_since_basis,
              CASE WHEN r.proposal_id IS NULL THEN b.last_from_status ELSE r.last_from END AS last_from,
              COALESCE(r.last_direction, b.last_direction) AS last_direction,
              COALESCE(r.furthest_rank, array_position(${STAGES_SQL}, b.furthest_status)) AS furthest_rank,
              COALESCE(adv.advance_count, 0) AS advance_count, adv.advances,
              COALESCE(sw.supports, 0) AS supports, COALESCE(sw.opposes, 0) AS opposes,
              COALESCE(sw.neutral, 0) AS neutral, COALESCE(sw.total, 0) AS total,
-             CASE WHEN b.last_statement_on <= ${day} THEN b.last_statement_on ELSE COALESCE(sw.latest, e.latest) END AS last_statement_on
+             ${
+               statedOnly
+                 ? `COALESCE(sw.latest, e.latest) AS last_statement_on,
+             CASE WHEN sw.latest IS NOT NULL THEN sw.latest_certainty ELSE e.latest_certainty END AS last_statement_certainty,
+             CASE WHEN sw.latest IS NOT NULL THEN sw.latest_basis ELSE e.latest_basis END AS last_statement_basis`
+                 : `CASE WHEN b.last_statement_on <= ${day} THEN b.last_statement_on ELSE COALESCE(sw.latest, e.latest) END AS last_statement_on,
+             CASE WHEN b.last_statement_on <= ${day} THEN b.last_statement_on_certainty
+                  WHEN sw.latest IS NOT NULL THEN sw.latest_certainty ELSE e.latest_certainty END AS last_statement_certainty,
+             CASE WHEN b.last_statement_on <= ${day} THEN b.last_statement_on_basis
+                  WHEN sw.latest IS NOT NULL THEN sw.latest_basis ELSE e.latest_basis END AS last_statement_basis`
+             }
         FROM base b
         LEFT JOIN rebuilt r ON r.proposal_id = b.id
         LEFT JOIN adv ON adv.proposal_id = b.id
         LEFT JOIN sw ON sw.proposal_id = b.id
         LEFT JOIN earlier e ON e.proposal_id = b.id
+       ${statedOnly ? 'WHERE r.proposal_id IS NOT NULL' : ''}
     )
-    SELECT f.id AS "proposalId", f.slug, f.title, f.status, f.status_since AS "statusSince", f.furthest_rank::int AS "furthestRank",
+    SELECT f.id AS "proposalId", f.slug, f.title, f.status, f.status_since AS "statusSince",
+           f.status_since_certainty AS "statusSinceCertainty", f.status_since_basis AS "statusSinceBasis",
+           f.furthest_rank::int AS "furthestRank",
            f.last_from AS "lastFrom", f.last_direction AS "lastDirection", f.advances, f.advance_count::int AS "advanceCount",
            f.supports::int AS supports, f.opposes::int AS opposes, f.neutral::int AS neutral, f.total::int AS total,
-           f.last_statement_on AS "lastStatementOn",
+           f.last_statement_on AS "lastStatementOn", f.last_statement_certainty AS "lastStatementOnCertainty",
+           f.last_statement_basis AS "lastStatementOnBasis",
            CASE WHEN f.status IN ${TERMINAL_SQL} THEN 'concluded'
                 WHEN f.status = 'suspended' THEN 'stalled'
                 WHEN f.advance_count > 0 THEN 'advancing'
@@ -189,10 +233,18 @@ export function reasonsSql(f: string, days: string): string {
     ELSE ARRAY[${textSql(REASON_TEXT.active, { breakdown, days, status: `${f}.status`, since })}] END`;
 }
 
-/** What a proposal shows of its momentum: the class and the reasons, worded by PostgreSQL. */
+/**
+ * What a proposal shows of itself on a day: its momentum and the reasons, worded by PostgreSQL,
+ * its status then, and the editorial assessment standing then.
+ */
 export interface MomentumShown {
   momentum: Momentum;
   reasons: string[];
+  status: Status;
+  statusSince: string;
+  statusSinceCertainty: DateCertainty;
+  statusSinceBasis: string | null;
+  assessment: AssessmentShownDto | null;
 }
 
 /**
@@ -203,8 +255,10 @@ export interface MomentumShown {
  * `$1`… as {@link SHOWN_FOR_SQL} numbers them.
  */
 export function momentumShownSql(inputs: MomentumInputs & { ids: string }, days: string): string {
-  return `SELECT m."proposalId", m.momentum, to_json(${reasonsSql('m', days)}) AS reasons
-            FROM (${momentumSqlOf(inputs)}) m`;
+  return `SELECT m."proposalId", m.momentum, to_json(${reasonsSql('m', days)}) AS reasons,
+                 m.status, m."statusSince", m."statusSinceCertainty", m."statusSinceBasis", a.assessment
+            FROM (${momentumSqlOf(inputs)}) m
+            LEFT JOIN (${standingAssessmentsSql(inputs.day, inputs.ids)}) a ON a.proposal_id = m."proposalId"`;
 }
 
 /** The values of a momentum query's inputs: `asOf`, the last day before the window, the window's days. */
@@ -241,6 +295,6 @@ export class MomentumRepository {
       ...momentumValues(asOf, windowDays),
       ids,
     ]);
-    return new Map(rows.map((row) => [row.proposalId, { momentum: row.momentum, reasons: row.reasons }]));
+    return new Map(rows.map(({ proposalId, ...shown }) => [proposalId, shown]));
   }
 }

@@ -1,11 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { Db } from '../../common/database/db.js';
 import { type Param, sqlParams } from '../../common/database/sql-params.js';
+import { standingAssessmentsSql } from './assessment-sql.js';
 import { momentumSql, reasonsSql } from './momentum.repository.js';
 import { lineOf, REPORT_CSV_HEADER, type ReportFormat, type ReportLine, type RowChange } from './progress-lines.js';
 import { STAGE_ORDER, type Status } from './workflow/statuses.js';
 
 export interface ReportFilters {
+  /** Count only records whose deciding dates are stated (`certainty=stated`). */
+  statedOnly?: boolean;
   status?: Status[];
   forum?: string;
   proposer?: string;
@@ -25,9 +28,22 @@ function lineSql(format: ReportFormat, r: string, day: string, days: string): st
     lastStatementOn: `${r}."lastStatementOn"`,
     reasons: `(${reasonsSql(r, days)})`,
   };
+  const certainty = {
+    statusSinceCertainty: `${r}."statusSinceCertainty"`,
+    statusSinceBasis: `${r}."statusSinceBasis"`,
+    lastStatementOnCertainty: `${r}."lastStatementOnCertainty"`,
+    lastStatementOnBasis: `${r}."lastStatementOnBasis"`,
+  };
   if (format === 'csv') {
     const columns: Record<(typeof REPORT_CSV_HEADER)[number], string> = {
       ...fields,
+      ...certainty,
+      lastTransitionOnCertainty: certainty.statusSinceCertainty,
+      lastTransitionOnBasis: certainty.statusSinceBasis,
+      assessmentMomentum: `${r}.assessment->>'momentum'`,
+      assessmentReason: `${r}.assessment->>'reason'`,
+      assessmentBy: `${r}.assessment->'by'->>'name'`,
+      assessmentOn: `${r}.assessment->>'on'`,
       statementsInWindow: `${r}.total`,
       supportsInWindow: `${r}.supports`,
       opposesInWindow: `${r}.opposes`,
@@ -35,29 +51,45 @@ function lineSql(format: ReportFormat, r: string, day: string, days: string): st
       momentum: `${r}.momentum`,
       reasons: `array_to_string(${fields.reasons}, '; ')`,
     };
-    // Quotes are doubled in the title, the one field that may hold them.
+    // Quotes are doubled in the fields that may hold them: the title, bases and an assessment's words.
+    const free = new Set([
+      'title',
+      'statusSinceBasis',
+      'lastTransitionOnBasis',
+      'lastStatementOnBasis',
+      'assessmentReason',
+      'assessmentBy',
+    ]);
     const quoted = REPORT_CSV_HEADER.map((column) =>
-      column === 'title'
-        ? `'"' || replace(${columns.title}, '"', '""') || '"'`
+      free.has(column)
+        ? `'"' || replace(COALESCE((${columns[column]})::text, ''), '"', '""') || '"'`
         : `'"' || COALESCE((${columns[column]})::text, '') || '"'`,
     );
     return quoted.join(` || ',' || `);
   }
-  // Slugs, statuses, dates and the reasons (made of those, numbers and fixed words) hold no quote,
-  // backslash or control character, so only the title needs escaping.
+  // Slugs, statuses, certainties, dates and the reasons (made of those, numbers and fixed words)
+  // hold no quote, backslash or control character, so only the title, bases and assessment need escaping.
   const string = (sql: string): string => `'"' || ${sql} || '"'`;
+  const json = (sql: string): string => `COALESCE(to_json(${sql})::text, 'null')`;
   return [
     `'{"slug":' || ${string(fields.slug)}`,
     `',"title":' || to_json(${fields.title})::text`,
     `',"status":' || ${string(fields.status)}`,
     `',"statusSince":' || ${string(fields.statusSince)}`,
+    `',"statusSinceCertainty":' || ${string(certainty.statusSinceCertainty)}`,
+    `',"statusSinceBasis":' || ${json(certainty.statusSinceBasis)}`,
     `',"daysInStatus":' || ${fields.daysInStatus}::text`,
     `',"furthestStatus":' || ${string(fields.furthestStatus)}`,
     `',"lastTransitionOn":' || ${string(fields.lastTransitionOn)}`,
+    `',"lastTransitionOnCertainty":' || ${string(certainty.statusSinceCertainty)}`,
+    `',"lastTransitionOnBasis":' || ${json(certainty.statusSinceBasis)}`,
     `',"lastStatementOn":' || COALESCE(${string(fields.lastStatementOn)}, 'null')`,
+    `',"lastStatementOnCertainty":' || COALESCE(${string(certainty.lastStatementOnCertainty)}, 'null')`,
+    `',"lastStatementOnBasis":' || ${json(certainty.lastStatementOnBasis)}`,
     `',"statementsInWindow":{"supports":' || ${r}.supports::text || ',"opposes":' || ${r}.opposes::text || ',"neutral":' || ${r}.neutral::text || ',"total":' || ${r}.total::text || '}'`,
     `',"momentum":' || ${string(`${r}.momentum`)}`,
-    `',"reasons":["' || array_to_string(${fields.reasons}, '","') || '"]}'`,
+    `',"reasons":["' || array_to_string(${fields.reasons}, '","') || '"]'`,
+    `',"assessment":' || COALESCE(${r}.assessment::text, 'null') || '}'`,
   ].join(' || ');
 }
 
@@ -162,12 +194,16 @@ function progressSql(
   ids?: string[],
 ): { sql: string; params: unknown[] } {
   const { params, param } = sqlParams();
-  const classes = momentumSql(param, asOf, windowDays, ids);
+  const classes = momentumSql(param, asOf, windowDays, ids, filters.statedOnly === true);
   const where = filtersSql(param, filters);
-  const line = lineSql(format, 'r', param(asOf), param(windowDays));
-  // The rows are sorted while still narrow; writing them out keeps the subquery's order.
+  const day = param(asOf);
+  const line = lineSql(format, 'r', day, param(windowDays));
+  // The rows are sorted while still narrow; writing them out keeps the subquery's order. The few
+  // standing assessments are joined by hash.
   const sql = `SELECT ${ids === undefined ? '' : 'r.slug, '}r.status, r.momentum, ${line} AS line
-                 FROM (SELECT m.* FROM (${classes}) m ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+                 FROM (SELECT m.*, a.assessment FROM (${classes}) m
+                         LEFT JOIN (${standingAssessmentsSql(day)}) a ON a.proposal_id = m."proposalId"
+                        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
                         ORDER BY m.slug COLLATE "C") r`;
   return { sql, params };
 }

@@ -8,11 +8,14 @@ import { ApiAuthenticated, ApiProblems } from '../../common/openapi/api-problems
 import {
   CreateProposalDto,
   ListProposalsQueryDto,
+  ProposalAsOfQueryDto,
   ProposalDto,
   ProposalListDto,
   UpdateProposalDto,
 } from './dto/proposals.dto.js';
 import {
+  RedateProposalDto,
+  RedateResultDto,
   RetractTransitionDto,
   StatusAsOfDto,
   StatusAsOfQueryDto,
@@ -63,16 +66,20 @@ export class ProposalsController {
   @Get(':slug')
   @RequireRole('analyst')
   @OpenRead()
-  @ApiOperation({ summary: 'One proposal with its current status' })
+  @ApiOperation({
+    summary: 'One proposal, with its status, momentum and assessment now or as they stood on asOf',
+    description: 'With asOf, a proposal not yet recorded on that date is a 404.',
+  })
   @ApiHeader({ name: 'If-None-Match', required: false, description: 'An ETag you hold: 304 if unchanged' })
   @ApiOkResponse({ type: ProposalDto, description: 'With an ETag header' })
   @ApiProblems(404)
   async get(
     @Param('slug', new SlugPipe('proposal')) slug: string,
+    @Query() query: ProposalAsOfQueryDto,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ProposalDto | undefined> {
-    const proposal = await this.proposals.view(slug);
+    const proposal = await this.proposals.view(slug, undefined, query.asOf);
     return withEtag(reply, proposal.version, proposal, ifNoneMatch, proposal.momentumAsOf);
   }
 
@@ -123,6 +130,26 @@ export class ProposalsController {
     @CurrentContext() context: RequestContext,
   ): Promise<TransitionDto> {
     return this.workflow.transition(slug, body, user, context);
+  }
+
+  @Post(':slug/redate')
+  @Idempotent()
+  @RequireRole('editor')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Correct a wrong creation date or first status',
+    description:
+      'The first standing transition is retracted and a corrected one takes its place before the rest of the history, in one transaction; both stay in the history and the audit log. 409 if the correction would put the first transition after the second, or change the first status while later transitions stand.',
+  })
+  @ApiOkResponse({ type: RedateResultDto })
+  @ApiProblems(400, 404, 409)
+  redate(
+    @Param('slug', new SlugPipe('proposal')) slug: string,
+    @Body() body: RedateProposalDto,
+    @CurrentUser() user: AuthenticatedUser,
+    @CurrentContext() context: RequestContext,
+  ): Promise<RedateResultDto> {
+    return this.workflow.redate(slug, body, user, context);
   }
 
   @Get(':slug/transitions')

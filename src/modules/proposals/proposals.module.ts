@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { ActorsModule } from '../actors/actors.module.js';
 import { SourcesModule } from '../sources/sources.module.js';
+import { AssessmentsController } from './assessments.controller.js';
+import { AssessmentsRepository } from './assessments.repository.js';
+import { AssessmentsService } from './assessments.service.js';
 import { MomentumRepository } from './momentum.repository.js';
 import { ProgressRepository } from './progress.repository.js';
 import { ProgressService } from './progress.service.js';
@@ -12,7 +15,7 @@ import { WorkflowService } from './workflow.service.js';
 
 @Module({
   imports: [ActorsModule, SourcesModule],
-  controllers: [ProposalsController],
+  controllers: [ProposalsController, AssessmentsController],
   providers: [
     ProposalsRepository,
     TransitionsRepository,
@@ -21,6 +24,8 @@ import { WorkflowService } from './workflow.service.js';
     ProposalsService,
     WorkflowService,
     ProgressService,
+    AssessmentsRepository,
+    AssessmentsService,
   ],
   exports: [ProposalsService, WorkflowService, ProgressService],
 })

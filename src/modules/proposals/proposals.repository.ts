@@ -12,11 +12,16 @@ import type { DerivedState } from './workflow/derive-state.js';
 import type { Momentum } from './workflow/momentum.js';
 import type { Status } from './workflow/statuses.js';
 import { editSets, isoTimestampSql, sqlParams } from '../../common/database/sql-params.js';
+import { dateColumnsSql, dateJsonSql } from '../../common/dates/world-date-sql.js';
+import type { DateCertainty, WorldDate } from '../../common/dates/world-date.js';
+import { sourceJsonSql } from '../sources/source-sql.js';
+import { likePattern } from '../../common/database/like-pattern.js';
 
 export interface RelatedProposalDtoShape {
   slug: string;
   title: string;
   relation: string | null;
+  direction: 'outgoing' | 'incoming';
 }
 
 export interface StatementCounts {
@@ -32,6 +37,8 @@ export interface ProposalRow {
   title: string;
   summary: string | null;
   proposedOn: string;
+  proposedOnCertainty: DateCertainty;
+  proposedOnBasis: string | null;
   proposers: ProposerDto[];
   forums: ActorRefDto[];
   tags: string[];
@@ -40,6 +47,8 @@ export interface ProposalRow {
   supersededBy: ProposalRefDto | null;
   status: Status;
   statusSince: string;
+  statusSinceCertainty: DateCertainty;
+  statusSinceBasis: string | null;
   furthestStatus: Status;
   lastActivityOn: string;
   statementCounts: StatementCounts;
@@ -64,6 +73,7 @@ export interface ProposalState {
   statusSince: string;
   furthestStatus: Status;
   version: number;
+  supersededById: string | null;
 }
 
 export interface ProposalFilters {
@@ -77,6 +87,16 @@ export interface ProposalFilters {
   updatedSince?: Date;
   /** Proposals whose momentum on `asOf` is one of `values`. */
   momentum?: { values: Momentum[]; asOf: string; windowDays: number };
+  /** As the proposals stood on this day: those recorded by then, `status` their status then. */
+  asOf?: string;
+  /** With `proposer`: only where it has this role. */
+  proposerRole?: ProposerRole;
+  /** The direct children of the proposal with this slug. */
+  parent?: string;
+  /** Every proposal below the one with this slug. */
+  descendantsOf?: string;
+  /** The proposals related to the one with this slug, whichever named the link. */
+  related?: string;
 }
 
 /** Standing statements' share of a match is weighted below the proposal's own text. */
@@ -92,9 +112,14 @@ const NESTED = {
                      FROM proposal_forums pf JOIN actors a ON a.id = pf.actor_id
                     WHERE pf.proposal_id = p.id), '[]')`,
   parent: `(SELECT json_build_object('slug', pp.slug, 'title', pp.title) FROM proposals pp WHERE pp.id = p.parent_id)`,
-  related: `COALESCE((SELECT json_agg(json_build_object('slug', rp.slug, 'title', rp.title, 'relation', pr.relation) ORDER BY rp.slug)
-                     FROM proposal_relations pr JOIN proposals rp ON rp.id = pr.related_id
-                    WHERE pr.proposal_id = p.id), '[]')`,
+  // A link shows on both proposals: named by this one (outgoing) or by the other (incoming).
+  related: `COALESCE((SELECT json_agg(json_build_object('slug', r.slug, 'title', r.title, 'relation', r.relation, 'direction', r.direction)
+                                   ORDER BY r.slug, r.direction DESC)
+                     FROM (SELECT rp.slug, rp.title, pr.relation, 'outgoing' AS direction
+                             FROM proposal_relations pr JOIN proposals rp ON rp.id = pr.related_id WHERE pr.proposal_id = p.id
+                           UNION ALL
+                           SELECT rp.slug, rp.title, pr.relation, 'incoming'
+                             FROM proposal_relations pr JOIN proposals rp ON rp.id = pr.proposal_id WHERE pr.related_id = p.id) r), '[]')`,
   supersededBy: `(SELECT json_build_object('slug', sp.slug, 'title', sp.title) FROM proposals sp WHERE sp.id = p.superseded_by_id)`,
   // Counted from the links' own copy of whether their statement stands (kept by triggers): an
   // index-only scan of the partial index by proposal, not a visit to every statement.
@@ -104,15 +129,16 @@ const NESTED = {
                                    'total', count(*))
             FROM statement_proposals sp
            WHERE sp.proposal_id = p.id AND sp.standing)`,
-  sources: `COALESCE((SELECT json_agg(json_build_object('id', s.id, 'url', s.url, 'publisher', s.publisher,
-                                                     'title', s.title, 'publishedOn', s.published_on) ORDER BY s.created_at, s.id)
+  // Those of its first standing transition (a redate's correction, once there is one).
+  sources: `COALESCE((SELECT json_agg(${sourceJsonSql('s')} ORDER BY s.created_at, s.id)
                      FROM transitions t JOIN transition_sources ts ON ts.transition_id = t.id JOIN sources s ON s.id = ts.source_id
-                    WHERE t.proposal_id = p.id AND t.seq = 1), '[]')`,
+                    WHERE t.proposal_id = p.id
+                      AND t.seq = (SELECT min(f.seq) FROM transitions f WHERE f.proposal_id = p.id AND f.retracted_at IS NULL)), '[]')`,
 };
 
 const COLUMNS = `
-         p.id, p.slug, p.title, p.summary, p.proposed_on AS "proposedOn", p.tags,
-         p.status, p.status_since AS "statusSince", p.furthest_status AS "furthestStatus",
+         p.id, p.slug, p.title, p.summary, ${dateColumnsSql('p.proposed_on', 'proposedOn')}, p.tags,
+         p.status, ${dateColumnsSql('p.status_since', 'statusSince')}, p.furthest_status AS "furthestStatus",
          p.last_activity_on AS "lastActivityOn", p.created_at AS "createdAt",
          p.updated_at AS "updatedAt", p.version,
          ${Object.entries(NESTED)
@@ -125,15 +151,22 @@ const COLUMNS = `
  * come in the order responses have always had them; `momentum` gives the SQL of the three
  * momentum fields.
  */
-function proposalJsonSql(momentum: { momentum: string; reasons: string; asOf: string }): string {
+function proposalJsonSql(
+  momentum: { momentum: string; reasons: string; asOf: string; assessment: string },
+  status: { status: string; statusSince: string } = {
+    status: 'p.status',
+    statusSince: dateJsonSql('p.status_since', 'statusSince'),
+  },
+): string {
   return `json_build_object(
-           'slug', p.slug, 'title', p.title, 'summary', p.summary, 'proposedOn', p.proposed_on, 'tags', p.tags,
-           'status', p.status, 'statusSince', p.status_since, 'furthestStatus', p.furthest_status,
+           'slug', p.slug, 'title', p.title, 'summary', p.summary, ${dateJsonSql('p.proposed_on', 'proposedOn')}, 'tags', p.tags,
+           'status', ${status.status}, ${status.statusSince}, 'furthestStatus', p.furthest_status,
            'lastActivityOn', p.last_activity_on, 'version', p.version,
            ${Object.entries(NESTED)
              .map(([name, sql]) => `'${name}', ${sql}`)
              .join(',\n           ')},
            'momentum', ${momentum.momentum}, 'momentumReasons', ${momentum.reasons}, 'momentumAsOf', ${momentum.asOf},
+           'assessment', ${momentum.assessment},
            'createdAt', ${isoTimestampSql('p.created_at')}, 'updatedAt', ${isoTimestampSql('p.updated_at')})`;
 }
 
@@ -141,11 +174,16 @@ function proposalJsonSql(momentum: { momentum: string; reasons: string; asOf: st
  * A proposal (`$1`, a slug) as shown, with its momentum on `$2` over `$4` days (`$3` the window's
  * eve, `$5` the day again, as text): built once, the same text for every request.
  */
-const VIEW_SQL = `SELECT ${proposalJsonSql({
-  momentum: 'm.momentum',
-  reasons: `COALESCE(m.reasons, '[]'::json)`,
-  asOf: '$5::text',
-})} AS proposal
+const VIEW_SQL = `SELECT ${proposalJsonSql(
+  { momentum: 'm.momentum', reasons: `COALESCE(m.reasons, '[]'::json)`, asOf: '$5::text', assessment: 'm.assessment' },
+  {
+    // As it stood on the day (the same as the row's own fields for today, unless dated after it).
+    status: 'COALESCE(m.status, p.status)',
+    statusSince: `'statusSince', COALESCE(m."statusSince", p.status_since),
+                  'statusSinceCertainty', COALESCE(m."statusSinceCertainty", p.status_since_certainty),
+                  'statusSinceBasis', CASE WHEN m."proposalId" IS NULL THEN p.status_since_basis ELSE m."statusSinceBasis" END`,
+  },
+)} AS proposal, m."proposalId" IS NOT NULL AS existed
   FROM proposals p
   LEFT JOIN (${momentumShownSql(
     { day: '$2', windowStart: '$3', ids: 'ARRAY(SELECT t.id FROM proposals t WHERE t.slug = $1)' },
@@ -154,7 +192,12 @@ const VIEW_SQL = `SELECT ${proposalJsonSql({
  WHERE p.slug = $1`;
 
 /** A listed proposal as shown, its momentum fields left for the caller (they depend on the list's asOf). */
-const LISTED_JSON = proposalJsonSql({ momentum: 'NULL::text', reasons: `'[]'::json`, asOf: 'NULL::text' });
+const LISTED_JSON = proposalJsonSql({
+  momentum: 'NULL::text',
+  reasons: `'[]'::json`,
+  asOf: 'NULL::text',
+  assessment: 'NULL::json',
+});
 
 /** A listed proposal: its sort values, for the next page's cursor, and the proposal as shown, its momentum still to fill in. */
 export interface ListedProposal extends SortableRow {
@@ -169,6 +212,10 @@ const SELECT = `SELECT ${COLUMNS} FROM proposals p`;
  */
 const lastActivity = (lastStatementOn: string): string =>
   `GREATEST(${lastStatementOn}, (SELECT max(t.occurred_on) FROM transitions t WHERE t.proposal_id = p.id AND t.retracted_at IS NULL))`;
+
+/** Whether statement `s` is now a proposal `p`'s latest (of several that day, a stated one wins). */
+const LATEST = `(p.last_statement_on IS NULL OR s.said_on > p.last_statement_on
+                 OR (s.said_on = p.last_statement_on AND s.said_on_certainty = 'stated'))`;
 
 @Injectable()
 export class ProposalsRepository {
@@ -188,13 +235,13 @@ export class ProposalsRepository {
     asOf: string,
     windowDays: number,
     manager: EntityManager = this.db.manager,
-  ): Promise<ProposalDto | null> {
-    const rows: { proposal: ProposalDto }[] = await this.db.prepared(
+  ): Promise<{ proposal: ProposalDto; existed: boolean } | null> {
+    const rows: { proposal: ProposalDto; existed: boolean }[] = await this.db.prepared(
       VIEW_SQL,
       [slug, ...momentumValues(asOf, windowDays), asOf],
       manager,
     );
-    return rows[0]?.proposal ?? null;
+    return rows[0] ?? null;
   }
 
   /** Whether the database holds any proposal (an empty one gets the seeds on first start). */
@@ -224,7 +271,8 @@ export class ProposalsRepository {
    */
   async lockBySlug(slug: string, manager: EntityManager): Promise<ProposalState | null> {
     const rows: ProposalState[] = await this.db.prepared(
-      `SELECT id, slug, status, status_since AS "statusSince", furthest_status AS "furthestStatus", version
+      `SELECT id, slug, status, status_since AS "statusSince", furthest_status AS "furthestStatus", version,
+              superseded_by_id AS "supersededById"
          FROM proposals WHERE slug = $1 FOR UPDATE`,
       [slug],
       manager,
@@ -250,14 +298,47 @@ export class ProposalsRepository {
     if (filters.q !== undefined) {
       // The proposal's own words rank above any match in what was said about it.
       matches = `CROSS JOIN websearch_to_tsquery('english', ${param(filters.q)}) query`;
-      where.push('(p.search @@ query OR p.statements_search @@ query)');
-      rank = `(CASE WHEN p.search @@ query THEN 1 ELSE 0 END + ts_rank(p.search, query)
+      // The names, short names and aliases of its proposers and forums match too ("ICCA" finds
+      // CICA's proposals), ranked like a match in its own words.
+      const name = param(likePattern(filters.q));
+      const byActor = `EXISTS (SELECT 1 FROM (SELECT pa.actor_id FROM proposal_actors pa WHERE pa.proposal_id = p.id
+                                               UNION ALL SELECT pf.actor_id FROM proposal_forums pf WHERE pf.proposal_id = p.id) x
+                                 JOIN actors a ON a.id = x.actor_id
+                                WHERE a.name ILIKE ${name} OR a.short_name ILIKE ${name}
+                                   OR EXISTS (SELECT 1 FROM unnest(a.aliases) alias WHERE alias ILIKE ${name}))`;
+      where.push(`(p.search @@ query OR p.statements_search @@ query OR ${byActor})`);
+      rank = `(CASE WHEN p.search @@ query OR ${byActor} THEN 1 ELSE 0 END + ts_rank(p.search, query)
                + ${STATEMENT_MATCH_WEIGHT} * ts_rank(coalesce(p.statements_search, ''), query))::real`;
     }
-    if (filters.status !== undefined) where.push(`p.status = ANY(${param(filters.status)})`);
+    if (filters.asOf !== undefined) {
+      // The standing transition in force on the day: none means not yet recorded then.
+      matches += ` CROSS JOIN LATERAL (SELECT t.to_status FROM transitions t
+                     WHERE t.proposal_id = p.id AND t.retracted_at IS NULL AND t.occurred_on <= ${param(filters.asOf)}
+                     ORDER BY t.seq DESC LIMIT 1) in_force`;
+      if (filters.status !== undefined) where.push(`in_force.to_status = ANY(${param(filters.status)})`);
+    } else if (filters.status !== undefined) {
+      where.push(`p.status = ANY(${param(filters.status)})`);
+    }
     if (filters.proposer !== undefined) {
+      const role = filters.proposerRole === undefined ? '' : ` AND pa.role = ${param(filters.proposerRole)}`;
       where.push(`EXISTS (SELECT 1 FROM proposal_actors pa JOIN actors a ON a.id = pa.actor_id
-                           WHERE pa.proposal_id = p.id AND a.slug = ${param(filters.proposer)})`);
+                           WHERE pa.proposal_id = p.id AND a.slug = ${param(filters.proposer)}${role})`);
+    }
+    if (filters.parent !== undefined) {
+      where.push(`p.parent_id = (SELECT id FROM proposals WHERE slug = ${param(filters.parent)})`);
+    }
+    if (filters.descendantsOf !== undefined) {
+      where.push(`p.id IN (WITH RECURSIVE below(id) AS (
+                             SELECT c.id FROM proposals c JOIN proposals r ON c.parent_id = r.id
+                              WHERE r.slug = ${param(filters.descendantsOf)}
+                             UNION SELECT c.id FROM proposals c JOIN below b ON c.parent_id = b.id)
+                           SELECT id FROM below)`);
+    }
+    if (filters.related !== undefined) {
+      const other = `(SELECT id FROM proposals WHERE slug = ${param(filters.related)})`;
+      where.push(`EXISTS (SELECT 1 FROM proposal_relations pr
+                           WHERE (pr.proposal_id = p.id AND pr.related_id = ${other})
+                              OR (pr.related_id = p.id AND pr.proposal_id = ${other}))`);
     }
     if (filters.forum !== undefined) {
       where.push(`EXISTS (SELECT 1 FROM proposal_forums pf JOIN actors a ON a.id = pf.actor_id
@@ -291,7 +372,7 @@ export class ProposalsRepository {
       slug: string;
       title: string;
       summary?: string;
-      proposedOn: string;
+      proposedOn: WorldDate;
       status: Status;
       tags: string[];
       parentId: string | null;
@@ -299,15 +380,18 @@ export class ProposalsRepository {
     manager: EntityManager,
   ): Promise<string | null> {
     const rows: { id: string }[] = await manager.query(
-      `INSERT INTO proposals (slug, title, summary, proposed_on, status, status_since, furthest_status,
+      `INSERT INTO proposals (slug, title, summary, proposed_on, proposed_on_certainty, proposed_on_basis, status,
+                              status_since, status_since_certainty, status_since_basis, furthest_status,
                               last_activity_on, tags, parent_id)
-       VALUES ($1, $2, $3, $4, $5, $4, $5, $4, $6, $7)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $4, $5, $6, $7, $4, $8, $9)
        ON CONFLICT ON CONSTRAINT uq_proposals_slug DO NOTHING RETURNING id`,
       [
         proposal.slug,
         proposal.title,
         proposal.summary ?? null,
-        proposal.proposedOn,
+        proposal.proposedOn.value,
+        proposal.proposedOn.certainty,
+        proposal.proposedOn.basis,
         proposal.status,
         proposal.tags,
         proposal.parentId,
@@ -383,7 +467,9 @@ export class ProposalsRepository {
     await this.db.prepared(
       // A transition leaves the statements as they were: only its side of the last activity moves.
       `UPDATE proposals p SET status = $2, status_since = $3, furthest_status = $4, last_from_status = $5,
-              last_direction = $6, superseded_by_id = $7, updated_at = now(), version = version + 1,
+              last_direction = $6, superseded_by_id = $7, status_since_certainty = $8, status_since_basis = $9,
+              proposed_on = $10, proposed_on_certainty = $11, proposed_on_basis = $12,
+              updated_at = now(), version = version + 1,
               last_activity_on = ${lastActivity('p.last_statement_on')}
         WHERE id = $1`,
       [
@@ -394,6 +480,11 @@ export class ProposalsRepository {
         state.lastFrom,
         state.lastDirection,
         state.supersededById,
+        state.statusSinceCertainty,
+        state.statusSinceBasis,
+        state.proposedOn,
+        state.proposedOnCertainty,
+        state.proposedOnBasis,
       ],
       manager,
     );
@@ -408,13 +499,20 @@ export class ProposalsRepository {
       `UPDATE proposals p SET
          last_activity_on = ${lastActivity('s.last_statement_on')},
          last_statement_on = s.last_statement_on,
+         last_statement_on_certainty = s.certainty,
+         last_statement_on_basis = s.basis,
          statements_search = s.search
-         FROM (SELECT ids.id,
-                      (SELECT max(st.said_on) FROM statement_proposals sp JOIN statements st ON st.id = sp.statement_id
-                        WHERE sp.proposal_id = ids.id AND st.retracted_at IS NULL) AS last_statement_on,
+         FROM (SELECT ids.id, latest.said_on AS last_statement_on, latest.said_on_certainty AS certainty,
+                      latest.said_on_basis AS basis,
                       (SELECT strip(tsvector_agg(st.search)) FROM statement_proposals sp JOIN statements st ON st.id = sp.statement_id
                         WHERE sp.proposal_id = ids.id AND st.retracted_at IS NULL) AS search
-                 FROM unnest($1::uuid[]) AS ids(id)) s
+                 FROM unnest($1::uuid[]) AS ids(id)
+                 LEFT JOIN LATERAL (
+                   -- The latest standing statement; of several that day, a stated one.
+                   SELECT st.said_on, st.said_on_certainty, st.said_on_basis
+                     FROM statement_proposals sp JOIN statements st ON st.id = sp.statement_id
+                    WHERE sp.proposal_id = ids.id AND st.retracted_at IS NULL
+                    ORDER BY st.said_on DESC, (st.said_on_certainty = 'stated') DESC LIMIT 1) latest ON true) s
         WHERE p.id = s.id`,
       [ids],
       manager,
@@ -449,6 +547,8 @@ export class ProposalsRepository {
   async noteNewStatement(ids: string[], statementId: string, manager: EntityManager): Promise<void> {
     await this.db.prepared(
       `UPDATE proposals p SET updated_at = now(), version = p.version + 1,
+              last_statement_on_certainty = CASE WHEN ${LATEST} THEN s.said_on_certainty ELSE p.last_statement_on_certainty END,
+              last_statement_on_basis = CASE WHEN ${LATEST} THEN s.said_on_basis ELSE p.last_statement_on_basis END,
               last_statement_on = GREATEST(p.last_statement_on, s.said_on),
               last_activity_on = GREATEST(p.last_activity_on, s.said_on),
               statements_search = strip(COALESCE(p.statements_search, ''::tsvector) || COALESCE(s.search, ''::tsvector))

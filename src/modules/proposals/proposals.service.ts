@@ -18,6 +18,7 @@ import type {
   UpdateProposalDto,
 } from './dto/proposals.dto.js';
 import { today } from '../../common/dates/partial-date.js';
+import { toWorldDate } from '../../common/dates/world-date.js';
 import { MomentumRepository } from './momentum.repository.js';
 import { DEFAULT_WINDOW_DAYS } from './workflow/momentum.js';
 import { isSortKey, type ProposalSort, SORTS } from './proposal-sorts.js';
@@ -43,11 +44,17 @@ export class ProposalsService {
     private readonly db: Db,
   ) {}
 
-  /** The proposal as the API shows it, with its momentum as of today. */
-  async view(slug: string, manager?: EntityManager): Promise<ProposalDto> {
-    const proposal = await this.proposals.view(slug, today(), DEFAULT_WINDOW_DAYS, manager);
-    if (!proposal) throw notFound('proposal', slug);
-    return proposal;
+  /**
+   * The proposal as the API shows it: its status, momentum and assessment as they stood on `asOf`
+   * (default today). Asked for a day before it was recorded, a 404: it did not exist yet.
+   */
+  async view(slug: string, manager?: EntityManager, asOf?: string): Promise<ProposalDto> {
+    const found = await this.proposals.view(slug, asOf ?? today(), DEFAULT_WINDOW_DAYS, manager);
+    if (!found) throw notFound('proposal', slug);
+    if (asOf !== undefined && !found.existed) {
+      throw new DomainError('not_found', `proposal "${slug}" was not yet recorded on ${asOf}`);
+    }
+    return found.proposal;
   }
 
   /** Whether any proposal is recorded. */
@@ -106,6 +113,11 @@ export class ProposalsService {
       q: query.q,
       updatedSince,
       momentum: query.momentum === undefined ? undefined : { values: query.momentum, asOf, windowDays },
+      asOf: query.asOf,
+      parent: query.parent,
+      descendantsOf: query.descendantsOf,
+      proposerRole: query.proposerRole,
+      related: query.related,
     };
     const bound = {
       resource: 'proposals',
@@ -133,6 +145,14 @@ export class ProposalsService {
       proposal.momentum = shown?.momentum ?? null;
       proposal.momentumReasons = shown?.reasons ?? [];
       proposal.momentumAsOf = asOf;
+      proposal.assessment = shown?.assessment ?? null;
+      if (query.asOf !== undefined && shown !== undefined) {
+        // As it stood on asOf (the list leaves out what was not yet recorded then).
+        proposal.status = shown.status;
+        proposal.statusSince = shown.statusSince;
+        proposal.statusSinceCertainty = shown.statusSinceCertainty;
+        proposal.statusSinceBasis = shown.statusSinceBasis;
+      }
       return proposal;
     });
   }
@@ -144,6 +164,7 @@ export class ProposalsService {
       const forumIds = await this.resolveForums(input.forums ?? [], manager);
       const parentId = await this.resolveParent(input.parent, manager);
       const status = input.initialStatus ?? 'proposed';
+      const proposedOn = toWorldDate(input.proposedOn);
       const { slug, row: id } = await insertWithSlug(
         manager,
         'proposals',
@@ -156,7 +177,7 @@ export class ProposalsService {
               slug: candidate,
               title: input.title,
               summary: input.summary,
-              proposedOn: input.proposedOn,
+              proposedOn,
               status,
               tags: dedupe(input.tags ?? []),
               parentId,
@@ -174,7 +195,7 @@ export class ProposalsService {
           from: null,
           to: status,
           direction: 'advance',
-          occurredOn: input.proposedOn,
+          occurredOn: proposedOn,
           note: input.note ?? null,
           supersededById: null,
           recordedBy: user.id,
@@ -293,7 +314,7 @@ export class ProposalsService {
 
 /**
  * What the audit log keeps of a proposal, from its row or as the API shows it: its descriptive and
- * status fields.
+ * status fields (not its momentum or assessment, which are computed or recorded apart).
  */
 function snapshot(proposal: ProposalRow | ProposalDto): Record<string, unknown> {
   return {
@@ -301,9 +322,13 @@ function snapshot(proposal: ProposalRow | ProposalDto): Record<string, unknown> 
     title: proposal.title,
     summary: proposal.summary,
     proposedOn: proposal.proposedOn,
+    proposedOnCertainty: proposal.proposedOnCertainty,
+    proposedOnBasis: proposal.proposedOnBasis,
     tags: proposal.tags,
     status: proposal.status,
     statusSince: proposal.statusSince,
+    statusSinceCertainty: proposal.statusSinceCertainty,
+    statusSinceBasis: proposal.statusSinceBasis,
     furthestStatus: proposal.furthestStatus,
     lastActivityOn: proposal.lastActivityOn,
     version: proposal.version,

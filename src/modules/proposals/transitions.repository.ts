@@ -4,6 +4,9 @@ import type { EntityManager } from 'typeorm';
 import type { TransitionDto } from './dto/transitions.dto.js';
 import type { Direction, Status } from './workflow/statuses.js';
 import { sqlParams } from '../../common/database/sql-params.js';
+import { dateColumnsSql, dateJsonSql } from '../../common/dates/world-date-sql.js';
+import type { DateCertainty, WorldDate } from '../../common/dates/world-date.js';
+import { sourceJsonSql } from '../sources/source-sql.js';
 
 export interface StandingTransition {
   id: string;
@@ -12,6 +15,8 @@ export interface StandingTransition {
   to: Status;
   direction: Direction;
   occurredOn: string;
+  occurredOnCertainty: DateCertainty;
+  occurredOnBasis: string | null;
 }
 
 interface TransitionRow extends Omit<TransitionDto, 'recordedAt' | 'retractedAt' | 'retracted'> {
@@ -21,11 +26,10 @@ interface TransitionRow extends Omit<TransitionDto, 'recordedAt' | 'retractedAt'
 
 /** A transition `t`'s sources and cited statements, as JSON arrays. */
 const CITATIONS = `
-         COALESCE((SELECT json_agg(json_build_object('id', s.id, 'url', s.url, 'publisher', s.publisher,
-                                                     'title', s.title, 'publishedOn', s.published_on) ORDER BY s.created_at, s.id)
+         COALESCE((SELECT json_agg(${sourceJsonSql('s')} ORDER BY s.created_at, s.id)
                      FROM transition_sources ts JOIN sources s ON s.id = ts.source_id
                     WHERE ts.transition_id = t.id), '[]') AS sources,
-         COALESCE((SELECT json_agg(json_build_object('id', st.id, 'saidOn', st.said_on, 'quote', st.quote, 'summary', st.summary,
+         COALESCE((SELECT json_agg(json_build_object('id', st.id, ${dateJsonSql('st.said_on', 'saidOn')}, 'quote', st.quote, 'summary', st.summary,
                                                      'retracted', st.retracted_at IS NOT NULL,
                                                      'speaker', json_build_object('slug', a.slug, 'name', a.name, 'kind', a.kind))
                                    ORDER BY st.said_on, st.created_at, st.id)
@@ -35,7 +39,7 @@ const CITATIONS = `
 
 const SELECT = `
   SELECT t.id, t.seq, t.from_status AS "from", t.to_status AS "to", t.direction,
-         t.occurred_on AS "occurredOn", t.note, t.recorded_at AS "recordedAt",
+         ${dateColumnsSql('t.occurred_on', 'occurredOn')}, t.note, t.recorded_at AS "recordedAt",
          json_build_object('id', rb.id, 'name', rb.name) AS "recordedBy",
          t.retracted_at AS "retractedAt",
          CASE WHEN xb.id IS NULL THEN NULL ELSE json_build_object('id', xb.id, 'name', xb.name) END AS "retractedBy",
@@ -81,7 +85,7 @@ export class TransitionsRepository {
   /** Standing (not retracted) transitions of a proposal, oldest first. Call with the proposal locked. */
   standing(proposalId: string, manager: EntityManager): Promise<StandingTransition[]> {
     return this.db.prepared(
-      `SELECT id, seq, from_status AS "from", to_status AS "to", direction, occurred_on AS "occurredOn"
+      `SELECT id, seq, from_status AS "from", to_status AS "to", direction, ${dateColumnsSql('occurred_on', 'occurredOn')}
          FROM transitions WHERE proposal_id = $1 AND retracted_at IS NULL ORDER BY seq`,
       [proposalId],
       manager,
@@ -100,7 +104,7 @@ export class TransitionsRepository {
       from: Status | null;
       to: Status;
       direction: Direction;
-      occurredOn: string;
+      occurredOn: WorldDate;
       note: string | null;
       supersededById: string | null;
       recordedBy: string;
@@ -109,25 +113,30 @@ export class TransitionsRepository {
     },
     manager: EntityManager,
     moves?: { furthestStatus: Status },
+    position: 'last' | 'first' = 'last',
   ): Promise<{ id: string; seq: number; recordedAt: Date }> {
     const { params, param } = sqlParams([
       transition.proposalId,
       transition.from,
       transition.to,
       transition.direction,
-      transition.occurredOn,
+      transition.occurredOn.value,
       transition.note,
       transition.supersededById,
       transition.recordedBy,
       transition.sourceIds,
       transition.statementIds ?? [],
+      transition.occurredOn.certainty,
+      transition.occurredOn.basis,
     ]);
+    // A redate's corrected creation goes before the history it corrects.
+    const seq = position === 'last' ? 'COALESCE(max(seq), 0) + 1' : 'COALESCE(min(seq), 1) - 1';
     const furthest = moves === undefined ? undefined : param(moves.furthestStatus);
     const rows: { id: string; seq: number; recordedAt: Date }[] = await this.db.prepared(
       `WITH t AS (
-         INSERT INTO transitions (proposal_id, seq, from_status, to_status, direction, occurred_on, note,
-                                  superseded_by_id, recorded_by)
-         SELECT $1, COALESCE(max(seq), 0) + 1, $2, $3, $4, $5, $6, $7, $8 FROM transitions WHERE proposal_id = $1
+         INSERT INTO transitions (proposal_id, seq, from_status, to_status, direction, occurred_on,
+                                  occurred_on_certainty, occurred_on_basis, note, superseded_by_id, recorded_by)
+         SELECT $1, ${seq}, $2, $3, $4, $5, $11, $12, $6, $7, $8 FROM transitions WHERE proposal_id = $1
          RETURNING id, seq, recorded_at
        ), cited_sources AS (
          INSERT INTO transition_sources (transition_id, source_id) SELECT t.id, unnest($9::uuid[]) FROM t
@@ -137,7 +146,8 @@ export class TransitionsRepository {
          moves === undefined
            ? ''
            : `, moved AS (
-         UPDATE proposals p SET status = $3, status_since = $5, furthest_status = ${furthest}, last_from_status = $2,
+         UPDATE proposals p SET status = $3, status_since = $5, status_since_certainty = $11, status_since_basis = $12,
+                furthest_status = ${furthest}, last_from_status = $2,
                 last_direction = $4, superseded_by_id = $7, updated_at = now(), version = p.version + 1,
                 last_activity_on = GREATEST(p.last_activity_on, $5)
           WHERE p.id = $1
@@ -148,6 +158,15 @@ export class TransitionsRepository {
       manager,
     );
     return rows[0];
+  }
+
+  /** The ids of the sources a transition cites. */
+  async sourceIdsOf(id: string, manager: EntityManager): Promise<string[]> {
+    const rows: { id: string }[] = await manager.query(
+      'SELECT source_id AS id FROM transition_sources WHERE transition_id = $1',
+      [id],
+    );
+    return rows.map((row) => row.id);
   }
 
   /** The sources and statements a transition cites, as its response shows them. */
@@ -184,7 +203,7 @@ export class TransitionsRepository {
   /** The standing transition in force on `asOf` (a full date), or null before the first. */
   async inForceOn(proposalId: string, asOf: string): Promise<StandingTransition | null> {
     const rows: StandingTransition[] = await this.db.manager.query(
-      `SELECT id, seq, from_status AS "from", to_status AS "to", direction, occurred_on AS "occurredOn"
+      `SELECT id, seq, from_status AS "from", to_status AS "to", direction, ${dateColumnsSql('occurred_on', 'occurredOn')}
          FROM transitions
         WHERE proposal_id = $1 AND retracted_at IS NULL AND occurred_on <= $2
         ORDER BY seq DESC LIMIT 1`,

@@ -4,10 +4,13 @@ import { Db } from '../../common/database/db.js';
 import type { EntityManager } from 'typeorm';
 import type { AuthenticatedUser } from '../../common/auth/auth.decorators.js';
 import { hasRole } from '../../common/auth/roles.js';
-import { today } from '../../common/dates/partial-date.js';
+import { firstDay, today } from '../../common/dates/partial-date.js';
+import { toWorldDate } from '../../common/dates/world-date.js';
 import { DomainError, invalid, notFound, unknownReference } from '../../common/errors/domain-error.js';
 import { SourcesService } from '../sources/sources.service.js';
 import type {
+  RedateProposalDto,
+  RedateResultDto,
   RetractTransitionDto,
   StatusAsOfDto,
   TransitionDto,
@@ -82,23 +85,31 @@ export class WorkflowService {
           `a ${decision.direction} needs the ${decision.role} role; you are ${user.role}`,
         );
       }
-      if (isOutOfOrder(input.occurredOn, proposal.statusSince)) {
+      const occurredOn = toWorldDate(input.occurredOn);
+      if (isOutOfOrder(occurredOn.value, proposal.statusSince)) {
         throw new DomainError(
           'out_of_order',
-          `occurredOn ${input.occurredOn} is earlier than the latest standing transition (${proposal.statusSince}); the history is kept in world-date order`,
+          `occurredOn ${occurredOn.value} is earlier than the latest standing transition (${proposal.statusSince}); the history is kept in world-date order`,
           [{ field: 'occurredOn', message: `must not be earlier than ${proposal.statusSince}` }],
         );
       }
       const superseding = await this.resolveSuperseding(proposal, input, manager);
       const statementIds = await this.resolveStatements(input.statementIds ?? [], manager);
       const sources = await this.sources.findOrCreate(input.sources ?? [], manager);
+      if (sources.length === 0 && statementIds.length === 0) {
+        throw new DomainError(
+          'source_required',
+          'a transition after the first must cite at least one source or standing statement: what says it happened?',
+          [{ field: 'sources', message: 'cite a source (or a statement in statementIds)' }],
+        );
+      }
       const appended = await this.transitions.append(
         {
           proposalId: proposal.id,
           from: proposal.status,
           to: input.to,
           direction: decision.direction,
-          occurredOn: input.occurredOn,
+          occurredOn,
           note: input.note ?? null,
           supersededById: superseding?.id ?? null,
           recordedBy: user.id,
@@ -108,17 +119,16 @@ export class WorkflowService {
         manager,
         { furthestStatus: furthestOf(proposal.furthestStatus, input.to) },
       );
-      const cited =
-        sources.length + statementIds.length > 0
-          ? await this.transitions.citations(appended.id, manager)
-          : { sources: [], statements: [] };
+      const cited = await this.transitions.citations(appended.id, manager);
       const recorded: TransitionDto = {
         id: appended.id,
         seq: appended.seq,
         from: proposal.status,
         to: input.to,
         direction: decision.direction,
-        occurredOn: input.occurredOn,
+        occurredOn: occurredOn.value,
+        occurredOnCertainty: occurredOn.certainty,
+        occurredOnBasis: occurredOn.basis,
         note: input.note ?? null,
         ...cited,
         supersededBy: superseding === null ? null : { slug: superseding.slug, title: superseding.title },
@@ -134,7 +144,7 @@ export class WorkflowService {
         entityType: 'proposal',
         entityId: proposal.slug,
         before: { status: proposal.status, statusSince: proposal.statusSince },
-        after: { status: input.to, statusSince: input.occurredOn, transition: recorded },
+        after: { status: input.to, statusSince: occurredOn.value, transition: recorded },
       });
       return recorded;
     });
@@ -193,11 +203,107 @@ export class WorkflowService {
     });
   }
 
+  /**
+   * Corrects a wrong creation date or first status: the first standing transition is retracted
+   * and a corrected one takes its place, before the rest of the history, in one transaction; both
+   * stay in the history. Refused when the correction would put the first transition after the
+   * second, or change the first status under a history that followed from it.
+   */
+  async redate(
+    slug: string,
+    input: RedateProposalDto,
+    user: AuthenticatedUser,
+    context: RequestContext,
+  ): Promise<RedateResultDto> {
+    return this.db.transaction(async (manager) => {
+      const proposal = await this.lock(slug, manager);
+      const standing = await this.transitions.standing(proposal.id, manager);
+      const [first, second] = standing;
+      const proposedOn = toWorldDate(input.proposedOn);
+      const status = input.initialStatus ?? (first.to as 'floated' | 'proposed');
+      if (second !== undefined && firstDay(proposedOn.value) > firstDay(second.occurredOn)) {
+        throw new DomainError(
+          'out_of_order',
+          `proposedOn ${proposedOn.value} would put the first transition after the second (${second.occurredOn})`,
+          [{ field: 'proposedOn', message: `must not be after ${second.occurredOn}` }],
+        );
+      }
+      if (status !== first.to && second !== undefined) {
+        throw new DomainError(
+          'retraction_refused',
+          `the history after the first transition starts from ${first.to}: retract the later transitions before correcting the first status`,
+        );
+      }
+      if (
+        status === first.to &&
+        proposedOn.value === first.occurredOn &&
+        proposedOn.certainty === first.occurredOnCertainty &&
+        proposedOn.basis === first.occurredOnBasis
+      ) {
+        throw new DomainError('conflict', 'the correction changes nothing: the first transition already says this');
+      }
+      const sourceIds =
+        input.sources === undefined
+          ? await this.transitions.sourceIdsOf(first.id, manager)
+          : (await this.sources.findOrCreate(input.sources, manager)).map((source) => source.id);
+      const original = (await this.transitions.findById(proposal.id, first.id, manager)) as TransitionDto;
+      await this.transitions.retract(first.id, user.id, input.reason, manager);
+      const corrected = await this.transitions.append(
+        {
+          proposalId: proposal.id,
+          from: null,
+          to: status,
+          direction: 'advance',
+          occurredOn: proposedOn,
+          note: original.note,
+          supersededById: null,
+          recordedBy: user.id,
+          sourceIds,
+        },
+        manager,
+        undefined,
+        'first',
+      );
+      await this.refreshStatus(proposal.id, proposal.supersededById, manager);
+      const result: RedateResultDto = {
+        retracted: (await this.transitions.findById(proposal.id, first.id, manager)) as TransitionDto,
+        corrected: (await this.transitions.findById(proposal.id, corrected.id, manager)) as TransitionDto,
+      };
+      await this.audit.record(context, {
+        action: 'redate',
+        entityType: 'proposal',
+        entityId: proposal.slug,
+        before: {
+          proposedOn: first.occurredOn,
+          proposedOnCertainty: first.occurredOnCertainty,
+          initialStatus: first.to,
+        },
+        after: {
+          proposedOn: proposedOn.value,
+          proposedOnCertainty: proposedOn.certainty,
+          proposedOnBasis: proposedOn.basis,
+          initialStatus: status,
+          reason: input.reason,
+          retracted: result.retracted.id,
+          corrected: result.corrected.id,
+        },
+      });
+      return result;
+    });
+  }
+
   async statusAsOf(slug: string, asOf: string = today()): Promise<StatusAsOfDto> {
     const id = await this.proposals.idBySlug(slug);
     if (id === null) throw notFound('proposal', slug);
     const inForce = await this.transitions.inForceOn(id, asOf);
-    return { slug, asOf, status: inForce?.to ?? null, statusSince: inForce?.occurredOn ?? null };
+    return {
+      slug,
+      asOf,
+      status: inForce?.to ?? null,
+      statusSince: inForce?.occurredOn ?? null,
+      statusSinceCertainty: inForce?.occurredOnCertainty ?? null,
+      statusSinceBasis: inForce?.occurredOnBasis ?? null,
+    };
   }
 
   private async lock(slug: string, manager: EntityManager): Promise<ProposalState> {

@@ -75,7 +75,13 @@ export class ReportsService {
   async progress(query: ProgressReportQueryDto, format: ReportFormat): Promise<ProgressReport> {
     const asOf = query.asOf ?? today();
     const windowDays = query.windowDays ?? DEFAULT_WINDOW_DAYS;
-    const filters = { status: query.status, forum: query.forum, proposer: query.proposer, tag: query.tag };
+    const filters = {
+      status: query.status,
+      forum: query.forum,
+      proposer: query.proposer,
+      tag: query.tag,
+      statedOnly: query.certainty === 'stated',
+    };
     const layout = reportLayout(format, asOf, windowDays);
     const key = JSON.stringify([
       format,
@@ -85,6 +91,7 @@ export class ReportsService {
       filters.forum ?? null,
       filters.proposer ?? null,
       filters.tag ?? null,
+      filters.statedOnly,
     ]);
     const kept = this.cache?.get(key);
     if (kept !== undefined) {

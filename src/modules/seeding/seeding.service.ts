@@ -7,6 +7,7 @@ import type { AuthenticatedUser } from '../../common/auth/auth.decorators.js';
 import { NO_REQUEST, type RequestContext } from '../../common/context/request-context.js';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { createValidationPipe } from '../../common/errors/validation.js';
+import { toWorldDate, type WorldDateInput } from '../../common/dates/world-date.js';
 import { CreateActorDto } from '../actors/dto/actors.dto.js';
 import { ActorsService } from '../actors/actors.service.js';
 import { CreateEventDto } from '../events/dto/events.dto.js';
@@ -23,15 +24,14 @@ import { UsersService } from '../users/users.service.js';
 /** The name of the user that seeded records are logged by. */
 export const SEED_USER = 'seed';
 
-/** A source as the data files keep it: the citation, plus where the text is and how its date is known. */
+/** A source as the data files keep it: the citation (its date with how it is known, a note), and the article's file. */
 interface SeedSource extends SourceInputDto {
   file: string;
-  dateNote: string;
 }
 
 interface SeedTransition {
   to: string;
-  occurredOn: string;
+  occurredOn: WorldDateInput;
   note?: string;
   sources?: string[];
   /** Keys of seeded statements. */
@@ -48,7 +48,7 @@ interface SeedProposal extends Record<string, unknown> {
 interface SeedStatement extends Record<string, unknown> {
   key: string;
   speaker: string;
-  saidOn: string;
+  saidOn: WorldDateInput;
   quote?: string;
   summary?: string;
   source: string;
@@ -56,8 +56,9 @@ interface SeedStatement extends Record<string, unknown> {
 
 export interface SeedData {
   sources: Record<string, SeedSource>;
-  actors: Record<string, unknown>[];
-  events: Record<string, unknown>[];
+  /** Each names the source (key) of the article it is drawn from. */
+  actors: (Record<string, unknown> & { source: string })[];
+  events: (Record<string, unknown> & { source: string })[];
   proposals: SeedProposal[];
   statements: SeedStatement[];
 }
@@ -164,13 +165,13 @@ class SeedLoader {
   private source(key: string): SourceInputDto {
     const source = this.seeds.sources[key];
     if (!source) throw new Error(`seeds name an unknown source "${key}"`);
-    const { file: _file, dateNote: _dateNote, ...citation } = source;
+    const { file: _file, ...citation } = source;
     return citation;
   }
 
   private async actors(): Promise<void> {
     const service = this.services.actors;
-    for (const actor of this.seeds.actors) {
+    for (const { source: _source, ...actor } of this.seeds.actors) {
       const dto = await this.valid(CreateActorDto, actor, `actor ${String(actor.slug)}`);
       if ((await service.resolve([dto.slug as string])).size > 0) {
         this.report.present += 1;
@@ -183,7 +184,7 @@ class SeedLoader {
 
   private async events(): Promise<void> {
     const service = this.services.events;
-    for (const event of this.seeds.events) {
+    for (const { source: _source, ...event } of this.seeds.events) {
       const dto = await this.valid(CreateEventDto, event, `event ${String(event.slug)}`);
       if ((await service.refBySlug(dto.slug as string)) !== null) {
         this.report.present += 1;
@@ -226,7 +227,7 @@ class SeedLoader {
       );
       const existing = await service.findByNaturalKey({
         speaker: dto.speaker,
-        saidOn: dto.saidOn,
+        saidOn: toWorldDate(dto.saidOn).value,
         quote: dto.quote ?? null,
         summary: dto.summary ?? null,
       });
@@ -247,7 +248,8 @@ class SeedLoader {
     for (const proposal of this.seeds.proposals) {
       const logged = (await workflow.history(proposal.slug)).filter((row) => row.recordedBy.id === this.user.id);
       for (const transition of proposal.transitions) {
-        if (logged.some((row) => row.to === transition.to && row.occurredOn === transition.occurredOn)) {
+        const occurredOn = toWorldDate(transition.occurredOn).value;
+        if (logged.some((row) => row.to === transition.to && row.occurredOn === occurredOn)) {
           this.report.present += 1;
           continue;
         }

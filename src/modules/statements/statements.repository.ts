@@ -5,6 +5,9 @@ import { returning } from '../../common/database/returning.js';
 import type { StatementDto } from './dto/statements.dto.js';
 import type { Stance } from '../../common/dto/stance.js';
 import { editSets, sqlParams } from '../../common/database/sql-params.js';
+import { dateColumnsSql, dateJsonSql } from '../../common/dates/world-date-sql.js';
+import type { WorldDate } from '../../common/dates/world-date.js';
+import { sourceJsonSql } from '../sources/source-sql.js';
 
 export interface StatementRow extends Omit<StatementDto, 'recordedAt' | 'retractedAt' | 'retracted' | 'updatedAt'> {
   recordedAt: Date;
@@ -32,7 +35,7 @@ export interface StatementFilters {
 export interface StatementWrite {
   speakerId: string;
   speakerRole: string | null;
-  saidOn: string;
+  saidOn: WorldDate;
   eventId: string | null;
   quote: string | null;
   summary: string | null;
@@ -44,12 +47,11 @@ export interface StatementWrite {
 const COLUMNS = `
   s.id,
   json_build_object('slug', a.slug, 'name', a.name, 'kind', a.kind) AS speaker,
-  s.speaker_role AS "speakerRole", s.said_on AS "saidOn",
-  (SELECT json_build_object('slug', e.slug, 'name', e.name, 'kind', e.kind, 'startsOn', e.starts_on)
+  s.speaker_role AS "speakerRole", ${dateColumnsSql('s.said_on', 'saidOn')},
+  (SELECT json_build_object('slug', e.slug, 'name', e.name, 'kind', e.kind, ${dateJsonSql('e.starts_on', 'startsOn')})
      FROM events e WHERE e.id = s.event_id) AS event,
   s.quote, s.summary, s.language, s.note,
-  json_build_object('id', src.id, 'url', src.url, 'publisher', src.publisher, 'title', src.title,
-                    'publishedOn', src.published_on) AS source,
+  ${sourceJsonSql('src')} AS source,
   COALESCE((SELECT json_agg(json_build_object('slug', p.slug, 'title', p.title, 'stance', sp.stance) ORDER BY p.slug COLLATE "C")
               FROM statement_proposals sp JOIN proposals p ON p.id = sp.proposal_id
              WHERE sp.statement_id = s.id), '[]') AS proposals,
@@ -165,8 +167,9 @@ export class StatementsRepository {
   ): Promise<{ id: string; recordedAt: Date; updatedAt: Date; version: number }> {
     const rows: { id: string; recordedAt: Date; updatedAt: Date; version: number }[] = await this.db.prepared(
       `WITH s AS (
-         INSERT INTO statements (speaker_id, speaker_role, said_on, event_id, quote, summary, language, note, source_id, recorded_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         INSERT INTO statements (speaker_id, speaker_role, said_on, said_on_certainty, said_on_basis, event_id, quote,
+                                 summary, language, note, source_id, recorded_by)
+         VALUES ($1, $2, $3, $13, $14, $4, $5, $6, $7, $8, $9, $10)
          RETURNING id, created_at, updated_at, version
        ), links AS (
          INSERT INTO statement_proposals (statement_id, proposal_id, stance)
@@ -176,7 +179,7 @@ export class StatementsRepository {
       [
         statement.speakerId,
         statement.speakerRole,
-        statement.saidOn,
+        statement.saidOn.value,
         statement.eventId,
         statement.quote,
         statement.summary,
@@ -186,6 +189,8 @@ export class StatementsRepository {
         statement.recordedBy,
         statement.stances.map((s) => s.proposalId),
         statement.stances.map((s) => s.stance),
+        statement.saidOn.certainty,
+        statement.saidOn.basis,
       ],
       manager,
     );
@@ -205,7 +210,9 @@ export class StatementsRepository {
     const columns: Record<string, unknown> = {
       speaker_id: changes.speakerId,
       speaker_role: changes.speakerRole,
-      said_on: changes.saidOn,
+      said_on: changes.saidOn?.value,
+      said_on_certainty: changes.saidOn?.certainty,
+      said_on_basis: changes.saidOn === undefined ? undefined : changes.saidOn.basis,
       event_id: changes.eventId,
       quote: changes.quote,
       summary: changes.summary,

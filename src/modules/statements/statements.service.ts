@@ -4,6 +4,7 @@ import { Db } from '../../common/database/db.js';
 import type { EntityManager } from 'typeorm';
 import type { AuthenticatedUser } from '../../common/auth/auth.decorators.js';
 import { firstDay, isPartialDate, lastDay } from '../../common/dates/partial-date.js';
+import { toWorldDate, worldDateOf } from '../../common/dates/world-date.js';
 import { DomainError, invalid, notFound, unknownReference } from '../../common/errors/domain-error.js';
 import { staleVersion } from '../../common/http/conditional.js';
 import { isUuid } from '../../common/http/uuid.pipe.js';
@@ -125,9 +126,10 @@ export class StatementsService {
       );
       const stances = matchStances(input.proposals, locked);
       const [source] = await this.sources.findOrCreate([input.source], manager);
+      const saidOn = toWorldDate(input.saidOn);
       const fields = {
         speakerRole: input.speakerRole ?? null,
-        saidOn: input.saidOn,
+        saidOn,
         quote: input.quote ?? null,
         summary: input.summary ?? null,
         language: input.language ?? 'en',
@@ -153,9 +155,20 @@ export class StatementsService {
         id: inserted.id,
         speaker: { slug: speaker.slug, name: speaker.name, kind: speaker.kind },
         speakerRole: fields.speakerRole,
-        saidOn: fields.saidOn,
+        saidOn: saidOn.value,
+        saidOnCertainty: saidOn.certainty,
+        saidOnBasis: saidOn.basis,
         event:
-          event === null ? null : { slug: event.slug, name: event.name, kind: event.kind, startsOn: event.startsOn },
+          event === null
+            ? null
+            : {
+                slug: event.slug,
+                name: event.name,
+                kind: event.kind,
+                startsOn: event.startsOn,
+                startsOnCertainty: event.startsOnCertainty,
+                startsOnBasis: event.startsOnBasis,
+              },
         quote: fields.quote,
         summary: fields.summary,
         language: fields.language,
@@ -208,7 +221,7 @@ export class StatementsService {
         {
           speakerId: input.speaker === undefined ? undefined : (await this.resolveSpeaker(input.speaker, manager)).id,
           speakerRole: input.speakerRole,
-          saidOn: input.saidOn,
+          saidOn: worldDateOf(input.saidOn),
           eventId:
             input.event === undefined || input.event === null
               ? input.event

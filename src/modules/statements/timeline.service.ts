@@ -34,6 +34,8 @@ export class TimelineService {
       ...statements.map((row) => ({
         type: 'statement' as const,
         occurredOn: row.saidOn,
+        occurredOnCertainty: row.saidOnCertainty,
+        occurredOnBasis: row.saidOnBasis,
         stance: row.stance,
         ...toStatementDto(row),
       })),

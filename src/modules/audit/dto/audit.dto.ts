@@ -5,7 +5,17 @@ import { PageDto } from '../../../common/pagination/cursor.js';
 import { UserRefDto } from '../../../common/dto/user-ref.dto.js';
 import { ISO_INSTANT } from '../../../common/http/query-values.js';
 
-export const AUDITED_ENTITIES = ['actor', 'event', 'proposal', 'transition', 'statement', 'user', 'token'] as const;
+export const AUDITED_ENTITIES = [
+  'actor',
+  'event',
+  'proposal',
+  'transition',
+  'statement',
+  'source',
+  'assessment',
+  'user',
+  'token',
+] as const;
 
 export class ListAuditQueryDto extends ListQueryDto {
   @ApiPropertyOptional({ enum: AUDITED_ENTITIES })
@@ -14,7 +24,7 @@ export class ListAuditQueryDto extends ListQueryDto {
   entityType?: string;
 
   @ApiPropertyOptional({
-    description: 'A slug (actors, events, proposals) or an id (statements, transitions, users, tokens)',
+    description: 'A slug (actors, events, proposals) or an id (statements, sources, assessments, users, tokens)',
   })
   @IsOptional()
   @IsString()

@@ -1,4 +1,11 @@
 import { IsSlug } from '../../../common/slugs/is-slug.js';
+import {
+  ApiBasis,
+  ApiCertainty,
+  type DateCertainty,
+  IsWorldDate,
+  type WorldDateInput,
+} from '../../../common/dates/world-date.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { IsPartialDate } from '../../../common/dates/partial-date.js';
@@ -28,14 +35,11 @@ export class CreateEventDto {
   @IsIn(EVENT_KINDS)
   kind: EventKind;
 
-  @ApiProperty({ example: '2025-10', description: 'YYYY, YYYY-MM or YYYY-MM-DD' })
-  @IsPartialDate()
-  startsOn: string;
+  @IsWorldDate({ required: true, example: '2025-10', description: 'When it starts' })
+  startsOn: WorldDateInput;
 
-  @ApiPropertyOptional({ example: '2025-10-29', description: 'YYYY, YYYY-MM or YYYY-MM-DD; not before startsOn' })
-  @IsOptional()
-  @IsPartialDate()
-  endsOn?: string;
+  @IsWorldDate({ required: false, example: '2025-10-29', description: 'When it ends; not before startsOn' })
+  endsOn?: WorldDateInput;
 
   @ApiPropertyOptional({ example: 'Minsk', maxLength: 200 })
   @IsOptional()
@@ -101,11 +105,23 @@ export class EventRefDto {
 
   @ApiProperty({ example: '2024-07-03' })
   startsOn: string;
+
+  @ApiCertainty()
+  startsOnCertainty: DateCertainty;
+
+  @ApiBasis()
+  startsOnBasis: string | null;
 }
 
 export class EventDto extends EventRefDto {
   @ApiProperty({ type: String, nullable: true, example: '2024-07-04' })
   endsOn: string | null;
+
+  @ApiCertainty(true)
+  endsOnCertainty: DateCertainty | null;
+
+  @ApiBasis()
+  endsOnBasis: string | null;
 
   @ApiProperty({ type: String, nullable: true, example: 'Astana' })
   location: string | null;

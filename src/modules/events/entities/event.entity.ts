@@ -1,5 +1,11 @@
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import { PartialDateColumn } from '../../../common/dates/partial-date.column.js';
+import {
+  BasisColumn,
+  CertaintyColumn,
+  certaintyCheckSql,
+  PartialDateColumn,
+} from '../../../common/dates/partial-date.column.js';
+import type { DateCertainty } from '../../../common/dates/world-date.js';
 
 export const EVENT_KINDS = [
   'summit',
@@ -20,6 +26,8 @@ export type EventKind = (typeof EVENT_KINDS)[number];
   `kind IN ('summit', 'conference', 'roundtable', 'meeting', 'interview', 'publication', 'other')`,
 )
 @Check('ck_events_dates', `ends_on IS NULL OR partial_date_start(ends_on) >= partial_date_start(starts_on)`)
+@Check('ck_events_starts_on_certainty', certaintyCheckSql('starts_on'))
+@Check('ck_events_ends_on_certainty', certaintyCheckSql('ends_on'))
 export class EventEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_events' })
   id: string;
@@ -36,8 +44,20 @@ export class EventEntity {
   @PartialDateColumn({ name: 'starts_on' })
   startsOn: string;
 
+  @CertaintyColumn('starts_on')
+  startsOnCertainty: DateCertainty;
+
+  @BasisColumn('starts_on')
+  startsOnBasis: string | null;
+
   @PartialDateColumn({ name: 'ends_on', nullable: true })
   endsOn: string | null;
+
+  @CertaintyColumn('ends_on')
+  endsOnCertainty: DateCertainty;
+
+  @BasisColumn('ends_on')
+  endsOnBasis: string | null;
 
   @Column({ type: 'text', nullable: true })
   location: string | null;

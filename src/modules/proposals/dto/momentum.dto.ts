@@ -2,16 +2,24 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
-import { IsCalendarDate } from '../../../common/dates/partial-date.js';
+import { IsCalendarDate, isPartialDate, lastDay } from '../../../common/dates/partial-date.js';
 import { DEFAULT_WINDOW_DAYS, MAX_WINDOW_DAYS, MOMENTA } from '../workflow/momentum.js';
 import { commaList } from '../../../common/http/query-values.js';
 
-/** `asOf`: the day momentum and statuses are computed for. */
+/**
+ * `asOf`: the day momentum and statuses are computed for. `YYYY` or `YYYY-MM` stands for the last
+ * day of that year or month, so the answer is what stood at the end of the period.
+ */
 export function AsOfField(): PropertyDecorator {
   return applyDecorators(
-    ApiPropertyOptional({ example: '2024-07-04', description: 'YYYY-MM-DD; default today (UTC)' }),
+    ApiPropertyOptional({
+      example: '2024-07-04',
+      pattern: '^\\d{4}(-\\d{2}(-\\d{2})?)?$',
+      description: 'YYYY, YYYY-MM or YYYY-MM-DD (a year or month stands for its last day); default today (UTC)',
+    }),
     IsOptional(),
-    IsCalendarDate(),
+    Transform(({ value }: { value: unknown }) => (isPartialDate(value) ? lastDay(value) : value)),
+    IsCalendarDate({ message: 'asOf must be a real calendar date written YYYY, YYYY-MM or YYYY-MM-DD' }),
   );
 }
 

@@ -1,3 +1,10 @@
+import {
+  ApiBasis,
+  ApiCertainty,
+  type DateCertainty,
+  IsWorldDate,
+  type WorldDateInput,
+} from '../../../common/dates/world-date.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -18,7 +25,6 @@ import {
   ValidatorConstraint,
   type ValidatorConstraintInterface,
 } from 'class-validator';
-import { IsPartialDate } from '../../../common/dates/partial-date.js';
 import { ListQueryDto } from '../../../common/http/list-query.dto.js';
 import { IsOptionalNotNull } from '../../../common/http/validators.js';
 import { PageDto } from '../../../common/pagination/cursor.js';
@@ -29,6 +35,7 @@ import { PROPOSER_ROLES, type ProposerRole } from '../entities/proposal-actor.en
 import { PROPOSAL_SORTS, type ProposalSort } from '../proposal-sorts.js';
 import { MOMENTA, type Momentum } from '../workflow/momentum.js';
 import { AsOfField, MomentumFilterField, WindowDaysField } from './momentum.dto.js';
+import { AssessmentShownDto } from './assessments.dto.js';
 import { INITIAL_STATUSES, type InitialStatus, STATUSES, type Status } from '../workflow/statuses.js';
 import { commaList, ISO_INSTANT } from '../../../common/http/query-values.js';
 
@@ -175,9 +182,12 @@ export class CreateProposalDto extends ProposalFieldsDto {
   @IsSlug()
   slug?: string;
 
-  @ApiProperty({ example: '2015', description: 'YYYY, YYYY-MM or YYYY-MM-DD; the date of the first transition' })
-  @IsPartialDate()
-  proposedOn: string;
+  @IsWorldDate({
+    required: true,
+    example: '2015',
+    description: 'When it was first put forward: the date of the first transition',
+  })
+  proposedOn: WorldDateInput;
 
   @ProposersField(true)
   proposers: ProposerInputDto[];
@@ -236,6 +246,14 @@ export class ListProposalsQueryDto extends ListQueryDto {
   @IsSlug()
   proposer?: string;
 
+  @ApiPropertyOptional({
+    enum: PROPOSER_ROLES,
+    description: 'With `proposer`: only where that actor has this role (proposer, co-proposer or backer)',
+  })
+  @IsOptional()
+  @IsIn(PROPOSER_ROLES, { message: `proposerRole must be one of ${PROPOSER_ROLES.join(', ')}` })
+  proposerRole?: ProposerRole;
+
   @ApiPropertyOptional({ description: 'Slug of a forum organization' })
   @IsOptional()
   @IsSlug()
@@ -246,6 +264,30 @@ export class ListProposalsQueryDto extends ListQueryDto {
   @IsString()
   @MaxLength(50)
   tag?: string;
+
+  @ApiPropertyOptional({
+    example: 'eurasian-security-architecture',
+    description: 'Slug of a proposal: its direct children',
+  })
+  @IsOptional()
+  @IsSlug()
+  parent?: string;
+
+  @ApiPropertyOptional({
+    example: 'eurasian-security-architecture',
+    description: 'Slug of a proposal: every proposal below it, at any depth',
+  })
+  @IsOptional()
+  @IsSlug()
+  descendantsOf?: string;
+
+  @ApiPropertyOptional({
+    example: 'global-security-initiative',
+    description: 'Slug of a proposal: those related to it, whichever of the two named the link',
+  })
+  @IsOptional()
+  @IsSlug()
+  related?: string;
 
   @ApiPropertyOptional({
     description:
@@ -288,6 +330,11 @@ export class ListProposalsQueryDto extends ListQueryDto {
   sort?: ProposalSort;
 }
 
+export class ProposalAsOfQueryDto {
+  @AsOfField()
+  asOf?: string;
+}
+
 export class ProposerDto extends ActorRefDto {
   @ApiProperty({ enum: PROPOSER_ROLES })
   role: ProposerRole;
@@ -304,6 +351,13 @@ export class ProposalRefDto {
 export class RelatedProposalDto extends ProposalRefDto {
   @ApiProperty({ type: String, nullable: true, example: 'complements' })
   relation: string | null;
+
+  @ApiProperty({
+    enum: ['outgoing', 'incoming'],
+    description:
+      'outgoing: this proposal names the other as related (the relation reads from this one); incoming: the other names this one',
+  })
+  direction: 'outgoing' | 'incoming';
 }
 
 export class StatementCountsDto {
@@ -333,6 +387,12 @@ export class ProposalDto {
   @ApiProperty({ example: '2015' })
   proposedOn: string;
 
+  @ApiCertainty()
+  proposedOnCertainty: DateCertainty;
+
+  @ApiBasis()
+  proposedOnBasis: string | null;
+
   @ApiProperty({ type: [ProposerDto] })
   proposers: ProposerDto[];
 
@@ -356,6 +416,12 @@ export class ProposalDto {
 
   @ApiProperty({ example: '2024-07-04', description: 'The world date of the transition into the current status' })
   statusSince: string;
+
+  @ApiCertainty()
+  statusSinceCertainty: DateCertainty;
+
+  @ApiBasis()
+  statusSinceBasis: string | null;
 
   @ApiProperty({ enum: STATUSES, description: 'The furthest stage a standing transition reached' })
   furthestStatus: Status;
@@ -384,6 +450,14 @@ export class ProposalDto {
 
   @ApiProperty({ example: '2026-11-22', description: 'The day the momentum is computed for' })
   momentumAsOf: string;
+
+  @ApiProperty({
+    type: AssessmentShownDto,
+    nullable: true,
+    description:
+      'An editor’s assessment of its momentum, standing until the next standing transition or statement about it or its withdrawal; the computed momentum and reasons never change because of it',
+  })
+  assessment: AssessmentShownDto | null;
 
   @ApiProperty({
     type: StatementCountsDto,

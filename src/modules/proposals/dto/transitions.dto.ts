@@ -1,4 +1,11 @@
 import { UserRefDto } from '../../../common/dto/user-ref.dto.js';
+import {
+  ApiBasis,
+  ApiCertainty,
+  type DateCertainty,
+  IsWorldDate,
+  type WorldDateInput,
+} from '../../../common/dates/world-date.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -12,7 +19,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { IsCalendarDate, IsPartialDate } from '../../../common/dates/partial-date.js';
+import { AsOfField } from './momentum.dto.js';
 import { IsOptionalNotNull } from '../../../common/http/validators.js';
 import { PageDto } from '../../../common/pagination/cursor.js';
 import { IsSlug } from '../../../common/slugs/is-slug.js';
@@ -26,13 +33,12 @@ export class TransitionProposalDto {
   @IsIn(STATUSES)
   to: Status;
 
-  @ApiProperty({
+  @IsWorldDate({
+    required: true,
     example: '2024-07-04',
-    description:
-      'When it happened in the world: YYYY, YYYY-MM or YYYY-MM-DD; not earlier than the latest standing transition',
+    description: 'When it happened in the world; not earlier than the latest standing transition',
   })
-  @IsPartialDate()
-  occurredOn: string;
+  occurredOn: WorldDateInput;
 
   @ApiPropertyOptional({ enum: STATUSES, description: 'The status you believe current; 409 if it is not' })
   @IsOptionalNotNull()
@@ -81,10 +87,42 @@ export class RetractTransitionDto {
   reason: string;
 }
 
+export class RedateProposalDto {
+  @IsWorldDate({
+    required: true,
+    example: '2015',
+    description: 'The corrected date of the proposal’s first transition',
+  })
+  proposedOn: WorldDateInput;
+
+  @ApiPropertyOptional({
+    enum: ['floated', 'proposed'],
+    description: 'The corrected first status; only while the first transition is the only standing one',
+  })
+  @IsOptionalNotNull()
+  @IsIn(['floated', 'proposed'])
+  initialStatus?: 'floated' | 'proposed';
+
+  @ApiProperty({ example: 'The article dates the proposal "a decade ago", not to the day', maxLength: 2000 })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(2000)
+  reason: string;
+
+  @ApiPropertyOptional({
+    type: [SourceInputDto],
+    description: 'What the corrected date rests on; the first transition’s sources when left out. At most 20',
+  })
+  @IsOptionalNotNull()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => SourceInputDto)
+  sources?: SourceInputDto[];
+}
+
 export class StatusAsOfQueryDto {
-  @ApiPropertyOptional({ example: '2024-07-04', description: 'YYYY-MM-DD; default today (UTC)' })
-  @IsOptional()
-  @IsCalendarDate()
+  @AsOfField()
   asOf?: string;
 }
 
@@ -98,6 +136,12 @@ export class CitedStatementDto {
 
   @ApiProperty({ example: '2025-10-29' })
   saidOn: string;
+
+  @ApiCertainty()
+  saidOnCertainty: DateCertainty;
+
+  @ApiBasis()
+  saidOnBasis: string | null;
 
   @ApiProperty({ type: String, nullable: true })
   quote: string | null;
@@ -127,6 +171,12 @@ export class TransitionDto {
 
   @ApiProperty({ example: '2024-07' })
   occurredOn: string;
+
+  @ApiCertainty()
+  occurredOnCertainty: DateCertainty;
+
+  @ApiBasis()
+  occurredOnBasis: string | null;
 
   @ApiProperty({ type: String, nullable: true })
   note: string | null;
@@ -179,4 +229,18 @@ export class StatusAsOfDto {
 
   @ApiProperty({ type: String, nullable: true, example: '2024-07' })
   statusSince: string | null;
+
+  @ApiCertainty(true)
+  statusSinceCertainty: DateCertainty | null;
+
+  @ApiBasis()
+  statusSinceBasis: string | null;
+}
+
+export class RedateResultDto {
+  @ApiProperty({ type: TransitionDto, description: 'The first transition as it was, now retracted' })
+  retracted: TransitionDto;
+
+  @ApiProperty({ type: TransitionDto, description: 'The corrected first transition' })
+  corrected: TransitionDto;
 }

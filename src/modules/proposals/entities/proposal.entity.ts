@@ -1,5 +1,12 @@
-import { PartialDateColumn } from '../../../common/dates/partial-date.column.js';
 import {
+  BasisColumn,
+  CertaintyColumn,
+  certaintyCheckSql,
+  PartialDateColumn,
+} from '../../../common/dates/partial-date.column.js';
+import type { DateCertainty } from '../../../common/dates/world-date.js';
+import {
+  Check,
   Column,
   CreateDateColumn,
   Entity,
@@ -17,6 +24,7 @@ import { ProposalActorEntity } from './proposal-actor.entity.js';
 @Entity({ name: 'proposals' })
 @Index('ix_proposals_last_activity', ['lastActivityOn', 'id'])
 @Index('ix_proposals_report', { synchronize: false })
+@Check('ck_proposals_proposed_on_certainty', certaintyCheckSql('proposed_on'))
 export class ProposalEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_proposals' })
   id: string;
@@ -33,12 +41,25 @@ export class ProposalEntity {
   @PartialDateColumn({ name: 'proposed_on' })
   proposedOn: string;
 
+  @CertaintyColumn('proposed_on')
+  proposedOnCertainty: DateCertainty;
+
+  @BasisColumn('proposed_on')
+  proposedOnBasis: string | null;
+
   @Index('ix_proposals_status')
   @Column({ type: 'text' })
   status: Status;
 
   @PartialDateColumn({ name: 'status_since' })
   statusSince: string;
+
+  /** The certainty of the date of the transition in force. */
+  @CertaintyColumn('status_since')
+  statusSinceCertainty: DateCertainty;
+
+  @BasisColumn('status_since')
+  statusSinceBasis: string | null;
 
   @Column({ name: 'furthest_status', type: 'text' })
   furthestStatus: Status;
@@ -75,6 +96,13 @@ export class ProposalEntity {
   /** The latest world date among standing statements about it. */
   @PartialDateColumn({ name: 'last_statement_on', nullable: true })
   lastStatementOn: string | null;
+
+  /** The certainty of the latest standing statement's date (the surest of those that day). */
+  @Column({ name: 'last_statement_on_certainty', type: 'text', nullable: true })
+  lastStatementOnCertainty: DateCertainty | null;
+
+  @Column({ name: 'last_statement_on_basis', type: 'text', nullable: true })
+  lastStatementOnBasis: string | null;
 
   /** The words of the standing statements about it, for full-text search. */
   @Index('ix_proposals_statements_search', { synchronize: false })

@@ -1,4 +1,10 @@
-import { PartialDateColumn } from '../../../common/dates/partial-date.column.js';
+import {
+  BasisColumn,
+  CertaintyColumn,
+  certaintyCheckSql,
+  PartialDateColumn,
+} from '../../../common/dates/partial-date.column.js';
+import type { DateCertainty } from '../../../common/dates/world-date.js';
 import {
   Check,
   Column,
@@ -21,12 +27,14 @@ import { ProposalEntity } from './proposal.entity.js';
 @Entity({ name: 'transitions' })
 @Index('ix_transitions_advances', { synchronize: false })
 @Index('ix_transitions_proposal_advances', { synchronize: false })
+@Index('ix_transitions_unstated', { synchronize: false })
 @Unique('uq_transitions_proposal_seq', ['proposalId', 'seq'])
 @Check('ck_transitions_direction', `direction IN ('advance', 'regress', 'suspend', 'resume', 'close', 'revive')`)
 @Check(
   'ck_transitions_retraction',
   `(retracted_at IS NULL) = (retracted_by IS NULL) AND (retracted_at IS NULL) = (retraction_reason IS NULL)`,
 )
+@Check('ck_transitions_occurred_on_certainty', certaintyCheckSql('occurred_on'))
 export class TransitionEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_transitions' })
   id: string;
@@ -53,6 +61,12 @@ export class TransitionEntity {
 
   @PartialDateColumn({ name: 'occurred_on' })
   occurredOn: string;
+
+  @CertaintyColumn('occurred_on')
+  occurredOnCertainty: DateCertainty;
+
+  @BasisColumn('occurred_on')
+  occurredOnBasis: string | null;
 
   @Column({ type: 'text', nullable: true })
   note: string | null;

@@ -1,9 +1,12 @@
 import { firstDay } from '../../../common/dates/partial-date.js';
+import type { DateCertainty } from '../../../common/dates/world-date.js';
 import { type Direction, furthestOf, type Status } from './statuses.js';
 
 export interface HistoryEntry {
   to: Status;
   occurredOn: string;
+  occurredOnCertainty?: DateCertainty;
+  occurredOnBasis?: string | null;
   from?: Status | null;
   direction?: Direction;
 }
@@ -11,6 +14,12 @@ export interface HistoryEntry {
 export interface DerivedState {
   status: Status;
   statusSince: string;
+  statusSinceCertainty: DateCertainty;
+  statusSinceBasis: string | null;
+  /** The first standing transition's date: when the proposal was put forward. */
+  proposedOn: string;
+  proposedOnCertainty: DateCertainty;
+  proposedOnBasis: string | null;
   furthestStatus: Status;
   /** The latest standing transition's `from` and direction (null and advance for a creation). */
   lastFrom: Status | null;
@@ -30,6 +39,11 @@ export function deriveState(standing: readonly HistoryEntry[]): DerivedState {
   return {
     status: last.to,
     statusSince: last.occurredOn,
+    statusSinceCertainty: last.occurredOnCertainty ?? 'stated',
+    statusSinceBasis: last.occurredOnBasis ?? null,
+    proposedOn: standing[0].occurredOn,
+    proposedOnCertainty: standing[0].occurredOnCertainty ?? 'stated',
+    proposedOnBasis: standing[0].occurredOnBasis ?? null,
     furthestStatus: furthest,
     lastFrom: last.from ?? null,
     lastDirection: last.direction ?? 'advance',

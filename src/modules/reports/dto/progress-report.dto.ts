@@ -7,6 +7,8 @@ import { StatementCountsDto } from '../../proposals/dto/proposals.dto.js';
 import { MOMENTA, type Momentum } from '../../proposals/workflow/momentum.js';
 import { STATUSES, type Status } from '../../proposals/workflow/statuses.js';
 import { commaList } from '../../../common/http/query-values.js';
+import { ApiBasis, ApiCertainty, type DateCertainty } from '../../../common/dates/world-date.js';
+import { AssessmentShownDto } from '../../proposals/dto/assessments.dto.js';
 import { REPORT_FORMATS, type ReportFormat } from '../../proposals/progress-lines.js';
 
 export { REPORT_FORMATS, type ReportFormat } from '../../proposals/progress-lines.js';
@@ -42,6 +44,15 @@ export class ProgressReportQueryDto {
   tag?: string;
 
   @ApiPropertyOptional({
+    enum: ['stated'],
+    description:
+      'stated: count only transitions and statements whose dates are stated by their sources (inferred, approximate and not-after dates left out)',
+  })
+  @IsOptional()
+  @IsIn(['stated'], { message: 'certainty must be stated (or left out for every record)' })
+  certainty?: 'stated';
+
+  @ApiPropertyOptional({
     enum: REPORT_FORMATS,
     description: 'csv: the rows as RFC 4180 CSV (also chosen by Accept: text/csv); default json',
   })
@@ -63,6 +74,12 @@ export class ReportRowDto {
   @ApiProperty({ example: '2025-04-29' })
   statusSince: string;
 
+  @ApiCertainty()
+  statusSinceCertainty: DateCertainty;
+
+  @ApiBasis()
+  statusSinceBasis: string | null;
+
   @ApiProperty({ example: 207, description: 'Days from the first day of statusSince to asOf' })
   daysInStatus: number;
 
@@ -72,8 +89,20 @@ export class ReportRowDto {
   @ApiProperty({ example: '2025-04-29', description: 'The latest standing transition on or before asOf' })
   lastTransitionOn: string;
 
+  @ApiCertainty()
+  lastTransitionOnCertainty: DateCertainty;
+
+  @ApiBasis()
+  lastTransitionOnBasis: string | null;
+
   @ApiProperty({ type: String, nullable: true, description: 'The latest standing statement on or before asOf' })
   lastStatementOn: string | null;
+
+  @ApiCertainty(true)
+  lastStatementOnCertainty: DateCertainty | null;
+
+  @ApiBasis()
+  lastStatementOnBasis: string | null;
 
   @ApiProperty({ type: StatementCountsDto, description: 'Standing statements in the window, by stance' })
   statementsInWindow: StatementCountsDto;
@@ -83,6 +112,13 @@ export class ReportRowDto {
 
   @ApiProperty({ type: [String], example: ['advanced from drafting to implementing on 2025-04-29'] })
   reasons: string[];
+
+  @ApiProperty({
+    type: AssessmentShownDto,
+    nullable: true,
+    description: 'An editor’s assessment standing on asOf, beside the computed momentum (which it never changes)',
+  })
+  assessment: AssessmentShownDto | null;
 }
 
 export class MomentumTotalsDto {

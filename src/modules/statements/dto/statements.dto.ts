@@ -1,3 +1,10 @@
+import {
+  ApiBasis,
+  ApiCertainty,
+  type DateCertainty,
+  IsWorldDate,
+  type WorldDateInput,
+} from '../../../common/dates/world-date.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -120,9 +127,8 @@ export class CreateStatementDto extends StatementFieldsDto {
   @IsSlug()
   speaker: string;
 
-  @ApiProperty({ example: '2025-10-29', description: 'YYYY, YYYY-MM or YYYY-MM-DD' })
-  @IsPartialDate()
-  saidOn: string;
+  @IsWorldDate({ required: true, example: '2025-10-29', description: 'When it was said' })
+  saidOn: WorldDateInput;
 
   @ApiProperty({ type: SourceInputDto, description: 'Where it was published: a url or a publisher' })
   @IsDefined()
@@ -147,10 +153,9 @@ export class UpdateStatementDto extends StatementFieldsDto {
   @IsSlug()
   speaker?: string;
 
-  @ApiPropertyOptional({ example: '2025-10-29' })
   @IsOptionalNotNull()
-  @IsPartialDate()
-  saidOn?: string;
+  @IsWorldDate({ required: false, example: '2025-10-29', description: 'When it was said' })
+  saidOn?: WorldDateInput;
 
   @ApiPropertyOptional({ type: SourceInputDto })
   @IsOptionalNotNull()
@@ -268,6 +273,12 @@ export class StatementDto {
 
   @ApiProperty({ example: '2025-10-29' })
   saidOn: string;
+
+  @ApiCertainty()
+  saidOnCertainty: DateCertainty;
+
+  @ApiBasis()
+  saidOnBasis: string | null;
 
   @ApiProperty({ type: EventRefDto, nullable: true })
   event: EventRefDto | null;

@@ -1,5 +1,6 @@
 import { ApiExtraModels, ApiProperty, getSchemaPath } from '@nestjs/swagger';
 import { PageDto } from '../../../common/pagination/cursor.js';
+import { ApiBasis, ApiCertainty, type DateCertainty } from '../../../common/dates/world-date.js';
 import { TransitionDto } from '../../proposals/dto/transitions.dto.js';
 import { STANCES, type Stance } from '../../../common/dto/stance.js';
 import { StatementDto } from './statements.dto.js';
@@ -15,6 +16,12 @@ export class TimelineStatementDto extends StatementDto {
 
   @ApiProperty({ example: '2025-10-29', description: 'The statement’s saidOn' })
   occurredOn: string;
+
+  @ApiCertainty()
+  occurredOnCertainty: DateCertainty;
+
+  @ApiBasis()
+  occurredOnBasis: string | null;
 
   @ApiProperty({ enum: STANCES, description: 'Its stance toward this proposal' })
   stance: Stance;

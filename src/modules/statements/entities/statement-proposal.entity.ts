@@ -1,5 +1,6 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
-import { PartialDateColumn } from '../../../common/dates/partial-date.column.js';
+import { BasisColumn, CertaintyColumn, PartialDateColumn } from '../../../common/dates/partial-date.column.js';
+import type { DateCertainty } from '../../../common/dates/world-date.js';
 import { ProposalEntity } from '../../proposals/entities/proposal.entity.js';
 import { StatementEntity } from './statement.entity.js';
 import type { Stance } from '../../../common/dto/stance.js';
@@ -23,6 +24,13 @@ export class StatementProposalEntity {
   /** The statement's date, copied by a trigger (the report reads its window from the links alone). */
   @PartialDateColumn({ name: 'said_on' })
   saidOn: string;
+
+  /** Copies of the statement's date certainty and basis, kept by the same triggers. */
+  @CertaintyColumn('said_on')
+  saidOnCertainty: DateCertainty;
+
+  @BasisColumn('said_on')
+  saidOnBasis: string | null;
 
   /** Whether the statement stands (is not retracted), copied by a trigger. */
   @Column({ type: 'boolean' })

@@ -10,7 +10,13 @@ import {
   UpdateDateColumn,
   type Relation,
 } from 'typeorm';
-import { PartialDateColumn } from '../../../common/dates/partial-date.column.js';
+import {
+  BasisColumn,
+  CertaintyColumn,
+  certaintyCheckSql,
+  PartialDateColumn,
+} from '../../../common/dates/partial-date.column.js';
+import type { DateCertainty } from '../../../common/dates/world-date.js';
 import { ActorEntity } from '../../actors/entities/actor.entity.js';
 import { EventEntity } from '../../events/entities/event.entity.js';
 import { SourceEntity } from '../../sources/entities/source.entity.js';
@@ -23,12 +29,15 @@ import { UserEntity } from '../../users/entities/user.entity.js';
 @Entity({ name: 'statements' })
 @Index('ix_statements_said_on', ['saidOn', 'id'])
 @Index('ix_statements_search', { synchronize: false })
+@Index('ix_statements_unstated', { synchronize: false })
+@Index('ix_statements_source_said_on', { synchronize: false })
 @Check('ck_statements_language', `language ~ '^[a-z]{2}$'`)
 @Check('ck_statements_content', `quote IS NOT NULL OR summary IS NOT NULL`)
 @Check(
   'ck_statements_retraction',
   `(retracted_at IS NULL) = (retracted_by IS NULL) AND (retracted_at IS NULL) = (retraction_reason IS NULL)`,
 )
+@Check('ck_statements_said_on_certainty', certaintyCheckSql('said_on'))
 export class StatementEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_statements' })
   id: string;
@@ -46,6 +55,12 @@ export class StatementEntity {
 
   @PartialDateColumn({ name: 'said_on' })
   saidOn: string;
+
+  @CertaintyColumn('said_on')
+  saidOnCertainty: DateCertainty;
+
+  @BasisColumn('said_on')
+  saidOnBasis: string | null;
 
   @Index('ix_statements_event_id')
   @Column({ name: 'event_id', type: 'uuid', nullable: true })
