@@ -16,10 +16,13 @@ import { JsonBodyError, parseJsonBodies } from './common/http/json-body.js';
 import { ProblemDto } from './common/errors/problem.js';
 import { createValidationPipe } from './common/errors/validation.js';
 import { API_DESCRIPTION, documentIdempotency } from './common/openapi/document.js';
+import { completeDocument } from './common/openapi/complete-document.js';
 import { linkNextPages } from './common/http/page-link.js';
+import { answerClientError } from './common/http/client-error.js';
 import { rejectUnknownQueryParameters } from './common/http/known-query.js';
 import { requestIdOf } from './common/http/request-id.js';
 import { AppLogger } from './common/logging/app-logger.js';
+import { plural } from './common/i18n/wording.js';
 import { SeedingService } from './modules/seeding/seeding.service.js';
 import { AdminBootstrapService } from './modules/users/admin-bootstrap.service.js';
 
@@ -56,6 +59,8 @@ export async function createApp({
     // problems like any other.
     frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) =>
       sendProblem(error, request, reply, logger),
+    // And so are requests Node's HTTP parser refuses (a raw non-ASCII character in the URL).
+    clientErrorHandler: answerClientError,
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot({ config, databaseUrl, logger }),
@@ -84,10 +89,13 @@ export async function createApp({
         upgradeInsecureRequests: null,
       },
     },
+    // Browsers ignore it, with an error in the console, on an origin that is not https or localhost.
+    crossOriginOpenerPolicy: false,
   });
-  fastify.addHook('onRequest', (request, reply, done) =>
-    securityHeaders(request.raw, reply.raw, (error) => done(error as Error | undefined)),
-  );
+  fastify.addHook('onRequest', (request, reply, done) => {
+    if (request.protocol === 'https') void reply.header('cross-origin-opener-policy', 'same-origin');
+    securityHeaders(request.raw, reply.raw, (error) => done(error as Error | undefined));
+  });
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
     // PostgreSQL text cannot hold NUL: a path or query carrying one names nothing and filters nothing.
@@ -113,7 +121,10 @@ export async function createApp({
     },
     errorResponseBuilder: (_request, context) =>
       Object.assign(
-        new DomainError('rate_limited', `More than ${context.max} requests a minute; retry in ${context.after}`),
+        new DomainError(
+          'rate_limited',
+          `More than ${plural(context.max, 'request')} a minute; retry in ${context.after}`,
+        ),
         { statusCode: context.statusCode },
       ),
   });
@@ -137,16 +148,18 @@ export async function createApp({
     done();
   });
 
-  const document = documentIdempotency(
-    SwaggerModule.createDocument(
-      app,
-      new DocumentBuilder()
-        .setTitle('Policy-proposal tracker')
-        .setDescription(API_DESCRIPTION)
-        .setVersion('1')
-        .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A token issued by an admin (ppt_…)' })
-        .build(),
-      { extraModels: [ProblemDto] },
+  const document = completeDocument(
+    documentIdempotency(
+      SwaggerModule.createDocument(
+        app,
+        new DocumentBuilder()
+          .setTitle('Policy-proposal tracker')
+          .setDescription(API_DESCRIPTION)
+          .setVersion('1')
+          .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A token issued by an admin (ppt_…)' })
+          .build(),
+        { extraModels: [ProblemDto] },
+      ),
     ),
   );
   rejectUnknownQueryParameters(fastify, document, logger);

@@ -14,9 +14,9 @@ interface Running {
 const started: Running[] = [];
 
 /** `node dist/src/main.js` run from `cwd` (the package there), without DATABASE_URL. */
-function start(cwd: string, env: Record<string, string>): Running {
+function start(cwd: string, env: Record<string, string>, script = 'dist/src/main.js'): Running {
   const { DATABASE_URL: _external, ADMIN_TOKEN: _admin, DATA_DIR: _data, ...inherited } = process.env;
-  const child = spawn(process.execPath, ['dist/src/main.js'], {
+  const child = spawn(process.execPath, [script], {
     cwd,
     env: { ...inherited, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -112,6 +112,17 @@ describe('the embedded PostgreSQL, started as a newcomer starts it', () => {
     expect(lastLines(second)[0]).toMatch(
       new RegExp(`^startup failed: the embedded database in ${dataDir} is in use by process ${running.child.pid}`),
     );
+    // So does `npm run seed` while the service runs.
+    const seed = start(process.cwd(), { DATA_DIR: dataDir }, 'dist/seeds/run-seeds.js');
+    expect(await seed.exited).toBe(1);
+    expect(lastLines(seed)).toEqual([
+      `starting embedded PostgreSQL (files in ${dataDir})`,
+      expect.stringMatching(
+        new RegExp(
+          `^seed failed: the embedded database in ${dataDir} is in use by process ${running.child.pid}.*stop that first`,
+        ),
+      ),
+    ]);
 
     // Killed without a chance to stop its PostgreSQL: the next start stops what was left and goes on.
     running.child.kill('SIGKILL');

@@ -1,10 +1,14 @@
 import { jest } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { hashToken } from '../../src/common/auth/tokens.js';
-import { MAX_TOKENS, TOKEN_TTL_MS, TokenCache } from '../../src/modules/users/token-cache.js';
+import { randomUUID } from 'node:crypto';
+import { AUTH_CHANGED_CHANNEL, MAX_TOKENS, TOKEN_TTL_MS, TokenCache } from '../../src/modules/users/token-cache.js';
 import { ADMIN_TOKEN, bearer, startTestApp, type TestApp } from '../helpers/test-app.js';
 
-/** Waits (up to 5 s) until `done` holds. */
+/**
+ * Waits until `done` holds: for an event (a notice heard, a connection lost or back), never for a
+ * length of time; the 5 s bound only turns a lost event into a failure instead of a hang.
+ */
 async function until(done: () => boolean | Promise<boolean>): Promise<void> {
   const deadline = Date.now() + 5000;
   while (!(await done())) {
@@ -27,12 +31,22 @@ describe('tokens found valid are remembered until anything about tokens or users
     await t.close();
   });
 
-  const newUser = async (name: string, role = 'staff') => {
+  /**
+   * Waits until every listening cache has heard all the notices of changes committed so far, so
+   * that none arrives later to make it forget what a test has just had it remember.
+   */
+  const settled = async (...caches: TokenCache[]): Promise<void> => {
+    const barrier = randomUUID();
+    await t.dataSource.query(`SELECT pg_notify($1, $2)`, [AUTH_CHANGED_CHANNEL, barrier]);
+    for (const listening of caches) await until(() => listening.lastNotice === barrier);
+  };
+  const newUser = async (name: string, role = 'staff', ...listening: TokenCache[]) => {
     const created = await t.http
       .post('/api/v1/users')
       .set(...admin)
       .send({ name, role });
     expect(created.status).toBe(201);
+    await settled(cache, ...listening);
     return created.body as { user: { id: string }; token: string; tokenId: string };
   };
   const me = (token: string) => t.http.get('/api/v1/me').set(...bearer(token));
@@ -90,7 +104,7 @@ describe('tokens found valid are remembered until anything about tokens or users
     try {
       const otherCache = other.app.get(TokenCache);
       await until(() => otherCache.active);
-      const { token, user, tokenId } = await newUser('two-instances');
+      const { token, user, tokenId } = await newUser('two-instances', 'staff', otherCache);
       expect((await other.http.get('/api/v1/me').set(...bearer(token))).status).toBe(200);
       expect(otherCache.recall(hashToken(token))).toBeDefined();
       await t.http
@@ -129,7 +143,6 @@ describe('tokens found valid are remembered until anything about tokens or users
       const offCache = off.app.get(TokenCache);
       const { token } = await newUser('uncached');
       for (let i = 0; i < 3; i += 1) expect((await off.http.get('/api/v1/me').set(...bearer(token))).status).toBe(200);
-      await sleep(100);
       expect(offCache.active).toBe(false);
       expect(offCache.recall(hashToken(token))).toBeUndefined();
       const [{ listeners }] = await t.dataSource.query(

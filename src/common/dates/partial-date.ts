@@ -11,11 +11,12 @@ import { registerDecorator, type ValidationOptions } from 'class-validator';
 export type PartialDate = string;
 export type Precision = 'year' | 'month' | 'day';
 
-const PATTERN = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/;
+/** The shape of a partial date; {@link isPartialDate} also checks that it is a real date. */
+export const PARTIAL_DATE_PATTERN = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/;
 
 export function isPartialDate(value: unknown): value is PartialDate {
   if (typeof value !== 'string') return false;
-  const match = PATTERN.exec(value);
+  const match = PARTIAL_DATE_PATTERN.exec(value);
   if (!match) return false;
   const [, year, month, day] = match;
   if (Number(year) < 1) return false;

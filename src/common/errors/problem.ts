@@ -22,7 +22,7 @@ export class ProblemDto {
   @ApiProperty({ example: 'Bad Request' })
   title: string;
 
-  @ApiProperty({ example: 400 })
+  @ApiProperty({ type: 'integer', example: 400 })
   status: number;
 
   @ApiProperty({ example: 'proposedOn must be a real calendar date written YYYY, YYYY-MM or YYYY-MM-DD' })
@@ -38,6 +38,19 @@ export class ProblemDto {
 
   @ApiPropertyOptional({ type: [FieldProblemDto], description: 'One entry per field that failed validation.' })
   errors?: FieldProblemDto[];
+
+  @ApiPropertyOptional({
+    example: 'implemented',
+    description: 'With status_mismatch and transition_refused: the status the proposal is in now.',
+  })
+  currentStatus?: string;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    example: 4,
+    description: 'With precondition_failed: the version the resource is at now.',
+  })
+  currentVersion?: number;
 }
 
 export interface Problem {
@@ -58,6 +71,7 @@ const TITLES: Record<number, string> = {
   404: 'Not Found',
   405: 'Method Not Allowed',
   406: 'Not Acceptable',
+  408: 'Request Timeout',
   409: 'Conflict',
   412: 'Precondition Failed',
   413: 'Content Too Large',
@@ -65,6 +79,7 @@ const TITLES: Record<number, string> = {
   422: 'Unprocessable Content',
   428: 'Precondition Required',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };

@@ -95,8 +95,6 @@ function fastifyProblem(error: FastifyError): Problem {
       return makeProblem(413, 'body_too_large', 'The request body is larger than 1 MiB.');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return makeProblem(415, 'unsupported_media_type', 'Send the body as application/json.');
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return makeProblem(400, 'malformed_json', 'The body is empty but Content-Type says JSON.');
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return makeProblem(400, 'malformed_json', 'The body is not valid JSON.');
     case 'PPT_JSON_TOO_DEEP':

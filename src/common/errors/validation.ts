@@ -1,6 +1,41 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
 import { DomainError, type FieldProblem } from './domain-error.js';
 
+/**
+ * Which failed constraint speaks for a field: an unknown field first, then whether it is there at
+ * all, then its type or shape (`isString`, `isSlug`, `isIn`, …), and only then its size — "speaker
+ * must be shorter than 100 characters" is no answer for a speaker that is a number.
+ */
+function rank(constraint: string): number {
+  if (constraint === 'whitelistValidation') return 0;
+  if (constraint === 'isDefined') return 1;
+  if (/^is[A-Z]/.test(constraint) || constraint === 'matches' || constraint === 'nestedValidation') return 2;
+  return 3;
+}
+
+/** class-validator's default wording, made grammatical: "at least 1 elements" and the like. */
+function reword(message: string): string {
+  return message
+    .replace(/^property (\S+) should not exist$/, '$1 is not a known field')
+    .replace(/ should not be null or undefined$/, ' is required')
+    .replace(/\b1 (element|character)s\b/g, '1 $1');
+}
+
+/** The one message for a field that failed: what a person fixing the request needs first. */
+function messageOf(error: ValidationError, field: string): string | null {
+  const constraints = Object.entries(error.constraints ?? {});
+  if (constraints.length === 0) return null;
+  const whitelist = constraints.find(([name]) => name === 'whitelistValidation');
+  if (whitelist !== undefined) return `${field} is not a known field`;
+  if (error.value === undefined) {
+    // A rule that says what is required (a url or a publisher) says it better than "is required".
+    const own = constraints.find(([, message]) => /\brequired\b/.test(message));
+    return own !== undefined ? reword(own[1]) : `${field} is required`;
+  }
+  const [, message] = constraints.sort(([a], [b]) => rank(a) - rank(b))[0];
+  return reword(message);
+}
+
 function flatten(errors: ValidationError[], parent = ''): FieldProblem[] {
   return errors.flatMap((error) => {
     const field =
@@ -9,21 +44,17 @@ function flatten(errors: ValidationError[], parent = ''): FieldProblem[] {
         : /^\d+$/.test(error.property)
           ? `${parent}[${error.property}]`
           : `${parent}.${error.property}`;
-    const own = Object.values(error.constraints ?? {}).map((message) => ({
-      field,
-      // class-validator words "property x should not exist" for unknown fields; say it plainly.
-      message: message.replace(/^property (\S+) should not exist$/, '$1 is not a known field'),
-    }));
-    return [...own, ...flatten(error.children ?? [], field)];
+    const message = messageOf(error, field);
+    return [...(message === null ? [] : [{ field, message }]), ...flatten(error.children ?? [], field)];
   });
 }
 
 export function validationFailed(errors: ValidationError[]): DomainError {
   const problems = flatten(errors);
   const detail =
-    problems.length === 1
-      ? problems[0].message
-      : `${problems.length} fields failed validation: ${problems.map((p) => p.field).join(', ')}`;
+    problems.length <= 5
+      ? problems.map((problem) => problem.message).join('; ')
+      : `${problems.length} fields failed validation: ${problems.map((problem) => problem.field).join(', ')}`;
   return new DomainError('validation_failed', detail, problems);
 }
 
@@ -35,7 +66,8 @@ export function createValidationPipe(): ValidationPipe {
     forbidUnknownValues: true,
     transform: true,
     transformOptions: { enableImplicitConversion: false },
-    validationError: { target: false, value: false },
+    // The value is read to tell a missing field from a wrong one; it is never sent back.
+    validationError: { target: false, value: true },
     exceptionFactory: validationFailed,
   });
 }

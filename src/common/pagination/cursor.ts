@@ -3,7 +3,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { invalid } from '../errors/domain-error.js';
 
 export class PageDto {
-  @ApiProperty({ example: 20 })
+  @ApiProperty({ type: 'integer', example: 20 })
   limit: number;
 
   @ApiProperty({

@@ -10,6 +10,8 @@ import { ActorsService } from './actors.service.js';
 import { ActorDto, ActorListDto, CreateActorDto, ListActorsQueryDto, UpdateActorDto } from './dto/actors.dto.js';
 import { Idempotent } from '../idempotency/idempotency.interceptor.js';
 import { CurrentContext, type RequestContext } from '../../common/context/request-context.js';
+import { ApiRequestBody } from '../../common/openapi/api-body.js';
+import { CREATE_ACTOR, UPDATE_ACTOR } from './openapi-examples.js';
 
 @ApiTags('actors')
 @ApiAuthenticated()
@@ -20,9 +22,15 @@ export class ActorsController {
   @Post()
   @Idempotent()
   @RequireRole('staff')
-  @ApiOperation({ summary: 'Create an actor: a state, an organization or a person' })
+  @ApiOperation({
+    operationId: 'createActor',
+    summary: 'Create an actor: a state, an organization or a person',
+    description:
+      'Staff and above. The slug is made from the name unless given. An actor whose name, short name or alias matches an existing one is refused as a likely duplicate unless `confirmNew` is true.',
+  })
   @ApiCreatedResponse({ type: ActorDto, description: 'With an ETag header' })
   @ApiProblems(400, 409, 422)
+  @ApiRequestBody(CreateActorDto, CREATE_ACTOR)
   async create(
     @Body() body: CreateActorDto,
     @CurrentContext() context: RequestContext,
@@ -35,7 +43,11 @@ export class ActorsController {
   @Get()
   @RequireRole('analyst')
   @OpenRead()
-  @ApiOperation({ summary: 'List actors by slug, filtered by kind and a case-insensitive name search' })
+  @ApiOperation({
+    operationId: 'listActors',
+    summary: 'List actors by slug, filtered by kind and a case-insensitive name search',
+    description: 'Paginated by cursor. `q` matches names, short names and aliases, ignoring case.',
+  })
   @ApiOkResponse({ type: ActorListDto })
   @ApiProblems(400)
   list(@Query() query: ListActorsQueryDto): Promise<ActorListDto> {
@@ -45,7 +57,12 @@ export class ActorsController {
   @Get(':slug')
   @RequireRole('analyst')
   @OpenRead()
-  @ApiOperation({ summary: 'One actor' })
+  @ApiOperation({
+    operationId: 'getActor',
+    summary: 'One actor',
+    description:
+      'By slug; a slug an actor was merged away from still resolves, to the actor it was merged into. With `If-None-Match`, 304 when unchanged.',
+  })
   @ApiHeader({ name: 'If-None-Match', required: false, description: 'An ETag you hold: 304 if unchanged' })
   @ApiOkResponse({ type: ActorDto, description: 'With an ETag header' })
   @ApiProblems(404)
@@ -60,10 +77,16 @@ export class ActorsController {
 
   @Patch(':slug')
   @RequireRole('staff')
-  @ApiOperation({ summary: 'Edit an actor; null clears shortName, description, title or country' })
+  @ApiOperation({
+    operationId: 'updateActor',
+    summary: 'Edit an actor; null clears shortName, description, title or country',
+    description:
+      'Staff and above. Needs If-Match with the ETag you read, or `version` in the body: 428 without, 412 when someone changed it since.',
+  })
   @ApiHeader({ name: 'If-Match', required: false, description: 'The ETag you read; or send `version` in the body' })
   @ApiOkResponse({ type: ActorDto, description: 'With the new ETag' })
   @ApiProblems(400, 404, 412, 422, 428)
+  @ApiRequestBody(UpdateActorDto, UPDATE_ACTOR)
   async update(
     @Param('slug', new SlugPipe('actor')) slug: string,
     @Headers('if-match') ifMatch: string | undefined,

@@ -14,6 +14,7 @@ export class AuditController {
   @Get()
   @RequireRole('editor')
   @ApiOperation({
+    operationId: 'listAuditEntries',
     summary: 'Every write, newest first: who, when, what, and the changed fields before and after',
     description: 'Append-only in the database. Tokens and token hashes are never recorded. Not opened by PUBLIC_READ.',
   })

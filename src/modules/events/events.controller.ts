@@ -10,6 +10,8 @@ import { EventsService } from './events.service.js';
 import { toEventDto } from './events.repository.js';
 import { Idempotent } from '../idempotency/idempotency.interceptor.js';
 import { CurrentContext, type RequestContext } from '../../common/context/request-context.js';
+import { ApiRequestBody } from '../../common/openapi/api-body.js';
+import { CREATE_EVENT } from './openapi-examples.js';
 
 @ApiTags('events')
 @ApiAuthenticated()
@@ -20,9 +22,15 @@ export class EventsController {
   @Post()
   @Idempotent()
   @RequireRole('staff')
-  @ApiOperation({ summary: 'Record a summit, conference, roundtable, meeting, interview or publication' })
+  @ApiOperation({
+    operationId: 'createEvent',
+    summary: 'Record a summit, conference, roundtable, meeting, interview or publication',
+    description:
+      'Staff and above. Dates are world dates: not after today, with their certainty. The organizers must be known actors.',
+  })
   @ApiCreatedResponse({ type: EventDto, description: 'With an ETag header' })
   @ApiProblems(400, 409, 422)
+  @ApiRequestBody(CreateEventDto, CREATE_EVENT)
   async create(
     @Body() body: CreateEventDto,
     @CurrentContext() context: RequestContext,
@@ -35,7 +43,11 @@ export class EventsController {
   @Get()
   @RequireRole('analyst')
   @OpenRead()
-  @ApiOperation({ summary: 'List events, most recent startsOn first' })
+  @ApiOperation({
+    operationId: 'listEvents',
+    summary: 'List events, most recent startsOn first',
+    description: 'Paginated by cursor; filtered by kind, organizer, dates and a name search `q`.',
+  })
   @ApiOkResponse({ type: EventListDto })
   @ApiProblems(400)
   list(@Query() query: ListEventsQueryDto): Promise<EventListDto> {
@@ -45,7 +57,12 @@ export class EventsController {
   @Get(':slug')
   @RequireRole('analyst')
   @OpenRead()
-  @ApiOperation({ summary: 'One event with its organizers' })
+  @ApiOperation({
+    operationId: 'getEvent',
+    summary: 'One event with its organizers',
+    description:
+      'By slug, with its organizers and the source that records it. With `If-None-Match`, 304 when unchanged.',
+  })
   @ApiHeader({ name: 'If-None-Match', required: false, description: 'An ETag you hold: 304 if unchanged' })
   @ApiOkResponse({ type: EventDto, description: 'With an ETag header' })
   @ApiProblems(404)

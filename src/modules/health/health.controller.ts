@@ -25,7 +25,12 @@ export class HealthController {
 
   @Get('health')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Liveness: the process answers (the database is not consulted)' })
+  @ApiOperation({
+    operationId: 'getHealth',
+    summary: 'Liveness: the process answers (the database is not consulted)',
+    description:
+      'Answers 200 while the process runs, without consulting the database: for a liveness probe. Needs no token and is never rate-limited; 503 only while the service shuts down.',
+  })
   @ApiOkResponse({ schema: { example: { status: 'ok' } } })
   @ApiProblems()
   live(): { status: 'ok' } {
@@ -34,7 +39,12 @@ export class HealthController {
 
   @Get('ready')
   @HealthCheck({ swaggerDocumentation: false })
-  @ApiOperation({ summary: 'Readiness: the database answers and every migration is applied' })
+  @ApiOperation({
+    operationId: 'getReadiness',
+    summary: 'Readiness: the database answers and every migration is applied',
+    description:
+      'Answers 200 when the database answers and no migration is pending, 503 otherwise: for a readiness probe or a load balancer. Needs no token and is never rate-limited.',
+  })
   @ApiOkResponse({
     schema: { example: { status: 'ok', info: { database: { status: 'up' }, migrations: { status: 'up' } } } },
   })

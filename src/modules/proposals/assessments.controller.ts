@@ -7,6 +7,8 @@ import { ApiAuthenticated, ApiProblems } from '../../common/openapi/api-problems
 import { Idempotent } from '../idempotency/idempotency.interceptor.js';
 import { AssessmentsService } from './assessments.service.js';
 import { AssessmentDto, AssessmentListDto, CreateAssessmentDto, WithdrawAssessmentDto } from './dto/assessments.dto.js';
+import { ApiRequestBody } from '../../common/openapi/api-body.js';
+import { RECORD_ASSESSMENT, WITHDRAW_ASSESSMENT } from './openapi-examples.js';
 
 @ApiTags('proposals')
 @ApiAuthenticated()
@@ -18,12 +20,14 @@ export class AssessmentsController {
   @Idempotent()
   @RequireRole('editor')
   @ApiOperation({
+    operationId: 'recordAssessment',
     summary: 'Record an editorial assessment of the proposal’s momentum',
     description:
       'Shown as `assessment` beside the computed momentum, which it never changes, until the next standing transition or statement about the proposal, or until an editor withdraws it.',
   })
   @ApiCreatedResponse({ type: AssessmentDto })
   @ApiProblems(400, 404)
+  @ApiRequestBody(CreateAssessmentDto, RECORD_ASSESSMENT)
   record(
     @Param('slug', new SlugPipe('proposal')) slug: string,
     @Body() body: CreateAssessmentDto,
@@ -36,7 +40,12 @@ export class AssessmentsController {
   @Get()
   @RequireRole('analyst')
   @OpenRead()
-  @ApiOperation({ summary: 'Every assessment of the proposal, oldest first, withdrawn ones included and flagged' })
+  @ApiOperation({
+    operationId: 'listAssessments',
+    summary: 'Every assessment of the proposal, oldest first, withdrawn ones included and flagged',
+    description:
+      'Oldest first; the one standing is the latest not withdrawn. Withdrawn ones stay, flagged with who withdrew them and why.',
+  })
   @ApiOkResponse({ type: AssessmentListDto })
   @ApiProblems(404)
   async list(@Param('slug', new SlugPipe('proposal')) slug: string): Promise<AssessmentListDto> {
@@ -48,9 +57,15 @@ export class AssessmentsController {
   @Idempotent()
   @RequireRole('editor')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Withdraw an assessment: it stays in the list, flagged, with who and why' })
+  @ApiOperation({
+    operationId: 'withdrawAssessment',
+    summary: 'Withdraw an assessment: it stays in the list, flagged, with who and why',
+    description:
+      'Editors and admins. The assessment stays in the list, flagged; the one before it, if any, stands again.',
+  })
   @ApiOkResponse({ type: AssessmentDto })
   @ApiProblems(400, 404, 409)
+  @ApiRequestBody(WithdrawAssessmentDto, WITHDRAW_ASSESSMENT)
   withdraw(
     @Param('slug', new SlugPipe('proposal')) slug: string,
     @Param('id', new UuidPipe('assessment')) id: string,

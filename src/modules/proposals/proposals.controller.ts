@@ -27,6 +27,14 @@ import { ProposalsService } from './proposals.service.js';
 import { WorkflowService } from './workflow.service.js';
 import { Idempotent } from '../idempotency/idempotency.interceptor.js';
 import { CurrentContext, type RequestContext } from '../../common/context/request-context.js';
+import { ApiRequestBody } from '../../common/openapi/api-body.js';
+import {
+  CREATE_PROPOSAL,
+  UPDATE_PROPOSAL,
+  RECORD_TRANSITION,
+  REDATE_PROPOSAL,
+  RETRACT_TRANSITION,
+} from './openapi-examples.js';
 
 @ApiTags('proposals')
 @ApiAuthenticated()
@@ -40,9 +48,15 @@ export class ProposalsController {
   @Post()
   @Idempotent()
   @RequireRole('staff')
-  @ApiOperation({ summary: 'Record a proposal and its first transition (floated or proposed), dated proposedOn' })
+  @ApiOperation({
+    operationId: 'createProposal',
+    summary: 'Record a proposal and its first transition (floated or proposed), dated proposedOn',
+    description:
+      'Staff and above. The first transition (`floated` or `proposed`, dated `proposedOn`) is recorded with it, so the history is never empty. A title, short title or alias matching an existing proposal is refused as a likely duplicate unless `confirmNew` is true.',
+  })
   @ApiCreatedResponse({ type: ProposalDto, description: 'With an ETag header' })
   @ApiProblems(400, 409, 422)
+  @ApiRequestBody(CreateProposalDto, CREATE_PROPOSAL)
   async create(
     @Body() body: CreateProposalDto,
     @CurrentUser() user: AuthenticatedUser,
@@ -56,7 +70,12 @@ export class ProposalsController {
   @Get()
   @RequireRole('analyst')
   @OpenRead()
-  @ApiOperation({ summary: 'List proposals, most recent lastActivityOn first' })
+  @ApiOperation({
+    operationId: 'listProposals',
+    summary: 'List proposals, most recent lastActivityOn first',
+    description:
+      'Paginated by cursor (see the `Link` header). With `asOf`, statuses and momentum as they stood on that date; proposals marked as duplicates are left out unless `includeDuplicates=true`.',
+  })
   @ApiOkResponse({ type: ProposalListDto })
   @ApiProblems(400)
   list(@Query() query: ListProposalsQueryDto): Promise<ProposalListDto> {
@@ -67,6 +86,7 @@ export class ProposalsController {
   @RequireRole('analyst')
   @OpenRead()
   @ApiOperation({
+    operationId: 'getProposal',
     summary: 'One proposal, with its status, momentum and assessment now or as they stood on asOf',
     description: 'With asOf, a proposal not yet recorded on that date is a 404.',
   })
@@ -85,10 +105,16 @@ export class ProposalsController {
 
   @Patch(':slug')
   @RequireRole('staff')
-  @ApiOperation({ summary: 'Edit descriptive fields (never the status: that moves by transitions)' })
+  @ApiOperation({
+    operationId: 'updateProposal',
+    summary: 'Edit descriptive fields (never the status: that moves by transitions)',
+    description:
+      'Staff and above. Needs If-Match with the ETag you read, or `version` in the body: 428 without, 412 when someone changed it since. The status is not editable here: it moves by transitions, which keep the history.',
+  })
   @ApiHeader({ name: 'If-Match', required: false, description: 'The ETag you read; or send `version` in the body' })
   @ApiOkResponse({ type: ProposalDto, description: 'With the new ETag' })
   @ApiProblems(400, 404, 412, 422, 428)
+  @ApiRequestBody(UpdateProposalDto, UPDATE_PROPOSAL)
   async update(
     @Param('slug', new SlugPipe('proposal')) slug: string,
     @Headers('if-match') ifMatch: string | undefined,
@@ -103,7 +129,12 @@ export class ProposalsController {
   @Get(':slug/status')
   @RequireRole('analyst')
   @OpenRead()
-  @ApiOperation({ summary: 'The status as it stood on a date, rebuilt from the standing history' })
+  @ApiOperation({
+    operationId: 'getProposalStatusAsOf',
+    summary: 'The status as it stood on a date, rebuilt from the standing history',
+    description:
+      'Rebuilt from the transitions standing today whose world date is on or before `asOf`; a retracted transition never counts. 404 when the proposal had not yet been recorded on that date.',
+  })
   @ApiOkResponse({ type: StatusAsOfDto })
   @ApiProblems(400, 404)
   statusAsOf(
@@ -117,12 +148,14 @@ export class ProposalsController {
   @Idempotent()
   @RequireRole('staff')
   @ApiOperation({
+    operationId: 'recordTransition',
     summary: 'Move the proposal to another status',
     description:
       'Checked against the transition table; `from`, if sent, must be the current status. Reviving a rejected or withdrawn proposal needs the editor role.',
   })
   @ApiCreatedResponse({ type: TransitionDto })
   @ApiProblems(400, 404, 409, 422)
+  @ApiRequestBody(TransitionProposalDto, RECORD_TRANSITION)
   transition(
     @Param('slug', new SlugPipe('proposal')) slug: string,
     @Body() body: TransitionProposalDto,
@@ -137,12 +170,14 @@ export class ProposalsController {
   @RequireRole('editor')
   @HttpCode(200)
   @ApiOperation({
+    operationId: 'redateProposal',
     summary: 'Correct a wrong creation date or first status',
     description:
       'The first standing transition is retracted and a corrected one takes its place before the rest of the history, in one transaction; both stay in the history and the audit log. 409 if the correction would put the first transition after the second, or change the first status while later transitions stand.',
   })
   @ApiOkResponse({ type: RedateResultDto })
   @ApiProblems(400, 404, 409)
+  @ApiRequestBody(RedateProposalDto, REDATE_PROPOSAL)
   redate(
     @Param('slug', new SlugPipe('proposal')) slug: string,
     @Body() body: RedateProposalDto,
@@ -155,7 +190,12 @@ export class ProposalsController {
   @Get(':slug/transitions')
   @RequireRole('analyst')
   @OpenRead()
-  @ApiOperation({ summary: 'The whole status history, oldest first, retracted rows included and flagged' })
+  @ApiOperation({
+    operationId: 'listTransitions',
+    summary: 'The whole status history, oldest first, retracted rows included and flagged',
+    description:
+      'Every transition ever recorded, oldest first by world date; retracted ones are kept, flagged with who retracted them, when and why.',
+  })
   @ApiOkResponse({ type: TransitionListDto })
   @ApiProblems(404)
   async history(@Param('slug', new SlugPipe('proposal')) slug: string): Promise<TransitionListDto> {
@@ -167,9 +207,15 @@ export class ProposalsController {
   @Idempotent()
   @RequireRole('editor')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Retract the latest standing transition (never the first); the status before it returns' })
+  @ApiOperation({
+    operationId: 'retractTransition',
+    summary: 'Retract the latest standing transition (never the first); the status before it returns',
+    description:
+      'Staff and above. The transition stays in the history, flagged; the status returns to the one before it. The first transition cannot be retracted: correct it with the redate route.',
+  })
   @ApiOkResponse({ type: TransitionDto, description: 'The retracted transition, flagged' })
   @ApiProblems(400, 404, 409)
+  @ApiRequestBody(RetractTransitionDto, RETRACT_TRANSITION)
   retract(
     @Param('slug', new SlugPipe('proposal')) slug: string,
     @Param('id', new UuidPipe('transition')) id: string,

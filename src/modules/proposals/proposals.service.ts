@@ -1,3 +1,4 @@
+import { withArticle } from '../../common/i18n/wording.js';
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
 import { Db } from '../../common/database/db.js';
@@ -275,7 +276,7 @@ export class ProposalsService {
       if (actor.kind !== 'organization') {
         throw new DomainError(
           'unprocessable',
-          `forums[${index}] must name an organization; "${slug}" is a ${actor.kind}`,
+          `forums[${index}] must name an organization; "${slug}" is ${withArticle(actor.kind)}`,
           [{ field: `forums[${index}]`, message: `"${slug}" is not an organization` }],
         );
       }

@@ -1,3 +1,4 @@
+import { withArticle } from '../../common/i18n/wording.js';
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
 import { Db } from '../../common/database/db.js';
@@ -82,7 +83,7 @@ export class WorkflowService {
       if (!hasRole(user.role, decision.role)) {
         throw new DomainError(
           'forbidden',
-          `a ${decision.direction} needs the ${decision.role} role; you are ${user.role}`,
+          `${withArticle(decision.direction)} needs the ${decision.role} role; you are ${user.role}`,
         );
       }
       const occurredOn = toWorldDate(input.occurredOn);

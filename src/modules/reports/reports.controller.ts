@@ -1,19 +1,53 @@
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { Controller, Get, Headers, Query, Res, StreamableFile } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { OpenRead, RequireRole } from '../../common/auth/auth.decorators.js';
 import { ApiAuthenticated, ApiProblems } from '../../common/openapi/api-problems.js';
 import { ProgressReportDto, ProgressReportQueryDto } from './dto/progress-report.dto.js';
 import { acceptsGzip } from '../../common/http/accept-encoding.js';
 import { ReportsService } from './reports.service.js';
+import { REPORT_CSV_HEADER } from '../proposals/progress-lines.js';
 
 /** Whether the caller asked for CSV: `format=csv`, or an Accept that prefers text/csv to JSON. */
 function wantsCsv(format: string | undefined, accept: string | undefined): boolean {
   if (format !== undefined) return format === 'csv';
   return accept !== undefined && /\btext\/csv\b/i.test(accept) && !/\bapplication\/json\b/i.test(accept);
 }
+
+/** The CSV of the OpenAPI example: the header line and one row. */
+const CSV_EXAMPLE = [
+  REPORT_CSV_HEADER.map((column) => `"${column}"`).join(','),
+  [
+    'eurasian-charter',
+    'Eurasian Charter for Diversity and Multilateralism in the 21st Century',
+    'drafting',
+    '2024-07-04',
+    'stated',
+    '',
+    '516',
+    'drafting',
+    '2024-07-04',
+    'stated',
+    '',
+    '2025-10-29',
+    'stated',
+    '',
+    '3',
+    '3',
+    '0',
+    '0',
+    'active',
+    'no advance in the window; 3 statements in the window: 3 supporting',
+    '',
+    '',
+    '',
+    '',
+  ]
+    .map((value) => `"${value}"`)
+    .join(','),
+].join('\r\n');
 
 /** The X-Cache header of a report: sent as kept, brought up to date, or computed. */
 const X_CACHE = { kept: 'hit', updated: 'updated', computed: 'miss' } as const;
@@ -34,6 +68,7 @@ export class ReportsController {
   @RequireRole('analyst')
   @OpenRead()
   @ApiOperation({
+    operationId: 'getProgressReport',
     summary: 'Which proposals are advancing, active, stalled or concluded on a date, and why',
     description:
       'One row per proposal that existed on asOf (its first standing transition dated on or before it), with the ' +
@@ -45,8 +80,14 @@ export class ReportsController {
       '(`X-Cache: updated`); otherwise the report is computed (`X-Cache: miss`). A copy is ' +
       'gzipped (`Content-Encoding: gzip`, with Content-Length) to a client whose Accept-Encoding takes gzip.',
   })
-  @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ type: ProgressReportDto })
+  @ApiExtraModels(ProgressReportDto)
+  @ApiOkResponse({
+    description: 'The report as JSON, or as CSV with `format=csv` or `Accept: text/csv`',
+    content: {
+      'application/json': { schema: { $ref: getSchemaPath(ProgressReportDto) } },
+      'text/csv': { schema: { type: 'string' }, example: CSV_EXAMPLE },
+    },
+  })
   @ApiProblems(400)
   async progress(
     @Query() query: ProgressReportQueryDto,

@@ -14,6 +14,8 @@ import {
   UpdateSourceDto,
 } from './dto/source.dto.js';
 import { SourcesService } from './sources.service.js';
+import { ApiRequestBody } from '../../common/openapi/api-body.js';
+import { UPDATE_SOURCE } from './openapi-examples.js';
 
 @ApiTags('sources')
 @ApiAuthenticated()
@@ -25,6 +27,7 @@ export class SourcesController {
   @RequireRole('analyst')
   @OpenRead()
   @ApiOperation({
+    operationId: 'listSources',
     summary: 'List sources, newest publication first',
     description: 'Filtered by a text search over title, publisher and URL, by publisher, and by publication date.',
   })
@@ -38,6 +41,7 @@ export class SourcesController {
   @RequireRole('analyst')
   @OpenRead()
   @ApiOperation({
+    operationId: 'getSource',
     summary: 'One source, with every record that rests on it',
     description: 'The citations are the transitions, statements and assessments that cite it, retracted ones flagged.',
   })
@@ -56,6 +60,7 @@ export class SourcesController {
   @Patch(':id')
   @RequireRole('staff')
   @ApiOperation({
+    operationId: 'updateSource',
     summary: 'Edit a source: its citation fields and a note',
     description:
       'Needs If-Match with the ETag you read, or `version` in the body. Every record citing it keeps citing it; an edit that gives it the identity of another source (its URL, or publisher, title and date) is a 409.',
@@ -63,6 +68,7 @@ export class SourcesController {
   @ApiHeader({ name: 'If-Match', required: false, description: 'The ETag you read; or send `version` in the body' })
   @ApiOkResponse({ type: SourceRecordDto, description: 'With the new ETag' })
   @ApiProblems(400, 404, 409, 412, 428)
+  @ApiRequestBody(UpdateSourceDto, UPDATE_SOURCE)
   async update(
     @Param('id', new UuidPipe('source')) id: string,
     @Headers('if-match') ifMatch: string | undefined,

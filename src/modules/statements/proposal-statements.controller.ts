@@ -22,6 +22,7 @@ export class ProposalStatementsController {
   @RequireRole('analyst')
   @OpenRead()
   @ApiOperation({
+    operationId: 'listProposalStatements',
     summary: 'Statements about the proposal, most recent first; the filters of GET /statements apply',
     description: 'The `proposal` filter is the path’s; stance filters the stance toward this proposal.',
   })
@@ -38,7 +39,10 @@ export class ProposalStatementsController {
   @RequireRole('analyst')
   @OpenRead()
   @ApiOperation({
+    operationId: 'getProposalTimeline',
     summary: 'Transitions and statements merged, oldest first by world date, each item with its type',
+    description:
+      'Transitions and standing statements in one list, oldest first by world date, each with its `type`; retracted items are left out. For reading an initiative’s story in order.',
   })
   @ApiOkResponse({ type: TimelineDto })
   @ApiProblems(400, 404)

@@ -51,6 +51,7 @@ export class TokenCache implements OnApplicationBootstrap, OnApplicationShutdown
   private retry: NodeJS.Timeout | undefined;
   /** Bumped on every change and whenever listening starts or stops. */
   private current = 0;
+  private heard: string | undefined;
 
   constructor(
     @Inject(DATABASE_URL) private readonly databaseUrl: string,
@@ -75,6 +76,14 @@ export class TokenCache implements OnApplicationBootstrap, OnApplicationShutdown
   /** Whether tokens are remembered now: only while notices of changes can arrive. */
   get active(): boolean {
     return this.listening;
+  }
+
+  /**
+   * The payload of the latest notice heard. Notices arrive in commit order, so once a notice sent
+   * after a change is heard, the change's own notice has been too.
+   */
+  get lastNotice(): string | undefined {
+    return this.heard;
   }
 
   /** The generation a lookup begins in; hand it back to {@link remember}. */
@@ -122,7 +131,10 @@ export class TokenCache implements OnApplicationBootstrap, OnApplicationShutdown
       this.retry.unref();
       this.retryMs = Math.min(this.retryMs * 2, RETRY_MAX_MS);
     };
-    listener.on('notification', () => this.forget());
+    listener.on('notification', (notice) => {
+      this.forget();
+      this.heard = notice.payload;
+    });
     listener.on('error', (error: Error) => lost(error.message));
     listener.on('end', () => lost('connection ended'));
     try {

@@ -25,6 +25,8 @@ import {
 import { Idempotent, SecretResponse } from '../idempotency/idempotency.interceptor.js';
 import { toUserDto, UsersService } from './users.service.js';
 import { CurrentContext, type RequestContext } from '../../common/context/request-context.js';
+import { ApiRequestBody } from '../../common/openapi/api-body.js';
+import { CREATE_USER, UPDATE_USER } from './openapi-examples.js';
 
 const uuid = new UuidPipe('user');
 
@@ -38,9 +40,15 @@ export class UsersController {
   @Idempotent()
   @RequireRole('admin')
   @SecretResponse()
-  @ApiOperation({ summary: 'Create a user; the response carries their first token, shown once' })
+  @ApiOperation({
+    operationId: 'createUser',
+    summary: 'Create a user; the response carries their first token, shown once',
+    description:
+      'Admin only. The token in the response is shown this once: the service keeps only its hash. A replay of the same Idempotency-Key answers the user again with `token: null`.',
+  })
   @ApiCreatedResponse({ type: CreatedUserDto })
   @ApiProblems(400, 409)
+  @ApiRequestBody(CreateUserDto, CREATE_USER)
   async create(
     @Body() body: CreateUserDto,
     @CurrentContext() context: RequestContext,
@@ -52,7 +60,11 @@ export class UsersController {
 
   @Get('users')
   @RequireRole('admin')
-  @ApiOperation({ summary: 'List users by name' })
+  @ApiOperation({
+    operationId: 'listUsers',
+    summary: 'List users by name',
+    description: 'Admin only. Paginated by cursor, by name; tokens are never listed.',
+  })
   @ApiOkResponse({ type: UserListDto })
   @ApiProblems(400)
   list(@Query() query: ListUsersQueryDto): Promise<UserListDto> {
@@ -61,7 +73,11 @@ export class UsersController {
 
   @Patch('users/:id')
   @RequireRole('admin')
-  @ApiOperation({ summary: 'Change a user’s role, or deactivate them (`active: false`)' })
+  @ApiOperation({
+    operationId: 'updateUser',
+    summary: 'Change a user’s role, or deactivate them (`active: false`)',
+    description: 'Admin only. A new role or a deactivation takes effect on the user’s next request, on every instance.',
+  })
   @ApiHeader({
     name: 'If-Match',
     required: false,
@@ -69,6 +85,7 @@ export class UsersController {
   })
   @ApiOkResponse({ type: UserDto })
   @ApiProblems(400, 404, 412, 428)
+  @ApiRequestBody(UpdateUserDto, UPDATE_USER)
   async update(
     @Param('id', uuid) id: string,
     @Headers('if-match') ifMatch: string | undefined,
@@ -83,7 +100,12 @@ export class UsersController {
   @Delete('users/:id/tokens/:tokenId')
   @RequireRole('admin')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Revoke one of a user’s tokens: it stops working at once' })
+  @ApiOperation({
+    operationId: 'revokeUserToken',
+    summary: 'Revoke one of a user’s tokens: it stops working at once',
+    description:
+      'Admin only. The token stops working on its next use, on every instance; the audit log records who revoked it. A token already revoked is a 409.',
+  })
   @ApiNoContentResponse({ description: 'Revoked' })
   @ApiProblems(404, 409)
   revokeToken(
@@ -98,7 +120,12 @@ export class UsersController {
   @Idempotent()
   @RequireRole('admin')
   @SecretResponse()
-  @ApiOperation({ summary: 'Issue another token for a user, shown once' })
+  @ApiOperation({
+    operationId: 'issueUserToken',
+    summary: 'Issue another token for a user, shown once',
+    description:
+      'Admin only. Needs no body. The token is shown this once; a user may hold several (one per device or script).',
+  })
   @ApiCreatedResponse({ type: IssuedTokenDto })
   @ApiProblems(404)
   issueToken(@Param('id', uuid) id: string, @CurrentContext() context: RequestContext): Promise<IssuedTokenDto> {
@@ -108,7 +135,12 @@ export class UsersController {
   @Get('me')
   @RequireRole('analyst')
   @HttpCode(200)
-  @ApiOperation({ summary: 'The caller’s user and role' })
+  @ApiOperation({
+    operationId: 'getCurrentUser',
+    summary: 'The caller’s user and role',
+    description:
+      'Who the token belongs to and what it may do; a quick check that a token works. With `If-None-Match`, 304 when unchanged.',
+  })
   @ApiOkResponse({ type: MeDto })
   async me(
     @CurrentUser() caller: AuthenticatedUser,

@@ -81,7 +81,7 @@ export class UpdateActorDto extends ActorFieldsDto {
   @MaxLength(300)
   name?: string;
 
-  @ApiPropertyOptional({ description: 'The version you read; alternative to If-Match.' })
+  @ApiPropertyOptional({ type: 'integer', description: 'The version you read; alternative to If-Match.' })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -152,7 +152,7 @@ export class ActorDto {
   @ApiProperty({ format: 'date-time' })
   updatedAt: string;
 
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', example: 1 })
   version: number;
 }
 

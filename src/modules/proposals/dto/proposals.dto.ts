@@ -46,7 +46,9 @@ export class ProposerInputDto {
   @IsSlug()
   actor: string;
 
-  @ApiPropertyOptional({ enum: PROPOSER_ROLES, default: 'proposer' })
+  // Defaults of body fields are said in words: a generated client (openapi-typescript) reads a
+  // `default` in a shared schema as "always present" and would make the field required.
+  @ApiPropertyOptional({ enum: PROPOSER_ROLES, description: 'Default: proposer' })
   @IsOptionalNotNull()
   @IsIn(PROPOSER_ROLES)
   role?: ProposerRole;
@@ -192,7 +194,7 @@ export class CreateProposalDto extends ProposalFieldsDto {
   @ProposersField(true)
   proposers: ProposerInputDto[];
 
-  @ApiPropertyOptional({ enum: INITIAL_STATUSES, default: 'proposed' })
+  @ApiPropertyOptional({ enum: INITIAL_STATUSES, description: 'Default: proposed' })
   @IsOptionalNotNull()
   @IsIn(INITIAL_STATUSES)
   initialStatus?: InitialStatus;
@@ -226,7 +228,7 @@ export class UpdateProposalDto extends ProposalFieldsDto {
   @MaxLength(500)
   title?: string;
 
-  @ApiPropertyOptional({ description: 'The version you read; alternative to If-Match.' })
+  @ApiPropertyOptional({ type: 'integer', description: 'The version you read; alternative to If-Match.' })
   @IsOptionalNotNull()
   @IsInt()
   @Min(1)
@@ -361,16 +363,16 @@ export class RelatedProposalDto extends ProposalRefDto {
 }
 
 export class StatementCountsDto {
-  @ApiProperty({ example: 3 })
+  @ApiProperty({ type: 'integer', example: 3 })
   supports: number;
 
-  @ApiProperty({ example: 0 })
+  @ApiProperty({ type: 'integer', example: 0 })
   opposes: number;
 
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', example: 1 })
   neutral: number;
 
-  @ApiProperty({ example: 4 })
+  @ApiProperty({ type: 'integer', example: 4 })
   total: number;
 }
 
@@ -474,7 +476,7 @@ export class ProposalDto {
   @ApiProperty({ format: 'date-time' })
   updatedAt: string;
 
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', example: 1 })
   version: number;
 }
 

@@ -157,7 +157,7 @@ export class TransitionDto {
   @ApiProperty({ format: 'uuid' })
   id: string;
 
-  @ApiProperty({ description: 'Position in the history, from 1' })
+  @ApiProperty({ type: 'integer', description: 'Position in the history, from 1' })
   seq: number;
 
   @ApiProperty({ enum: STATUSES, nullable: true, description: 'null for the creation' })

@@ -1,3 +1,4 @@
+import { plural } from '../../../common/i18n/wording.js';
 import { firstDay } from '../../../common/dates/partial-date.js';
 import type { Stance } from '../../../common/dto/stance.js';
 import { type Direction, furthestOf, isTerminal, type Status } from './statuses.js';
@@ -138,8 +139,6 @@ export const STANCE_WORDS = { supports: 'supporting', opposes: 'opposing', neutr
 export function fill(template: string, values: Readonly<Record<string, string | number>>): string {
   return template.replace(/\{(\w+)\}/g, (_, name: string) => String(values[name]));
 }
-
-export const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 function stanceBreakdown(counts: StanceCounts): string {
   const stances = (Object.keys(STANCE_WORDS) as Stance[])

@@ -1,3 +1,4 @@
+import { withArticle } from '../../../common/i18n/wording.js';
 import type { Role } from '../../../common/auth/roles.js';
 import { type Direction, INITIAL_STATUSES, type Status, isActive, stageRank } from './statuses.js';
 
@@ -41,10 +42,10 @@ export function decideTransition(from: Status | null, to: Status): TransitionDec
   if (from === 'rejected' || from === 'withdrawn') {
     return (INITIAL_STATUSES as readonly Status[]).includes(to)
       ? allow('revive', 'editor')
-      : refuse(`a ${from} proposal can only be revived as floated or proposed`);
+      : refuse(`${withArticle(from)} proposal can only be revived as floated or proposed`);
   }
   if (from === 'implemented' || from === 'superseded') {
-    return refuse(`a ${from} proposal is final and cannot move to ${to}`);
+    return refuse(`${withArticle(from)} proposal is final and cannot move to ${to}`);
   }
   return refuse(`no transition from ${from} to ${to}`);
 }

@@ -80,7 +80,7 @@ export class ReportRowDto {
   @ApiBasis()
   statusSinceBasis: string | null;
 
-  @ApiProperty({ example: 207, description: 'Days from the first day of statusSince to asOf' })
+  @ApiProperty({ type: 'integer', example: 207, description: 'Days from the first day of statusSince to asOf' })
   daysInStatus: number;
 
   @ApiProperty({ enum: STATUSES, description: 'The furthest stage reached by asOf' })
@@ -122,18 +122,18 @@ export class ReportRowDto {
 }
 
 export class MomentumTotalsDto {
-  @ApiProperty() advancing: number;
-  @ApiProperty() active: number;
-  @ApiProperty() stalled: number;
-  @ApiProperty() concluded: number;
-  @ApiProperty() total: number;
+  @ApiProperty({ type: 'integer' }) advancing: number;
+  @ApiProperty({ type: 'integer' }) active: number;
+  @ApiProperty({ type: 'integer' }) stalled: number;
+  @ApiProperty({ type: 'integer' }) concluded: number;
+  @ApiProperty({ type: 'integer' }) total: number;
 }
 
 export class ProgressReportDto {
   @ApiProperty({ example: '2026-11-22' })
   asOf: string;
 
-  @ApiProperty({ example: 365 })
+  @ApiProperty({ type: 'integer', example: 365 })
   windowDays: number;
 
   @ApiProperty({ type: [ReportRowDto], description: 'One row per proposal that existed on asOf, by slug' })

@@ -102,7 +102,7 @@ export class SourceRecordDto extends SourceDto {
   @ApiProperty({ format: 'date-time' })
   updatedAt: string;
 
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', example: 1 })
   version: number;
 }
 
@@ -225,7 +225,7 @@ export class UpdateSourceDto {
   @MaxLength(SOURCE_NOTE_MAX_LENGTH)
   note?: string | null;
 
-  @ApiPropertyOptional({ description: 'The version you read, if you do not send If-Match' })
+  @ApiPropertyOptional({ type: 'integer', description: 'The version you read, if you do not send If-Match' })
   @IsOptionalNotNull()
   @Type(() => Number)
   @IsInt()

@@ -107,7 +107,7 @@ class StatementFieldsDto {
   @MaxLength(SUMMARY_MAX_LENGTH)
   summary?: string;
 
-  @ApiPropertyOptional({ example: 'en', default: 'en', description: 'ISO 639-1 code of the quote’s language' })
+  @ApiPropertyOptional({ example: 'en', description: 'ISO 639-1 code of the quote’s language; default en' })
   @IsOptionalNotNull()
   @Validate(LanguageConstraint)
   language?: string;
@@ -173,7 +173,7 @@ export class UpdateStatementDto extends StatementFieldsDto {
   @Validate(DistinctSlugsConstraint)
   proposals?: StanceInputDto[];
 
-  @ApiPropertyOptional({ description: 'The version you read; alternative to If-Match.' })
+  @ApiPropertyOptional({ type: 'integer', description: 'The version you read; alternative to If-Match.' })
   @IsOptionalNotNull()
   @IsInt()
   @Min(1)
@@ -322,7 +322,7 @@ export class StatementDto {
   @ApiProperty({ format: 'date-time' })
   updatedAt: string;
 
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', example: 1 })
   version: number;
 }
 

@@ -26,7 +26,7 @@ export class UpdateUserDto {
   @IsBoolean()
   active?: boolean;
 
-  @ApiPropertyOptional({ description: 'The version you read; alternative to If-Match.' })
+  @ApiPropertyOptional({ type: 'integer', description: 'The version you read; alternative to If-Match.' })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -54,7 +54,7 @@ export class UserDto {
   @ApiProperty({ format: 'date-time' })
   updatedAt: string;
 
-  @ApiProperty()
+  @ApiProperty({ type: 'integer' })
   version: number;
 }
 
