@@ -43,7 +43,7 @@ describe('actors', () => {
 
   it('numbers a generated slug that is taken, and refuses a taken explicit slug with 409', async () => {
     const first = await create({ kind: 'organization', name: 'Eurasian Economic Union' });
-    const second = await create({ kind: 'organization', name: 'Eurasian Economic Union' });
+    const second = await create({ kind: 'organization', name: 'Eurasian Economic Union', confirmNew: true });
     expect([first.body.slug, second.body.slug]).toEqual(['eurasian-economic-union', 'eurasian-economic-union-2']);
     const taken = await create({ kind: 'state', name: 'Other', slug: 'eurasian-economic-union' });
     expect(taken.status).toBe(409);

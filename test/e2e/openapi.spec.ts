@@ -98,7 +98,7 @@ describe('the OpenAPI document', () => {
     expect(new Set(ids).size).toBe(ids.length);
     for (const operation of operations()) {
       expect(operation.operationId).toMatch(
-        /^(get|list|create|update|record|retract|redate|withdraw|issue|revoke|merge|mark)[A-Z][A-Za-z]+$/,
+        /^(get|list|create|update|record|retract|redate|withdraw|issue|revoke|merge|mark|unmark)[A-Z][A-Za-z]+$/,
       );
       expect(operation.summary).toBeTruthy();
       expect(operation.description).toBeTruthy();

@@ -368,7 +368,7 @@ describe('the progress report and momentum', () => {
         }
         added += 1;
         await f.proposal({
-          title: `Added while paging ${sort} ${added}`,
+          title: `Added while paging ${sort.replace('-', 'descending ')} ${added}`,
           proposedOn: '2024-07-02',
           proposers: [{ actor: 'russia' }],
         });

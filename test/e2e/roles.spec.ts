@@ -72,6 +72,17 @@ describe('the role matrix', () => {
       prepare: () => (auth) => auth(t.http.post('/api/v1/actors')).send({ kind: 'state', name: unique('State') }),
     },
     {
+      route: 'POST /actors/{slug}/merge',
+      least: 'editor',
+      prepare: async () => {
+        const [from, into] = [
+          await f.actor({ kind: 'state', name: unique('Merged') }),
+          await f.actor({ kind: 'state', name: unique('Kept') }),
+        ];
+        return (auth) => auth(t.http.post(`/api/v1/actors/${from.slug}/merge`)).send({ into: into.slug, reason: 'x' });
+      },
+    },
+    {
       route: 'PATCH /actors/{slug}',
       least: 'staff',
       prepare: async () => {
@@ -134,6 +145,28 @@ describe('the role matrix', () => {
         const moved = await f.transition(p.slug, { to: 'drafting', occurredOn: '2021' });
         return (auth) =>
           auth(t.http.post(`/api/v1/proposals/${p.slug}/transitions/${moved.id}/retract`)).send({ reason: 'x' });
+      },
+    },
+    {
+      route: 'POST /proposals/{slug}/mark-duplicate',
+      least: 'editor',
+      prepare: async () => {
+        const [p, of] = [await proposal(), await proposal()];
+        return (auth) =>
+          auth(t.http.post(`/api/v1/proposals/${p.slug}/mark-duplicate`)).send({ of: of.slug, reason: 'x' });
+      },
+    },
+    {
+      route: 'POST /proposals/{slug}/unmark-duplicate',
+      least: 'editor',
+      prepare: async () => {
+        const [p, of] = [await proposal(), await proposal()];
+        await t.http
+          .post(`/api/v1/proposals/${p.slug}/mark-duplicate`)
+          .set('authorization', `Bearer ${ADMIN_TOKEN}`)
+          .send({ of: of.slug, reason: 'x' })
+          .expect(200);
+        return (auth) => auth(t.http.post(`/api/v1/proposals/${p.slug}/unmark-duplicate`)).send({ reason: 'x' });
       },
     },
     {

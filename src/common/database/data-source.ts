@@ -10,10 +10,12 @@ import { ProposalAdvancesIndex1764400000000 } from '../../../migrations/17644000
 import { ProposalChangeMarks1764500000000 } from '../../../migrations/1764500000000-ProposalChangeMarks.js';
 import { AuthChangeNotices1764600000000 } from '../../../migrations/1764600000000-AuthChangeNotices.js';
 import { Provenance1764700000000 } from '../../../migrations/1764700000000-Provenance.js';
+import { Duplicates1764800000000 } from '../../../migrations/1764800000000-Duplicates.js';
 import { AuditEntryEntity } from '../../modules/audit/entities/audit-entry.entity.js';
 import { IdempotencyKeyEntity } from '../../modules/idempotency/entities/idempotency-key.entity.js';
 import { ActorMemberEntity } from '../../modules/actors/entities/actor-member.entity.js';
 import { ActorEntity } from '../../modules/actors/entities/actor.entity.js';
+import { ActorMergeEntity } from '../../modules/actors/entities/actor-merge.entity.js';
 import { EventOrganizerEntity } from '../../modules/events/entities/event-organizer.entity.js';
 import { EventEntity } from '../../modules/events/entities/event.entity.js';
 import { ProposalRelationEntity } from '../../modules/proposals/entities/proposal-relation.entity.js';
@@ -36,6 +38,7 @@ export const ENTITIES = [
   ApiTokenEntity,
   ActorEntity,
   ActorMemberEntity,
+  ActorMergeEntity,
   SourceEntity,
   ProposalEntity,
   ProposalActorEntity,
@@ -66,6 +69,7 @@ export const MIGRATIONS = [
   ProposalChangeMarks1764500000000,
   AuthChangeNotices1764600000000,
   Provenance1764700000000,
+  Duplicates1764800000000,
 ];
 
 export interface PoolSettings {

@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'precondition_required'
   | 'unprocessable'
   | 'source_required'
+  | 'likely_duplicate'
   | 'idempotency_in_flight'
   | 'idempotency_mismatch'
   | 'rate_limited'
@@ -47,6 +48,24 @@ export const unknownReference = (field: string, what: string, key: string): Doma
   new DomainError('unprocessable', `${field} names ${what} "${key}", which does not exist`, [
     { field, message: `unknown ${what} "${key}"` },
   ]);
+
+/**
+ * A new actor or proposal whose name matches existing ones (case, accents and punctuation aside):
+ * refused unless the request says it is new on purpose (`confirmNew`).
+ */
+export const likelyDuplicate = (
+  what: 'actor' | 'proposal',
+  field: string,
+  existing: { slug: string; name: string }[],
+): DomainError =>
+  new DomainError(
+    'likely_duplicate',
+    `${existing.length === 1 ? `an existing ${what} has` : `existing ${what}s have`} this ${field}: ` +
+      `${existing.map((record) => `${record.slug} ("${record.name}")`).join(', ')}; ` +
+      `use it, or send confirmNew: true if this is another ${what}`,
+    [{ field, message: `matches ${existing.map((record) => record.slug).join(', ')}` }],
+    { duplicates: existing },
+  );
 
 export const invalid = (field: string, message: string): DomainError =>
   new DomainError('validation_failed', `${field} ${message}`, [{ field, message }]);

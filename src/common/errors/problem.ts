@@ -51,6 +51,14 @@ export class ProblemDto {
     description: 'With precondition_failed: the version the resource is at now.',
   })
   currentVersion?: number;
+
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'object', properties: { slug: { type: 'string' }, name: { type: 'string' } } },
+    example: [{ slug: 'kazakhstan', name: 'Kazakhstan' }],
+    description: 'With likely_duplicate: the existing records the new one matches.',
+  })
+  duplicates?: { slug: string; name: string }[];
 }
 
 export interface Problem {

@@ -19,6 +19,7 @@ function statusOf(code: ErrorCode): number {
     case 'out_of_order':
     case 'retraction_refused':
     case 'idempotency_in_flight':
+    case 'likely_duplicate':
       return 409;
     case 'precondition_failed':
       return 412;

@@ -1,17 +1,24 @@
-import { Body, Controller, Get, Headers, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { OpenRead, RequireRole } from '../../common/auth/auth.decorators.js';
+import { type AuthenticatedUser, CurrentUser, OpenRead, RequireRole } from '../../common/auth/auth.decorators.js';
 import { expectedVersion, withEtag } from '../../common/http/conditional.js';
 import { SlugPipe } from '../../common/http/uuid.pipe.js';
 import { ApiAuthenticated, ApiProblems } from '../../common/openapi/api-problems.js';
 import { toActorDto } from './actors.repository.js';
 import { ActorsService } from './actors.service.js';
-import { ActorDto, ActorListDto, CreateActorDto, ListActorsQueryDto, UpdateActorDto } from './dto/actors.dto.js';
+import {
+  ActorDto,
+  ActorListDto,
+  CreateActorDto,
+  ListActorsQueryDto,
+  MergeActorDto,
+  UpdateActorDto,
+} from './dto/actors.dto.js';
 import { Idempotent } from '../idempotency/idempotency.interceptor.js';
 import { CurrentContext, type RequestContext } from '../../common/context/request-context.js';
 import { ApiRequestBody } from '../../common/openapi/api-body.js';
-import { CREATE_ACTOR, UPDATE_ACTOR } from './openapi-examples.js';
+import { CREATE_ACTOR, MERGE_ACTOR, UPDATE_ACTOR } from './openapi-examples.js';
 
 @ApiTags('actors')
 @ApiAuthenticated()
@@ -95,6 +102,33 @@ export class ActorsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ActorDto | undefined> {
     const actor = await this.actors.update(slug, expectedVersion(ifMatch, body.version), body, context);
+    return withEtag(reply, actor.version, toActorDto(actor));
+  }
+
+  @Post(':slug/merge')
+  @Idempotent()
+  @RequireRole('editor')
+  @HttpCode(200)
+  @ApiOperation({
+    operationId: 'mergeActor',
+    summary: 'Merge a duplicate actor into the one it repeats',
+    description:
+      'Editors and admins. Every reference to the duplicate — as proposer, forum, organizer, speaker, member or ' +
+      'country — moves to `into`; the duplicate’s names join its aliases; the duplicate’s slug goes on resolving ' +
+      'to it (GET, and in any body that names an actor). The merge is shown in `mergedFrom` and the audit log. ' +
+      'Only actors of one kind merge; an actor already merged is a 409.',
+  })
+  @ApiOkResponse({ type: ActorDto, description: 'The actor merged into, with its new ETag' })
+  @ApiProblems(400, 404, 409, 422)
+  @ApiRequestBody(MergeActorDto, MERGE_ACTOR)
+  async merge(
+    @Param('slug', new SlugPipe('actor')) slug: string,
+    @Body() body: MergeActorDto,
+    @CurrentUser() user: AuthenticatedUser,
+    @CurrentContext() context: RequestContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ActorDto | undefined> {
+    const actor = await this.actors.merge(slug, body, user, context);
     return withEtag(reply, actor.version, toActorDto(actor));
   }
 }

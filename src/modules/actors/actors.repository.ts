@@ -18,9 +18,19 @@ export interface ActorRow {
   title: string | null;
   country: ActorRefDto | null;
   members: ActorRefDto[];
+  mergedFrom: MergedActor[];
   createdAt: Date;
   updatedAt: Date;
   version: number;
+}
+
+/** An actor merged into this one: its slug resolves here. */
+export interface MergedActor {
+  slug: string;
+  name: string;
+  reason: string;
+  mergedAt: string;
+  mergedBy: { id: string; name: string };
 }
 
 export interface ActorWrite {
@@ -41,27 +51,108 @@ const SELECT = `
             FROM actors c WHERE c.id = a.country_id) AS country,
          COALESCE((SELECT json_agg(json_build_object('slug', m.slug, 'name', m.name, 'kind', m.kind) ORDER BY m.slug)
             FROM actor_members am JOIN actors m ON m.id = am.member_id
-           WHERE am.organization_id = a.id), '[]') AS members
+           WHERE am.organization_id = a.id), '[]') AS members,
+         COALESCE((SELECT json_agg(json_build_object('slug', g.slug, 'name', m.name, 'reason', g.reason,
+                                                     'mergedAt', to_char(g.merged_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'mergedBy', json_build_object('id', u.id, 'name', u.name))
+                                   ORDER BY g.merged_at)
+            FROM actor_merges g JOIN actors m ON m.id = g.actor_id JOIN users u ON u.id = g.merged_by
+           WHERE g.into_id = a.id), '[]') AS "mergedFrom"
     FROM actors a`;
+
+/** The id an actor's slug resolves to: its own, or that of the actor it was merged into. */
+const RESOLVED = `(SELECT COALESCE(s.merged_into_id, s.id) FROM actors s WHERE s.slug = $1)`;
 
 @Injectable()
 export class ActorsRepository {
   constructor(private readonly db: Db) {}
 
-  async findBySlug(slug: string, manager: EntityManager = this.db.manager): Promise<ActorRow | null> {
-    const rows: ActorRow[] = await manager.query(`${SELECT} WHERE a.slug = $1`, [slug]);
+  /** The actor a slug names, or the one it was merged into; `lock` takes its row for update. */
+  async findBySlug(slug: string, manager: EntityManager = this.db.manager, lock = false): Promise<ActorRow | null> {
+    if (lock) await manager.query(`SELECT 1 FROM actors WHERE id = ${RESOLVED} FOR UPDATE`, [slug]);
+    const rows: ActorRow[] = await manager.query(`${SELECT} WHERE a.id = ${RESOLVED}`, [slug]);
     return rows[0] ?? null;
   }
 
-  /** The actors with these slugs, as references show them, with their ids; missing slugs are absent from the map. */
+  /**
+   * The actors these slugs name, as references show them, with their ids, by the slug asked for:
+   * a slug merged away resolves to the actor it was merged into; missing slugs are absent.
+   */
   async refsBySlugs(slugs: string[], manager: EntityManager = this.db.manager): Promise<Map<string, ResolvedActor>> {
     if (slugs.length === 0) return new Map();
-    const rows: ResolvedActor[] = await this.db.prepared(
-      'SELECT id, slug, name, kind FROM actors WHERE slug = ANY($1)',
+    const rows: (ResolvedActor & { asked: string })[] = await this.db.prepared(
+      `SELECT s.slug AS asked, a.id, a.slug, a.name, a.kind
+         FROM actors s JOIN actors a ON a.id = COALESCE(s.merged_into_id, s.id)
+        WHERE s.slug = ANY($1)`,
       [slugs],
       manager,
     );
-    return new Map(rows.map((row) => [row.slug, row]));
+    return new Map(rows.map(({ asked, ...actor }) => [asked, actor]));
+  }
+
+  /**
+   * Actors, not merged away, whose name, short name or an alias is one of `names` once case,
+   * accents and punctuation are set aside (`ppt_match_key`): the likely duplicates of a new one.
+   */
+  async likelyDuplicates(names: string[], manager: EntityManager): Promise<ActorRefDto[]> {
+    return manager.query(
+      `SELECT slug, name, kind FROM actors
+        WHERE merged_into_id IS NULL AND match_keys && ppt_match_keys($1::text[])
+        ORDER BY slug COLLATE "C" LIMIT 5`,
+      [names],
+    );
+  }
+
+  /**
+   * Merges actor `from` into `into` where the actors module keeps references: organizations'
+   * members (each pair once, never an organization its own member), persons' countries, and
+   * actors merged into `from` before. How many of each moved.
+   */
+  async moveOwnReferences(from: string, into: string, manager: EntityManager): Promise<Record<string, number>> {
+    const count = async (sql: string): Promise<number> => {
+      const rows: unknown[] = await returning(manager, sql, [from, into]);
+      return rows.length;
+    };
+    await manager.query(
+      `DELETE FROM actor_members o USING actor_members t
+        WHERE (o.organization_id = $1 AND t.organization_id = $2 AND t.member_id = o.member_id)
+           OR (o.member_id = $1 AND t.member_id = $2 AND t.organization_id = o.organization_id)
+           OR (o.organization_id = $1 AND o.member_id = $2) OR (o.member_id = $1 AND o.organization_id = $2)`,
+      [from, into],
+    );
+    const members =
+      (await count(`UPDATE actor_members SET organization_id = $2 WHERE organization_id = $1 RETURNING 1`)) +
+      (await count(`UPDATE actor_members SET member_id = $2 WHERE member_id = $1 RETURNING 1`));
+    const countries = await count(`UPDATE actors SET country_id = $2 WHERE country_id = $1 RETURNING 1`);
+    const merged = await count(`UPDATE actors SET merged_into_id = $2 WHERE merged_into_id = $1 RETURNING 1`);
+    await manager.query(`UPDATE actor_merges SET into_id = $2 WHERE into_id = $1`, [from, into]);
+    return { members, countries, merged };
+  }
+
+  /** Marks `from` as merged into `into`, adds its names to `into`'s aliases, and records the merge. */
+  async recordMerge(
+    merge: { from: string; into: string; slug: string; reason: string; moved: Record<string, number>; by: string },
+    manager: EntityManager,
+  ): Promise<void> {
+    await manager.query(
+      `UPDATE actors t
+          SET aliases = ARRAY(SELECT DISTINCT ON (ppt_match_key(n)) n
+                                FROM unnest(t.aliases || ARRAY[f.name, f.short_name] || f.aliases) WITH ORDINALITY AS x(n, i)
+                               WHERE n IS NOT NULL AND ppt_match_key(n) IS NOT NULL
+                                 AND ppt_match_key(n) IS DISTINCT FROM ppt_match_key(t.name)
+                                 AND ppt_match_key(n) IS DISTINCT FROM ppt_match_key(t.short_name)
+                               ORDER BY ppt_match_key(n), i),
+              version = t.version + 1
+         FROM actors f WHERE f.id = $1 AND t.id = $2`,
+      [merge.from, merge.into],
+    );
+    await manager.query(`UPDATE actors SET merged_into_id = $2, version = version + 1 WHERE id = $1`, [
+      merge.from,
+      merge.into,
+    ]);
+    await manager.query(
+      `INSERT INTO actor_merges (actor_id, into_id, slug, reason, moved, merged_by) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [merge.from, merge.into, merge.slug, merge.reason, JSON.stringify(merge.moved), merge.by],
+    );
   }
 
   async list(
@@ -69,7 +160,7 @@ export class ActorsRepository {
     limit: number,
     afterSlug: string | undefined,
   ): Promise<ActorRow[]> {
-    const where: string[] = [];
+    const where: string[] = ['a.merged_into_id IS NULL'];
     const params: unknown[] = [];
     if (filters.kind !== undefined) {
       params.push(filters.kind);
@@ -87,8 +178,7 @@ export class ActorsRepository {
       where.push(`a.slug COLLATE "C" > $${params.length}`);
     }
     params.push(limit + 1);
-    const sql = `${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY a.slug COLLATE "C" LIMIT $${params.length}`;
+    const sql = `${SELECT} WHERE ${where.join(' AND ')} ORDER BY a.slug COLLATE "C" LIMIT $${params.length}`;
     return this.db.manager.query(sql, params);
   }
 
@@ -159,6 +249,7 @@ export function toActorDto(row: ActorRow): ActorDto {
     title: row.title,
     country: row.country,
     members: row.members,
+    mergedFrom: row.mergedFrom,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
     version: row.version,

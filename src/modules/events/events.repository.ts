@@ -1,3 +1,4 @@
+import { returning } from '../../common/database/returning.js';
 import { Injectable } from '@nestjs/common';
 import { Db } from '../../common/database/db.js';
 import type { EntityManager } from 'typeorm';
@@ -39,6 +40,21 @@ const SELECT = `
 @Injectable()
 export class EventsRepository {
   constructor(private readonly db: Db) {}
+
+  /** Moves actor `from`'s organizer links onto `into` (each event once); how many moved. */
+  async moveOrganizer(from: string, into: string, manager: EntityManager): Promise<number> {
+    await manager.query(
+      `DELETE FROM event_organizers o USING event_organizers t
+        WHERE o.actor_id = $1 AND t.actor_id = $2 AND t.event_id = o.event_id`,
+      [from, into],
+    );
+    const moved = await returning(
+      manager,
+      'UPDATE event_organizers SET actor_id = $2 WHERE actor_id = $1 RETURNING 1',
+      [from, into],
+    );
+    return moved.length;
+  }
 
   async findBySlug(slug: string, manager: EntityManager = this.db.manager): Promise<EventRow | null> {
     const rows: EventRow[] = await manager.query(`${SELECT} WHERE e.slug = $1`, [slug]);

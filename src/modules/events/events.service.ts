@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
 import { Db } from '../../common/database/db.js';
 import { firstDay, isPartialDate, lastDay } from '../../common/dates/partial-date.js';
@@ -14,13 +14,22 @@ import { type EventRow, EventsRepository, toEventDto } from './events.repository
 import type { RequestContext } from '../../common/context/request-context.js';
 
 @Injectable()
-export class EventsService {
+export class EventsService implements OnModuleInit {
   constructor(
     private readonly events: EventsRepository,
     private readonly audit: AuditService,
     private readonly actors: ActorsService,
     private readonly db: Db,
   ) {}
+
+  /** Organizers move with an actor merged into another. */
+  onModuleInit(): void {
+    this.actors.registerReferenceHolder({
+      moveActorReferences: async (from, into, manager) => ({
+        organizers: await this.events.moveOrganizer(from, into, manager),
+      }),
+    });
+  }
 
   async get(slug: string): Promise<EventRow> {
     const event = await this.events.findBySlug(slug);

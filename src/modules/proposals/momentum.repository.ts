@@ -64,12 +64,14 @@ export function momentumSql(
   windowDays: number,
   ids?: string[],
   statedOnly = false,
+  includeDuplicates = true,
 ): string {
   return momentumSqlOf({
     day: param(asOf),
     windowStart: param(daysBefore(asOf, windowDays)),
     ids: ids === undefined ? undefined : `${param(ids)}::uuid[]`,
     statedOnly,
+    includeDuplicates,
   });
 }
 
@@ -87,10 +89,18 @@ export interface MomentumInputs {
    * stated transition by the day is left out.
    */
   statedOnly?: boolean;
+  /** Also proposals marked as duplicates of another (default): the report leaves them out. */
+  includeDuplicates?: boolean;
 }
 
 /** {@link momentumSql} on placeholders of the caller's: the same text for every call, so it can be built once. */
-function momentumSqlOf({ day, windowStart, ids, statedOnly = false }: MomentumInputs): string {
+function momentumSqlOf({
+  day,
+  windowStart,
+  ids,
+  statedOnly = false,
+  includeDuplicates = true,
+}: MomentumInputs): string {
   const only = (column: string): string => (ids === undefined ? '' : `AND ${column} = ANY(${ids})`);
   const stated = (column: string): string => (statedOnly ? `AND ${column} = 'stated'` : '');
   return `
@@ -99,6 +109,7 @@ function momentumSqlOf({ day, windowStart, ids, statedOnly = false }: MomentumIn
              p.furthest_status, p.last_from_status, p.last_direction,
              p.last_statement_on, p.last_statement_on_certainty, p.last_statement_on_basis
         FROM proposals p WHERE p.proposed_on <= ${day} ${only('p.id')}
+             ${includeDuplicates ? '' : 'AND p.duplicate_of_id IS NULL'}
     ), rebuilt AS (
       SELECT t.proposal_id,
              (array_agg(t.to_status ORDER BY t.seq DESC))[1] AS status,

@@ -40,6 +40,13 @@ export const MARK_DUPLICATE: ExamplesObject = {
   },
 };
 
+export const UNMARK_DUPLICATE: ExamplesObject = {
+  separate: {
+    summary: 'Example: a separate initiative after all',
+    value: { reason: 'Example: a separate initiative after all, per the 2024 summit declaration' },
+  },
+};
+
 export const RECORD_TRANSITION: ExamplesObject = {
   discussed: {
     summary: 'Example: taken up for discussion, citing a source',

@@ -13,6 +13,8 @@ export interface ReportFilters {
   forum?: string;
   proposer?: string;
   tag?: string;
+  /** Also proposals marked as duplicates of another (left out otherwise). */
+  includeDuplicates?: boolean;
 }
 
 /** SQL writing a report row `r` out: as the JSON of `ReportRowDto`, or as an RFC 4180 line, every field quoted. */
@@ -194,7 +196,14 @@ function progressSql(
   ids?: string[],
 ): { sql: string; params: unknown[] } {
   const { params, param } = sqlParams();
-  const classes = momentumSql(param, asOf, windowDays, ids, filters.statedOnly === true);
+  const classes = momentumSql(
+    param,
+    asOf,
+    windowDays,
+    ids,
+    filters.statedOnly === true,
+    filters.includeDuplicates === true,
+  );
   const where = filtersSql(param, filters);
   const day = param(asOf);
   const line = lineSql(format, 'r', day, param(windowDays));

@@ -8,6 +8,8 @@ import { ApiAuthenticated, ApiProblems } from '../../common/openapi/api-problems
 import {
   CreateProposalDto,
   ListProposalsQueryDto,
+  MarkDuplicateDto,
+  UnmarkDuplicateDto,
   ProposalAsOfQueryDto,
   ProposalDto,
   ProposalListDto,
@@ -30,10 +32,12 @@ import { CurrentContext, type RequestContext } from '../../common/context/reques
 import { ApiRequestBody } from '../../common/openapi/api-body.js';
 import {
   CREATE_PROPOSAL,
-  UPDATE_PROPOSAL,
+  MARK_DUPLICATE,
   RECORD_TRANSITION,
   REDATE_PROPOSAL,
   RETRACT_TRANSITION,
+  UNMARK_DUPLICATE,
+  UPDATE_PROPOSAL,
 } from './openapi-examples.js';
 
 @ApiTags('proposals')
@@ -211,7 +215,7 @@ export class ProposalsController {
     operationId: 'retractTransition',
     summary: 'Retract the latest standing transition (never the first); the status before it returns',
     description:
-      'Staff and above. The transition stays in the history, flagged; the status returns to the one before it. The first transition cannot be retracted: correct it with the redate route.',
+      'Editors and admins. The transition stays in the history, flagged; the status returns to the one before it. The first transition cannot be retracted: correct it with the redate route.',
   })
   @ApiOkResponse({ type: TransitionDto, description: 'The retracted transition, flagged' })
   @ApiProblems(400, 404, 409)
@@ -224,5 +228,55 @@ export class ProposalsController {
     @CurrentContext() context: RequestContext,
   ): Promise<TransitionDto> {
     return this.workflow.retract(slug, id, body, user, context);
+  }
+
+  @Post(':slug/mark-duplicate')
+  @Idempotent()
+  @RequireRole('editor')
+  @HttpCode(200)
+  @ApiOperation({
+    operationId: 'markProposalDuplicate',
+    summary: 'Mark a proposal as a duplicate of another',
+    description:
+      'Editors and admins. The proposal keeps its records and its history; lists and the progress report leave ' +
+      'it out unless asked with `includeDuplicates=true`; it shows `duplicateOf` (which, who, when, why), and ' +
+      'the audit log has the act. A proposal already marked, or one others are marked duplicates of, is a 409.',
+  })
+  @ApiOkResponse({ type: ProposalDto, description: 'The proposal, with `duplicateOf` and its new ETag' })
+  @ApiProblems(400, 404, 409, 422)
+  @ApiRequestBody(MarkDuplicateDto, MARK_DUPLICATE)
+  async markDuplicate(
+    @Param('slug', new SlugPipe('proposal')) slug: string,
+    @Body() body: MarkDuplicateDto,
+    @CurrentUser() user: AuthenticatedUser,
+    @CurrentContext() context: RequestContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ProposalDto | undefined> {
+    const proposal = await this.proposals.markDuplicate(slug, body, user, context);
+    return withEtag(reply, proposal.version, proposal, undefined, proposal.momentumAsOf);
+  }
+
+  @Post(':slug/unmark-duplicate')
+  @Idempotent()
+  @RequireRole('editor')
+  @HttpCode(200)
+  @ApiOperation({
+    operationId: 'unmarkProposalDuplicate',
+    summary: 'Undo a duplicate mark: the proposal is listed and reported again',
+    description:
+      'Editors and admins, with a reason; the audit log keeps both the mark and its undoing. A proposal not marked is a 409.',
+  })
+  @ApiOkResponse({ type: ProposalDto, description: 'The proposal, `duplicateOf` null, with its new ETag' })
+  @ApiProblems(400, 404, 409)
+  @ApiRequestBody(UnmarkDuplicateDto, UNMARK_DUPLICATE)
+  async unmarkDuplicate(
+    @Param('slug', new SlugPipe('proposal')) slug: string,
+    @Body() body: UnmarkDuplicateDto,
+    @CurrentUser() user: AuthenticatedUser,
+    @CurrentContext() context: RequestContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ProposalDto | undefined> {
+    const proposal = await this.proposals.markDuplicate(slug, { of: null, reason: body.reason }, user, context);
+    return withEtag(reply, proposal.version, proposal, undefined, proposal.momentumAsOf);
   }
 }

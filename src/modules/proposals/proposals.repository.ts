@@ -4,7 +4,7 @@ import type { EntityManager } from 'typeorm';
 import { returning } from '../../common/database/returning.js';
 import type { ActorRefDto } from '../actors/dto/actors.dto.js';
 import type { SourceDto } from '../sources/dto/source.dto.js';
-import type { ProposalDto, ProposalRefDto, ProposerDto } from './dto/proposals.dto.js';
+import type { DuplicateOfDto, ProposalDto, ProposalRefDto, ProposerDto } from './dto/proposals.dto.js';
 import type { ProposerRole } from './entities/proposal-actor.entity.js';
 import { momentumShownSql, momentumSql, momentumValues } from './momentum.repository.js';
 import { type ProposalSort, RANK, SORTS, type SortableRow } from './proposal-sorts.js';
@@ -45,6 +45,7 @@ export interface ProposalRow {
   parent: ProposalRefDto | null;
   related: RelatedProposalDtoShape[];
   supersededBy: ProposalRefDto | null;
+  duplicateOf: DuplicateOfDto | null;
   status: Status;
   statusSince: string;
   statusSinceCertainty: DateCertainty;
@@ -97,6 +98,8 @@ export interface ProposalFilters {
   descendantsOf?: string;
   /** The proposals related to the one with this slug, whichever named the link. */
   related?: string;
+  /** Also those an editor marked as duplicates of another (left out otherwise). */
+  includeDuplicates?: boolean;
 }
 
 /** Standing statements' share of a match is weighted below the proposal's own text. */
@@ -121,6 +124,12 @@ const NESTED = {
                            SELECT rp.slug, rp.title, pr.relation, 'incoming'
                              FROM proposal_relations pr JOIN proposals rp ON rp.id = pr.proposal_id WHERE pr.related_id = p.id) r), '[]')`,
   supersededBy: `(SELECT json_build_object('slug', sp.slug, 'title', sp.title) FROM proposals sp WHERE sp.id = p.superseded_by_id)`,
+  // Looked up only for the few marked (a CASE evaluates its branch only when taken).
+  duplicateOf: `CASE WHEN p.duplicate_of_id IS NOT NULL THEN
+                  (SELECT json_build_object('slug', d.slug, 'title', d.title, 'reason', p.duplicate_reason,
+                                            'markedAt', ${isoTimestampSql('p.duplicate_marked_at')},
+                                            'markedBy', json_build_object('id', u.id, 'name', u.name))
+                     FROM proposals d JOIN users u ON u.id = p.duplicate_marked_by WHERE d.id = p.duplicate_of_id) END`,
   // Counted from the links' own copy of whether their statement stands (kept by triggers): an
   // index-only scan of the partial index by proposal, not a visit to every statement.
   statementCounts: `(SELECT json_build_object('supports', count(*) FILTER (WHERE sp.stance = 'supports'),
@@ -291,7 +300,7 @@ export class ProposalsRepository {
     limit: number,
     after: unknown[] | undefined,
   ): Promise<ListedProposal[]> {
-    const where: string[] = [];
+    const where: string[] = filters.includeDuplicates === true ? [] : ['p.duplicate_of_id IS NULL'];
     const { params, param } = sqlParams();
     let matches = '';
     let rank = '';
@@ -365,6 +374,88 @@ export class ProposalsRepository {
       ORDER BY ${spec.columns.map((column) => `${column.replace(RANK, rank)} ${direction}`).join(', ')}
       LIMIT ${param(limit + 1)}`;
     return this.db.manager.query(sql, params);
+  }
+
+  /**
+   * Proposals, not marked as duplicates, whose title is `title` once case, accents and
+   * punctuation are set aside (`ppt_match_key`): the likely duplicates of a new one.
+   */
+  async likelyDuplicates(title: string, manager: EntityManager): Promise<{ slug: string; name: string }[]> {
+    return manager.query(
+      `SELECT slug, title AS name FROM proposals
+        WHERE duplicate_of_id IS NULL AND match_keys && ppt_match_keys(ARRAY[$1::text])
+        ORDER BY slug COLLATE "C" LIMIT 5`,
+      [title],
+    );
+  }
+
+  /** Marks a (locked) proposal as a duplicate of another, or (`of` null) no longer one; a new version. */
+  async markDuplicate(
+    id: string,
+    mark: { of: string; by: string; reason: string } | null,
+    manager: EntityManager,
+  ): Promise<void> {
+    await manager.query(
+      `UPDATE proposals SET duplicate_of_id = $2, duplicate_marked_by = $3, duplicate_reason = $4,
+                            duplicate_marked_at = CASE WHEN $2::uuid IS NULL THEN NULL ELSE now() END,
+                            updated_at = now(), version = version + 1
+        WHERE id = $1`,
+      [id, mark?.of ?? null, mark?.by ?? null, mark?.reason ?? null],
+    );
+  }
+
+  /** How many proposals are marked as duplicates of this one. */
+  async duplicatesOf(id: string, manager: EntityManager): Promise<number> {
+    const [{ count }]: { count: number }[] = await manager.query(
+      'SELECT count(*)::int AS count FROM proposals WHERE duplicate_of_id = $1',
+      [id],
+    );
+    return count;
+  }
+
+  /**
+   * Moves every proposer and forum link of actor `from` onto `into` (an actor merged into another):
+   * a proposal that had both keeps one link, with the stronger role. The proposals affected get a
+   * new version and a change mark. How many links moved.
+   */
+  async moveActor(from: string, into: string, manager: EntityManager): Promise<Record<string, number>> {
+    const affected: { id: string }[] = await manager.query(
+      `SELECT proposal_id AS id FROM proposal_actors WHERE actor_id = $1
+       UNION SELECT proposal_id FROM proposal_forums WHERE actor_id = $1`,
+      [from],
+    );
+    await manager.query(
+      `UPDATE proposal_actors t SET role = o.role FROM proposal_actors o
+        WHERE o.actor_id = $1 AND t.actor_id = $2 AND t.proposal_id = o.proposal_id
+          AND array_position(ARRAY['proposer','co-proposer','backer'], o.role)
+            < array_position(ARRAY['proposer','co-proposer','backer'], t.role)`,
+      [from, into],
+    );
+    await manager.query(
+      `DELETE FROM proposal_actors o USING proposal_actors t
+        WHERE o.actor_id = $1 AND t.actor_id = $2 AND t.proposal_id = o.proposal_id`,
+      [from, into],
+    );
+    await manager.query(
+      `DELETE FROM proposal_forums o USING proposal_forums t
+        WHERE o.actor_id = $1 AND t.actor_id = $2 AND t.proposal_id = o.proposal_id`,
+      [from, into],
+    );
+    const proposers = await returning(
+      manager,
+      'UPDATE proposal_actors SET actor_id = $2 WHERE actor_id = $1 RETURNING 1',
+      [from, into],
+    );
+    const forums = await returning(
+      manager,
+      'UPDATE proposal_forums SET actor_id = $2 WHERE actor_id = $1 RETURNING 1',
+      [from, into],
+    );
+    await this.touch(
+      affected.map((row) => row.id),
+      manager,
+    );
+    return { proposers: proposers.length, forums: forums.length };
   }
 
   async insert(

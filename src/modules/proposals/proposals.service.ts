@@ -1,10 +1,10 @@
 import { withArticle } from '../../common/i18n/wording.js';
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
 import { Db } from '../../common/database/db.js';
 import type { EntityManager } from 'typeorm';
 import type { AuthenticatedUser } from '../../common/auth/auth.decorators.js';
-import { DomainError, invalid, notFound, unknownReference } from '../../common/errors/domain-error.js';
+import { DomainError, invalid, likelyDuplicate, notFound, unknownReference } from '../../common/errors/domain-error.js';
 import { staleVersion } from '../../common/http/conditional.js';
 import { decodeCursor, type Page, toPage } from '../../common/pagination/cursor.js';
 import { insertWithSlug } from '../../common/slugs/slug-allocation.js';
@@ -34,7 +34,7 @@ import { parseInstant } from '../../common/http/query-values.js';
 import type { RequestContext } from '../../common/context/request-context.js';
 
 @Injectable()
-export class ProposalsService {
+export class ProposalsService implements OnModuleInit {
   constructor(
     private readonly proposals: ProposalsRepository,
     private readonly audit: AuditService,
@@ -44,6 +44,13 @@ export class ProposalsService {
     private readonly momentum: MomentumRepository,
     private readonly db: Db,
   ) {}
+
+  /** Proposers and forums move with an actor merged into another. */
+  onModuleInit(): void {
+    this.actors.registerReferenceHolder({
+      moveActorReferences: (from, into, manager) => this.proposals.moveActor(from, into, manager),
+    });
+  }
 
   /**
    * The proposal as the API shows it: its status, momentum and assessment as they stood on `asOf`
@@ -119,6 +126,7 @@ export class ProposalsService {
       descendantsOf: query.descendantsOf,
       proposerRole: query.proposerRole,
       related: query.related,
+      includeDuplicates: query.includeDuplicates,
     };
     const bound = {
       resource: 'proposals',
@@ -161,6 +169,10 @@ export class ProposalsService {
   /** Records a proposal and its first transition, dated `proposedOn`, in one transaction. */
   async create(input: CreateProposalDto, user: AuthenticatedUser, context: RequestContext): Promise<ProposalDto> {
     return this.db.transaction(async (manager) => {
+      if (input.confirmNew !== true) {
+        const existing = await this.proposals.likelyDuplicates(input.title, manager);
+        if (existing.length > 0) throw likelyDuplicate('proposal', 'title', existing);
+      }
       const proposers = await this.resolveProposers(input.proposers, manager);
       const forumIds = await this.resolveForums(input.forums ?? [], manager);
       const parentId = await this.resolveParent(input.parent, manager);
@@ -213,6 +225,63 @@ export class ProposalsService {
         after: snapshot(created),
       });
       return created;
+    });
+  }
+
+  /**
+   * An editor marks a proposal as a duplicate of another (`of`), or (`of` null) no longer one:
+   * lists and reports leave a duplicate out unless asked for it. Kept on the proposal
+   * (`duplicateOf`: who, when, why) and in the audit log.
+   */
+  async markDuplicate(
+    slug: string,
+    mark: { of: string; reason: string } | { of: null; reason: string },
+    user: AuthenticatedUser,
+    context: RequestContext,
+  ): Promise<ProposalDto> {
+    return this.db.transaction(async (manager) => {
+      const proposal = await this.proposals.lockBySlug(slug, manager);
+      if (!proposal) throw notFound('proposal', slug);
+      const before = await this.view(slug, manager);
+      if (mark.of === null) {
+        if (before.duplicateOf === null) {
+          throw new DomainError('conflict', `proposal "${slug}" is not marked as a duplicate`);
+        }
+        await this.proposals.markDuplicate(proposal.id, null, manager);
+      } else {
+        if (before.duplicateOf !== null) {
+          throw new DomainError(
+            'conflict',
+            `proposal "${slug}" is already marked as a duplicate of "${before.duplicateOf.slug}"; unmark it first`,
+          );
+        }
+        if (mark.of === slug) throw invalid('of', 'must name another proposal');
+        const target = await this.proposals.lockBySlug(mark.of, manager);
+        if (!target) throw unknownReference('of', 'proposal', mark.of);
+        const targetView = await this.view(mark.of, manager);
+        if (targetView.duplicateOf !== null) {
+          throw new DomainError(
+            'conflict',
+            `"${mark.of}" is itself a duplicate of "${targetView.duplicateOf.slug}": mark this one a duplicate of that`,
+          );
+        }
+        if ((await this.proposals.duplicatesOf(proposal.id, manager)) > 0) {
+          throw new DomainError(
+            'conflict',
+            `other proposals are marked as duplicates of "${slug}": mark them duplicates of "${mark.of}" first`,
+          );
+        }
+        await this.proposals.markDuplicate(proposal.id, { of: target.id, by: user.id, reason: mark.reason }, manager);
+      }
+      const after = await this.view(slug, manager);
+      await this.audit.record(context, {
+        action: mark.of === null ? 'unmark-duplicate' : 'mark-duplicate',
+        entityType: 'proposal',
+        entityId: slug,
+        before: { duplicateOf: before.duplicateOf?.slug ?? null },
+        after: { duplicateOf: after.duplicateOf?.slug ?? null, reason: mark.reason },
+      });
+      return after;
     });
   }
 
@@ -338,6 +407,7 @@ function snapshot(proposal: ProposalRow | ProposalDto): Record<string, unknown> 
     parent: proposal.parent,
     related: proposal.related,
     supersededBy: proposal.supersededBy,
+    duplicateOf: proposal.duplicateOf,
     sources: proposal.sources,
   };
 }

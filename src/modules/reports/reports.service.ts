@@ -81,6 +81,7 @@ export class ReportsService {
       proposer: query.proposer,
       tag: query.tag,
       statedOnly: query.certainty === 'stated',
+      includeDuplicates: query.includeDuplicates === true,
     };
     const layout = reportLayout(format, asOf, windowDays);
     const key = JSON.stringify([
@@ -92,6 +93,7 @@ export class ReportsService {
       filters.proposer ?? null,
       filters.tag ?? null,
       filters.statedOnly,
+      filters.includeDuplicates,
     ]);
     const kept = this.cache?.get(key);
     if (kept !== undefined) {

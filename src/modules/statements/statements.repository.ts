@@ -71,6 +71,24 @@ const FROM = `
 export class StatementsRepository {
   constructor(private readonly db: Db) {}
 
+  /** Moves actor `from`'s statements onto speaker `into`; how many moved, and the proposals they concern. */
+  async moveSpeaker(
+    from: string,
+    into: string,
+    manager: EntityManager,
+  ): Promise<{ moved: number; proposalIds: string[] }> {
+    const moved: { id: string }[] = await returning(
+      manager,
+      'UPDATE statements SET speaker_id = $2, version = version + 1, updated_at = now() WHERE speaker_id = $1 RETURNING id',
+      [from, into],
+    );
+    const proposals: { id: string }[] = await manager.query(
+      'SELECT DISTINCT proposal_id AS id FROM statement_proposals WHERE statement_id = ANY($1::uuid[])',
+      [moved.map((row) => row.id)],
+    );
+    return { moved: moved.length, proposalIds: proposals.map((row) => row.id) };
+  }
+
   async findById(id: string, manager: EntityManager = this.db.manager): Promise<StatementRow | null> {
     const rows: StatementRow[] = await this.db.prepared(`SELECT ${COLUMNS} ${FROM} WHERE s.id = $1`, [id], manager);
     return rows[0] ?? null;

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
 import { Db } from '../../common/database/db.js';
 import type { EntityManager } from 'typeorm';
@@ -33,7 +33,7 @@ import type { RequestContext } from '../../common/context/request-context.js';
  * statement itself and in id order, so concurrent writers never deadlock — and marks them changed.
  */
 @Injectable()
-export class StatementsService {
+export class StatementsService implements OnModuleInit {
   constructor(
     private readonly statements: StatementsRepository,
     private readonly audit: AuditService,
@@ -43,6 +43,20 @@ export class StatementsService {
     private readonly sources: SourcesService,
     private readonly db: Db,
   ) {}
+
+  /**
+   * Speakers move with an actor merged into another; the proposals their statements concern get a
+   * new version and a change mark (their timelines name the speaker).
+   */
+  onModuleInit(): void {
+    this.actors.registerReferenceHolder({
+      moveActorReferences: async (from, into, manager) => {
+        const { moved, proposalIds } = await this.statements.moveSpeaker(from, into, manager);
+        await this.proposals.touch(proposalIds, manager);
+        return { speakers: moved };
+      },
+    });
+  }
 
   async get(id: string): Promise<StatementRow> {
     const statement = await this.statements.findById(id);

@@ -1,6 +1,18 @@
 import { IsSlug } from '../../../common/slugs/is-slug.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, MaxLength, Min, MinLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
+import { UserRefDto } from '../../../common/dto/user-ref.dto.js';
 import { ListQueryDto } from '../../../common/http/list-query.dto.js';
 import { IsOptionalNotNull } from '../../../common/http/validators.js';
 import { PageDto } from '../../../common/pagination/cursor.js';
@@ -71,6 +83,27 @@ export class CreateActorDto extends ActorFieldsDto {
   @IsOptionalNotNull()
   @IsSlug()
   slug?: string;
+
+  @ApiPropertyOptional({
+    type: Boolean,
+    description:
+      'true when the name, short name or an alias matches an existing actor but this is another one; without it such an actor is refused (409 likely_duplicate, naming the existing ones)',
+  })
+  @IsOptional()
+  @IsBoolean()
+  confirmNew?: boolean;
+}
+
+export class MergeActorDto {
+  @ApiProperty({ example: 'kazakhstan', description: 'Slug of the actor this one duplicates; it keeps its slug' })
+  @IsSlug()
+  into: string;
+
+  @ApiProperty({ example: 'Recorded twice, as "Kazakhstan" and "Republic of Kazakhstan"', maxLength: 2000 })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(2000)
+  reason: string;
 }
 
 export class UpdateActorDto extends ActorFieldsDto {
@@ -113,6 +146,23 @@ export class ActorRefDto {
   kind: ActorKind;
 }
 
+export class MergedActorDto {
+  @ApiProperty({ example: 'republic-of-kazakhstan', description: 'Its slug, which resolves to this actor' })
+  slug: string;
+
+  @ApiProperty({ example: 'Republic of Kazakhstan' })
+  name: string;
+
+  @ApiProperty({ example: 'Recorded twice' })
+  reason: string;
+
+  @ApiProperty({ format: 'date-time' })
+  mergedAt: string;
+
+  @ApiProperty({ type: UserRefDto })
+  mergedBy: UserRefDto;
+}
+
 /** An actor as another module's write refers to it: its reference, with its id. */
 export interface ResolvedActor extends ActorRefDto {
   id: string;
@@ -145,6 +195,9 @@ export class ActorDto {
 
   @ApiProperty({ type: [ActorRefDto] })
   members: ActorRefDto[];
+
+  @ApiProperty({ type: [MergedActorDto], description: 'Duplicates merged into this actor, oldest first' })
+  mergedFrom: MergedActorDto[];
 
   @ApiProperty({ format: 'date-time' })
   createdAt: string;

@@ -49,6 +49,20 @@ export class ActorEntity {
   @JoinColumn({ name: 'country_id', foreignKeyConstraintName: 'fk_actors_country' })
   country?: Relation<ActorEntity> | null;
 
+  /** Its names, case- and accent-folded (`ppt_match_key`), kept by a trigger: what a new actor is checked against. */
+  @Index('ix_actors_match_keys', { synchronize: false })
+  @Column({ name: 'match_keys', type: 'text', array: true, default: '{}', select: false, insert: false, update: false })
+  matchKeys: string[];
+
+  /** Set when it was merged into another actor: its slug then resolves to that one. */
+  @Index('ix_actors_merged_into_id')
+  @Column({ name: 'merged_into_id', type: 'uuid', nullable: true })
+  mergedIntoId: string | null;
+
+  @ManyToOne(() => ActorEntity)
+  @JoinColumn({ name: 'merged_into_id', foreignKeyConstraintName: 'fk_actors_merged_into' })
+  mergedInto?: Relation<ActorEntity> | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

@@ -5,12 +5,15 @@ import {
   IsWorldDate,
   type WorldDateInput,
 } from '../../../common/dates/world-date.js';
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { UserRefDto } from '../../../common/dto/user-ref.dto.js';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
+  IsBoolean,
   IsDefined,
   IsIn,
   IsInt,
@@ -37,7 +40,7 @@ import { MOMENTA, type Momentum } from '../workflow/momentum.js';
 import { AsOfField, MomentumFilterField, WindowDaysField } from './momentum.dto.js';
 import { AssessmentShownDto } from './assessments.dto.js';
 import { INITIAL_STATUSES, type InitialStatus, STATUSES, type Status } from '../workflow/statuses.js';
-import { commaList, ISO_INSTANT } from '../../../common/http/query-values.js';
+import { booleanFlag, commaList, ISO_INSTANT } from '../../../common/http/query-values.js';
 
 const TAG_PATTERN = /^[\p{L}\p{N}][\p{L}\p{N} ._-]{0,49}$/u;
 
@@ -215,6 +218,15 @@ export class CreateProposalDto extends ProposalFieldsDto {
   @IsString()
   @MaxLength(5000)
   note?: string;
+
+  @ApiPropertyOptional({
+    type: Boolean,
+    description:
+      'true when the title matches an existing proposal but this is another one; without it such a proposal is refused (409 likely_duplicate, naming the existing ones)',
+  })
+  @IsOptional()
+  @IsBoolean()
+  confirmNew?: boolean;
 }
 
 export class UpdateProposalDto extends ProposalFieldsDto {
@@ -330,6 +342,43 @@ export class ListProposalsQueryDto extends ListQueryDto {
   @IsOptional()
   @IsIn(PROPOSAL_SORTS)
   sort?: ProposalSort;
+
+  @IncludeDuplicatesField()
+  includeDuplicates?: boolean;
+}
+
+/** `includeDuplicates`: proposals marked as duplicates of another are left out unless it is true. */
+export function IncludeDuplicatesField(): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({
+      type: Boolean,
+      default: false,
+      description: 'true also lists proposals an editor marked as duplicates of another (see `duplicateOf`)',
+    }),
+    IsOptional(),
+    Transform(booleanFlag),
+    IsIn([true, false], { message: 'includeDuplicates must be true or false' }),
+  );
+}
+
+export class MarkDuplicateDto {
+  @ApiProperty({ example: 'greater-eurasian-partnership', description: 'Slug of the proposal this one repeats' })
+  @IsSlug()
+  of: string;
+
+  @ApiProperty({ example: 'Recorded twice, under two titles', maxLength: 2000 })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(2000)
+  reason: string;
+}
+
+export class UnmarkDuplicateDto {
+  @ApiProperty({ example: 'A separate initiative after all: see the 2024 summit declaration', maxLength: 2000 })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(2000)
+  reason: string;
 }
 
 export class ProposalAsOfQueryDto {
@@ -348,6 +397,17 @@ export class ProposalRefDto {
 
   @ApiProperty()
   title: string;
+}
+
+export class DuplicateOfDto extends ProposalRefDto {
+  @ApiProperty({ example: 'Recorded twice, under two titles' })
+  reason: string;
+
+  @ApiProperty({ format: 'date-time' })
+  markedAt: string;
+
+  @ApiProperty({ type: UserRefDto, description: 'The editor who marked it' })
+  markedBy: UserRefDto;
 }
 
 export class RelatedProposalDto extends ProposalRefDto {
@@ -412,6 +472,13 @@ export class ProposalDto {
 
   @ApiProperty({ type: ProposalRefDto, nullable: true, description: 'Set while the status is superseded' })
   supersededBy: ProposalRefDto | null;
+
+  @ApiProperty({
+    type: DuplicateOfDto,
+    nullable: true,
+    description: 'Set when an editor marked it a duplicate of another: lists and reports then leave it out',
+  })
+  duplicateOf: DuplicateOfDto | null;
 
   @ApiProperty({ enum: STATUSES })
   status: Status;

@@ -20,11 +20,16 @@ import {
 } from 'typeorm';
 import type { Status } from '../workflow/statuses.js';
 import { ProposalActorEntity } from './proposal-actor.entity.js';
+import { UserEntity } from '../../users/entities/user.entity.js';
 
 @Entity({ name: 'proposals' })
 @Index('ix_proposals_last_activity', ['lastActivityOn', 'id'])
 @Index('ix_proposals_report', { synchronize: false })
 @Check('ck_proposals_proposed_on_certainty', certaintyCheckSql('proposed_on'))
+@Check(
+  'ck_proposals_duplicate',
+  `(duplicate_of_id IS NULL) = (duplicate_marked_at IS NULL) AND duplicate_of_id IS DISTINCT FROM id`,
+)
 export class ProposalEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_proposals' })
   id: string;
@@ -127,6 +132,33 @@ export class ProposalEntity {
 
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;
+
+  /** Its title, case- and accent-folded (`ppt_match_key`), kept by a trigger: what a new proposal is checked against. */
+  @Index('ix_proposals_match_keys', { synchronize: false })
+  @Column({ name: 'match_keys', type: 'text', array: true, default: '{}', select: false, insert: false, update: false })
+  matchKeys: string[];
+
+  /** Set by an editor who marked it a duplicate of another: lists and reports then leave it out. */
+  @Index('ix_proposals_duplicate_of_id')
+  @Column({ name: 'duplicate_of_id', type: 'uuid', nullable: true })
+  duplicateOfId: string | null;
+
+  @ManyToOne(() => ProposalEntity)
+  @JoinColumn({ name: 'duplicate_of_id', foreignKeyConstraintName: 'fk_proposals_duplicate_of' })
+  duplicateOf?: Relation<ProposalEntity> | null;
+
+  @Column({ name: 'duplicate_marked_by', type: 'uuid', nullable: true })
+  duplicateMarkedBy: string | null;
+
+  @ManyToOne(() => UserEntity)
+  @JoinColumn({ name: 'duplicate_marked_by', foreignKeyConstraintName: 'fk_proposals_duplicate_marked_by' })
+  duplicateMarker?: Relation<UserEntity> | null;
+
+  @Column({ name: 'duplicate_marked_at', type: 'timestamptz', nullable: true })
+  duplicateMarkedAt: Date | null;
+
+  @Column({ name: 'duplicate_reason', type: 'text', nullable: true })
+  duplicateReason: string | null;
 
   @Column({ type: 'integer', default: 1 })
   version: number;

@@ -3,7 +3,7 @@ import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { IsSlug } from '../../../common/slugs/is-slug.js';
 import { AsOfField, WindowDaysField } from '../../proposals/dto/momentum.dto.js';
-import { StatementCountsDto } from '../../proposals/dto/proposals.dto.js';
+import { IncludeDuplicatesField, StatementCountsDto } from '../../proposals/dto/proposals.dto.js';
 import { MOMENTA, type Momentum } from '../../proposals/workflow/momentum.js';
 import { STATUSES, type Status } from '../../proposals/workflow/statuses.js';
 import { commaList } from '../../../common/http/query-values.js';
@@ -51,6 +51,9 @@ export class ProgressReportQueryDto {
   @IsOptional()
   @IsIn(['stated'], { message: 'certainty must be stated (or left out for every record)' })
   certainty?: 'stated';
+
+  @IncludeDuplicatesField()
+  includeDuplicates?: boolean;
 
   @ApiPropertyOptional({
     enum: REPORT_FORMATS,

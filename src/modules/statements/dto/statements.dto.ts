@@ -26,6 +26,7 @@ import {
 } from 'class-validator';
 import { IsPartialDate } from '../../../common/dates/partial-date.js';
 import { ListQueryDto } from '../../../common/http/list-query.dto.js';
+import { booleanFlag } from '../../../common/http/query-values.js';
 import { IsOptionalNotNull } from '../../../common/http/validators.js';
 import { isLanguageCode } from '../../../common/i18n/languages.js';
 import { PageDto } from '../../../common/pagination/cursor.js';
@@ -187,9 +188,6 @@ export class RetractStatementDto {
   @MaxLength(2000)
   reason: string;
 }
-
-const booleanFlag = ({ value }: { value: unknown }): unknown =>
-  value === 'true' ? true : value === 'false' ? false : value;
 
 export class IncludeRetractedQueryDto {
   @ApiPropertyOptional({ type: Boolean, default: false, description: 'true also shows retracted records, flagged' })
