@@ -24,6 +24,7 @@ import { requestIdOf } from './common/http/request-id.js';
 import { AppLogger } from './common/logging/app-logger.js';
 import { plural } from './common/i18n/wording.js';
 import { SeedingService } from './modules/seeding/seeding.service.js';
+import { WebhookDeliveries } from './modules/changes/webhook-deliveries.js';
 import { AdminBootstrapService } from './modules/users/admin-bootstrap.service.js';
 
 export const API_PREFIX = 'api/v1';
@@ -157,6 +158,15 @@ export async function createApp({
           .setDescription(API_DESCRIPTION)
           .setVersion('1')
           .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A token issued by an admin (ppt_…)' })
+          .addApiKey(
+            {
+              type: 'apiKey',
+              in: 'query',
+              name: 'key',
+              description: 'A feed key (POST /me/feed-key): opens Atom feeds only',
+            },
+            'feedKey',
+          )
           .build(),
         { extraModels: [ProblemDto] },
       ),
@@ -175,8 +185,9 @@ export async function createApp({
 const UNLIMITED = new Set(['/health', '/ready']);
 
 /**
- * Before the app listens: applies pending migrations, makes sure an admin can log in, and with
- * `SEED_ON_EMPTY` loads the seed initiatives into a database that holds no proposal yet.
+ * Before the app listens: applies pending migrations, makes sure an admin can log in, with
+ * `SEED_ON_EMPTY` loads the seed initiatives into a database that holds no proposal yet, and
+ * starts the webhook deliveries.
  */
 export async function prepareDatabase(
   app: NestFastifyApplication,
@@ -188,5 +199,7 @@ export async function prepareDatabase(
   await app.get(AdminBootstrapService).ensureAdmin();
   const seeds = app.get(SeedingService);
   if (config.seedOnEmpty && (await seeds.isEmpty())) await seeds.load(log);
+  // Background work reads the tables the migrations made.
+  await app.get(WebhookDeliveries).start();
   return applied;
 }

@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { CoreModule, type CoreOptions } from './common/core.module.js';
 import { ActorsModule } from './modules/actors/actors.module.js';
 import { AuditModule } from './modules/audit/audit.module.js';
+import { ChangesModule } from './modules/changes/changes.module.js';
 import { EventsModule } from './modules/events/events.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { IdempotencyModule } from './modules/idempotency/idempotency.module.js';
@@ -29,6 +30,7 @@ export class AppModule {
         EventsModule,
         StatementsModule,
         ReportsModule,
+        ChangesModule,
         SeedingModule,
       ],
     };

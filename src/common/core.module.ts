@@ -1,9 +1,10 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { APP_CONFIG, type AppConfig } from './config/app-config.js';
+import { APP_CONFIG, type AppConfig, DATABASE_URL } from './config/app-config.js';
 import { dataSourceOptions } from './database/data-source.js';
 import { Db } from './database/db.js';
 import { AppLogger } from './logging/app-logger.js';
+import { JobQueue } from './queue/job-queue.js';
 
 export interface CoreOptions {
   config: AppConfig;
@@ -12,8 +13,7 @@ export interface CoreOptions {
   logger: AppLogger;
 }
 
-/** Injection token for the URL of the database in use: `DATABASE_URL`, or the embedded cluster's. */
-export const DATABASE_URL = Symbol('DATABASE_URL');
+export { DATABASE_URL } from './config/app-config.js';
 
 /** Configuration, logging and the database connection, available to every module. */
 @Global()
@@ -38,8 +38,9 @@ export class CoreModule {
         { provide: DATABASE_URL, useValue: databaseUrl },
         { provide: AppLogger, useValue: logger },
         Db,
+        JobQueue,
       ],
-      exports: [APP_CONFIG, DATABASE_URL, AppLogger, Db],
+      exports: [APP_CONFIG, DATABASE_URL, AppLogger, Db, JobQueue],
     };
   }
 }

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import PgBoss from 'pg-boss';
 import 'reflect-metadata';
 
 // Jest loads the global setup outside its module mapper, so it imports the compiled build
@@ -47,7 +48,9 @@ export default async function globalSetup(): Promise<void> {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'ppt-test-pg-'));
     // Tests provoke ERRORs on purpose (the append-only triggers); only a failing server is news.
     const embedded = await startEmbeddedPostgres(dir, (line) => {
-      if (/\b(FATAL|PANIC)\b/.test(line)) process.stderr.write(`[postgres] ${line}\n`);
+      if (/\b(FATAL|PANIC)\b/.test(line) && !line.includes('due to administrator command')) {
+        process.stderr.write(`[postgres] ${line}\n`);
+      }
     });
     server = embedded.url;
     stopEmbedded = async () => {
@@ -60,6 +63,10 @@ export default async function globalSetup(): Promise<void> {
   const dataSource = await connect(withDatabase(server, template));
   await runMigrations(dataSource);
   await dataSource.destroy();
+  // The job queue's schema too (pg-boss makes it on a first start), so no test file waits for it.
+  const boss = new PgBoss({ connectionString: withDatabase(server, template), schema: 'pgboss', schedule: false });
+  await boss.start();
+  await boss.stop({ graceful: false, wait: true });
 
   process.env.PPT_TEST_SERVER_URL = server;
   process.env.PPT_TEST_TEMPLATE_DB = template;

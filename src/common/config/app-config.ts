@@ -24,6 +24,20 @@ export interface AppConfig {
   reportCacheMb: number;
   /** Remember tokens found valid until tokens or users change (needs LISTEN: no transaction pooler). */
   tokenCache: boolean;
+  webhooks: WebhookConfig;
+}
+
+export interface WebhookConfig {
+  /** Deliver to loopback, private, link-local and unique-local addresses too (a receiver on this machine). */
+  allowPrivate: boolean;
+  /** How long one delivery may take, connection to last byte. */
+  timeoutMs: number;
+  /** The first retry's delay; each next one doubles (with jitter). */
+  retryDelaySeconds: number;
+  /** How long a change is retried, and how long a webhook may fail without a success before it is disabled. */
+  retryHours: number;
+  /** Deliveries attempted at once by this instance. */
+  concurrency: number;
 }
 
 export class ConfigError extends Error {}
@@ -98,8 +112,18 @@ export function loadConfig(env: Env = process.env): AppConfig {
     dbPoolSize: integer(env, 'DB_POOL_SIZE', 10, 1, 200),
     reportCacheMb: integer(env, 'REPORT_CACHE_MB', 16, 0, 4096),
     tokenCache: boolean(env, 'TOKEN_CACHE', true),
+    webhooks: {
+      allowPrivate: boolean(env, 'WEBHOOK_ALLOW_PRIVATE', false),
+      timeoutMs: integer(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),
+      retryDelaySeconds: integer(env, 'WEBHOOK_RETRY_DELAY_SECONDS', 5, 1, 3600),
+      retryHours: integer(env, 'WEBHOOK_RETRY_HOURS', 24, 1, 24 * 30),
+      concurrency: integer(env, 'WEBHOOK_CONCURRENCY', 32, 1, 1000),
+    },
   };
 }
 
 /** Injection token for the validated configuration. */
 export const APP_CONFIG = Symbol('APP_CONFIG');
+
+/** Injection token for the URL of the database in use: `DATABASE_URL`, or the embedded cluster's. */
+export const DATABASE_URL = Symbol('DATABASE_URL');

@@ -11,6 +11,12 @@ import { ProposalChangeMarks1764500000000 } from '../../../migrations/1764500000
 import { AuthChangeNotices1764600000000 } from '../../../migrations/1764600000000-AuthChangeNotices.js';
 import { Provenance1764700000000 } from '../../../migrations/1764700000000-Provenance.js';
 import { Duplicates1764800000000 } from '../../../migrations/1764800000000-Duplicates.js';
+import { Changes1764900000000 } from '../../../migrations/1764900000000-Changes.js';
+import { ChangeEntity } from '../../modules/audit/entities/change.entity.js';
+import { WatchEntity } from '../../modules/changes/entities/watch.entity.js';
+import { WebhookEntity } from '../../modules/changes/entities/webhook.entity.js';
+import { WebhookDeliveryEntity } from '../../modules/changes/entities/webhook-delivery.entity.js';
+import { ChangeDispatchEntity } from '../../modules/changes/entities/change-dispatch.entity.js';
 import { AuditEntryEntity } from '../../modules/audit/entities/audit-entry.entity.js';
 import { IdempotencyKeyEntity } from '../../modules/idempotency/entities/idempotency-key.entity.js';
 import { ActorMemberEntity } from '../../modules/actors/entities/actor-member.entity.js';
@@ -55,6 +61,11 @@ export const ENTITIES = [
   IdempotencyKeyEntity,
   AssessmentEntity,
   AssessmentSourceEntity,
+  ChangeEntity,
+  WatchEntity,
+  WebhookEntity,
+  WebhookDeliveryEntity,
+  ChangeDispatchEntity,
 ];
 
 /** Every migration, oldest first. A new one is appended here and never edited after it lands. */
@@ -70,6 +81,7 @@ export const MIGRATIONS = [
   AuthChangeNotices1764600000000,
   Provenance1764700000000,
   Duplicates1764800000000,
+  Changes1764900000000,
 ];
 
 export interface PoolSettings {

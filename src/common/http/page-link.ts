@@ -1,9 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 
-function nextCursorOf(body: unknown): string | null {
+/**
+ * The next page's cursor and the query parameter that takes it: a list's `cursor`, or a feed's
+ * `after` (a feed's page has `hasMore`: its cursor is there to poll with even at the end, and only
+ * `hasMore` makes it a next page).
+ */
+function nextPageOf(body: unknown): { cursor: string; param: 'cursor' | 'after' } | null {
   if (typeof body !== 'object' || body === null) return null;
-  const page = (body as { page?: { nextCursor?: unknown } }).page;
-  return typeof page?.nextCursor === 'string' ? page.nextCursor : null;
+  const page = (body as { page?: { nextCursor?: unknown; hasMore?: unknown } }).page;
+  if (typeof page?.nextCursor !== 'string' || page.hasMore === false) return null;
+  return { cursor: page.nextCursor, param: page.hasMore === true ? 'after' : 'cursor' };
 }
 
 /**
@@ -15,10 +21,10 @@ function nextCursorOf(body: unknown): string | null {
  */
 export function linkNextPages(fastify: FastifyInstance): void {
   fastify.addHook('preSerialization', (request, reply, payload, done) => {
-    const cursor = request.method === 'GET' ? nextCursorOf(payload) : null;
-    if (cursor !== null) {
+    const next = request.method === 'GET' ? nextPageOf(payload) : null;
+    if (next !== null) {
       const url = new URL(request.url, 'http://placeholder');
-      url.searchParams.set('cursor', cursor);
+      url.searchParams.set(next.param, next.cursor);
       void reply.header('link', `<${url.pathname}${url.search}>; rel="next"`);
     }
     done(null, payload);

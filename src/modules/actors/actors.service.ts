@@ -100,6 +100,13 @@ export class ActorsService {
         entityId: slug,
         before: null,
         after: toActorDto(created),
+        change: {
+          type: 'actor.created',
+          summary: `New ${created.kind}: ${created.name}`,
+          data: toActorDto(created),
+          subject: { type: 'actor', id: created.id, slug },
+          actorSlugs: [slug],
+        },
       });
       return created;
     });
@@ -133,7 +140,20 @@ export class ActorsService {
       if (id === null) throw staleVersion('the actor', current.version);
       if (memberIds !== undefined) await this.actors.replaceMembers(id, memberIds, manager);
       const updated = (await this.actors.findBySlug(slug, manager)) as ActorRow;
-      await this.audit.recordEdit(context, 'actor', slug, { ...toActorDto(current) }, { ...toActorDto(updated) });
+      await this.audit.recordEdit(
+        context,
+        'actor',
+        slug,
+        { ...toActorDto(current) },
+        { ...toActorDto(updated) },
+        (changed) => ({
+          type: 'actor.updated',
+          summary: `${updated.name}: ${changed.join(', ')} edited`,
+          data: toActorDto(updated),
+          subject: { type: 'actor', id: updated.id, slug },
+          actorSlugs: [slug],
+        }),
+      );
       return updated;
     });
   }
@@ -173,6 +193,13 @@ export class ActorsService {
         entityId: from.slug,
         before: toActorDto(from),
         after: { mergedInto: into.slug, reason: input.reason, moved, aliases: merged.aliases },
+        change: {
+          type: 'actor.merged',
+          summary: `${from.name} merged into ${into.name} (${input.reason})`,
+          data: toActorDto(merged),
+          subject: { type: 'actor', id: into.id, slug: into.slug },
+          actorSlugs: [from.slug, into.slug],
+        },
       });
       return merged;
     });

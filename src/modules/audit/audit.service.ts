@@ -1,16 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import type { RequestContext } from '../../common/context/request-context.js';
 import { invalid } from '../../common/errors/domain-error.js';
-import { decodeCursor, type Page, toPage } from '../../common/pagination/cursor.js';
-import { AuditRepository, toAuditEntryDto } from './audit.repository.js';
+import { decodeCursor, encodeCursor, type Page, toPage } from '../../common/pagination/cursor.js';
+import { AuditRepository, type ChangeFilters, type ChangeRow, toAuditEntryDto } from './audit.repository.js';
+import type { ChangeDto, ListChangesQueryDto } from './dto/change.dto.js';
 import type { AuditEntryDto, ListAuditQueryDto } from './dto/audit.dto.js';
+import type { ChangeInput } from './change-types.js';
 import { parseInstant } from '../../common/http/query-values.js';
 
 /** Fields that change with every write and say nothing about what changed. */
 const NOISE = new Set(['version', 'updatedAt']);
 
 /** Fields never written to the audit log. */
-const SECRET = /token|hash/i;
+const SECRET = /token|hash|secret/i;
 
 function scrub(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(scrub);
@@ -43,6 +45,8 @@ export interface WriteRecord {
   entityId: string;
   before: unknown;
   after: unknown;
+  /** What a reader sees change, for the change feed (none for users and tokens). */
+  change?: ChangeInput;
 }
 
 /**
@@ -59,15 +63,18 @@ export class AuditService {
    * secrets, committed with the change it records or not at all.
    */
   async record(context: RequestContext, write: WriteRecord): Promise<void> {
-    await this.audit.append({
-      userId: context.userId,
-      requestId: context.requestId,
-      action: write.action,
-      entityType: write.entityType,
-      entityId: write.entityId,
-      before: scrub(write.before),
-      after: scrub(write.after),
-    });
+    await this.audit.append(
+      {
+        userId: context.userId,
+        requestId: context.requestId,
+        action: write.action,
+        entityType: write.entityType,
+        entityId: write.entityId,
+        before: scrub(write.before),
+        after: scrub(write.after),
+      },
+      write.change,
+    );
   }
 
   /** An edit: only the fields that changed, before and after. */
@@ -77,9 +84,79 @@ export class AuditService {
     entityId: string,
     before: Record<string, unknown>,
     after: Record<string, unknown>,
+    change?: (changed: string[]) => ChangeInput,
   ): Promise<void> {
     const diff = changedFields(before, after);
-    await this.record(context, { action: 'update', entityType, entityId, before: diff.before, after: diff.after });
+    await this.record(context, {
+      action: 'update',
+      entityType,
+      entityId,
+      before: diff.before,
+      after: diff.after,
+      change: change?.(Object.keys(diff.after)),
+    });
+  }
+
+  /**
+   * One page of the change feed, oldest first, after the cursor `after`: every change is on exactly
+   * one page (see {@link AuditRepository.changes}). `watched` restricts it to what a user watches.
+   */
+  async changes(
+    query: ListChangesQueryDto,
+    watched?: ChangeFilters['watched'],
+  ): Promise<{ data: ChangeDto[]; page: { limit: number; nextCursor: string | null; hasMore: boolean } }> {
+    const bound = {
+      resource: 'changes',
+      type: query.type?.slice().sort(),
+      proposal: query.proposal,
+      actor: query.actor,
+      tag: query.tag,
+      since: query.since,
+      watched: watched === undefined ? undefined : 'me',
+    };
+    let after: [string, string] | undefined;
+    if (query.after !== undefined) {
+      const key = decodeCursor(query.after, bound);
+      if (key.length !== 2 || !key.every((part) => typeof part === 'string' && /^\d{1,19}$/.test(part))) {
+        throw invalid('after', 'is not a cursor this API issued');
+      }
+      after = key as [string, string];
+    }
+    const rows = await this.audit.changes(
+      {
+        types: query.type,
+        since: query.since === undefined ? undefined : new Date(query.since),
+        proposal: query.proposal,
+        actor: query.actor,
+        tag: query.tag,
+        watched,
+      },
+      query.limit,
+      after,
+    );
+    const hasMore = rows.length > query.limit;
+    const shown = rows.slice(0, query.limit);
+    const last = shown.at(-1);
+    return {
+      data: shown.map(toChangeDto),
+      page: {
+        limit: query.limit,
+        nextCursor: last !== undefined ? encodeCursor([last.xid, last.id], bound) : (query.after ?? null),
+        hasMore,
+      },
+    };
+  }
+
+  /** The latest changes, newest first (the Atom feeds). */
+  async latestChanges(filters: ChangeFilters, limit: number): Promise<ChangeDto[]> {
+    return (await this.audit.changes({ ...filters, newestFirst: true }, limit, undefined))
+      .slice(0, limit)
+      .map(toChangeDto);
+  }
+
+  /** The changes with these ids, as the feed shows them. */
+  async changesById(ids: string[]): Promise<Map<string, ChangeDto>> {
+    return new Map((await this.audit.changesById(ids)).map((row) => [row.id, toChangeDto(row)]));
   }
 
   async list(query: ListAuditQueryDto): Promise<Page<AuditEntryDto>> {
@@ -112,4 +189,19 @@ export class AuditService {
     );
     return toPage(rows, query.limit, bound, (row) => [row.id], toAuditEntryDto);
   }
+}
+
+export type { ChangeFilters };
+
+export function toChangeDto(row: ChangeRow): ChangeDto {
+  return {
+    id: row.id,
+    type: row.type as ChangeDto['type'],
+    recordedAt: row.recordedAt.toISOString(),
+    by: row.by,
+    proposal: row.proposal,
+    subject: row.subject,
+    summary: row.summary,
+    data: row.data,
+  };
 }

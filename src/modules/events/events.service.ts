@@ -109,6 +109,13 @@ export class EventsService implements OnModuleInit {
         entityId: slug,
         before: null,
         after: toEventDto(created),
+        change: {
+          type: 'event.created',
+          summary: `New ${created.kind}: ${created.name} (${created.startsOn}${created.location ? `, ${created.location}` : ''})`,
+          data: toEventDto(created),
+          subject: { type: 'event', id: created.id, slug },
+          actorSlugs: created.organizers.map((organizer) => organizer.slug),
+        },
       });
       return created;
     });

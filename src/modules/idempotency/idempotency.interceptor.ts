@@ -23,15 +23,17 @@ const HTTP_CODE = '__httpCode__';
 const SECRET_RESPONSE = 'ppt:secret-response';
 
 /**
- * Marks a route whose response shows a secret once (a new token): its stored response keeps
- * `token` as null, so a replay confirms the write without the secret ever resting in the database.
+ * Marks a route whose response shows a secret once (a new token, a webhook's secret, a feed key):
+ * its stored response keeps those fields as null, so a replay confirms the write without the
+ * secret ever resting in the database.
  */
-export const SecretResponse = (): MethodDecorator => SetMetadata(SECRET_RESPONSE, true);
+export const SecretResponse = (...fields: string[]): MethodDecorator =>
+  SetMetadata(SECRET_RESPONSE, fields.length > 0 ? fields : ['token']);
 
-/** The response as stored for replays: a secret route's `token` blanked. */
-function storable(body: unknown, secret: boolean): unknown {
-  if (!secret || typeof body !== 'object' || body === null || !('token' in body)) return body;
-  return { ...body, token: null };
+/** The response as stored for replays: a secret route's secret fields blanked. */
+function storable(body: unknown, secret: string[] | undefined): unknown {
+  if (secret === undefined || typeof body !== 'object' || body === null) return body;
+  return Object.fromEntries(Object.entries(body).map(([key, value]) => [key, secret.includes(key) ? null : value]));
 }
 
 /** JSON with object keys sorted, so the same body hashes the same however its keys are ordered. */
@@ -69,7 +71,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const user = request.user;
     if (user === undefined) return next.handle();
     const status = this.reflector.get<number | undefined>(HTTP_CODE, context.getHandler()) ?? 201;
-    const secret = this.reflector.get<boolean | undefined>(SECRET_RESPONSE, context.getHandler()) === true;
+    const secret = this.reflector.get<string[] | undefined>(SECRET_RESPONSE, context.getHandler());
     const requestHash = createHash('sha256')
       .update(`${request.method} ${request.url}\n${canonical(request.body)}`)
       .digest('hex');

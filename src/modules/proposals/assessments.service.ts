@@ -60,6 +60,13 @@ export class AssessmentsService {
         entityId: slug,
         before: null,
         after: { assessment: recorded },
+        change: {
+          type: 'assessment.recorded',
+          summary: `${proposal.title} assessed ${recorded.momentum} by ${user.name}: ${recorded.reason}`,
+          data: recorded,
+          subject: { type: 'assessment', id },
+          proposalIds: [proposal.id],
+        },
       });
       return recorded;
     });
@@ -88,6 +95,13 @@ export class AssessmentsService {
         entityId: id,
         before: { withdrawn: false },
         after: { withdrawn: true, reason: input.reason, proposal: slug },
+        change: {
+          type: 'assessment.withdrawn',
+          summary: `${proposal.title}: the assessment ${withdrawn.momentum} withdrawn (${input.reason})`,
+          data: withdrawn,
+          subject: { type: 'assessment', id },
+          proposalIds: [proposal.id],
+        },
       });
       return withdrawn;
     });

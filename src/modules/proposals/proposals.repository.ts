@@ -70,6 +70,7 @@ export interface ProposalRef {
 export interface ProposalState {
   id: string;
   slug: string;
+  title: string;
   status: Status;
   statusSince: string;
   furthestStatus: Status;
@@ -280,7 +281,7 @@ export class ProposalsRepository {
    */
   async lockBySlug(slug: string, manager: EntityManager): Promise<ProposalState | null> {
     const rows: ProposalState[] = await this.db.prepared(
-      `SELECT id, slug, status, status_since AS "statusSince", furthest_status AS "furthestStatus", version,
+      `SELECT id, slug, title, status, status_since AS "statusSince", furthest_status AS "furthestStatus", version,
               superseded_by_id AS "supersededById"
          FROM proposals WHERE slug = $1 FOR UPDATE`,
       [slug],

@@ -1,4 +1,4 @@
-import { withArticle } from '../../common/i18n/wording.js';
+import { listOf, withArticle } from '../../common/i18n/wording.js';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
 import { Db } from '../../common/database/db.js';
@@ -223,6 +223,13 @@ export class ProposalsService implements OnModuleInit {
         entityId: slug,
         before: null,
         after: snapshot(created),
+        change: {
+          type: 'proposal.created',
+          summary: `${listOf(created.proposers.filter((p) => p.role === 'proposer').map((p) => p.name))} ${status} ${created.title} (${created.proposedOn})`,
+          data: created,
+          subject: { type: 'proposal', id, slug },
+          proposalIds: [id],
+        },
       });
       return created;
     });
@@ -280,6 +287,16 @@ export class ProposalsService implements OnModuleInit {
         entityId: slug,
         before: { duplicateOf: before.duplicateOf?.slug ?? null },
         after: { duplicateOf: after.duplicateOf?.slug ?? null, reason: mark.reason },
+        change: {
+          type: mark.of === null ? 'proposal.duplicate-unmarked' : 'proposal.duplicate-marked',
+          summary:
+            mark.of === null
+              ? `${after.title} is no longer marked as a duplicate of ${before.duplicateOf?.title ?? ''} (${mark.reason})`
+              : `${after.title} marked as a duplicate of ${after.duplicateOf?.title ?? ''} (${mark.reason})`,
+          data: after,
+          subject: { type: 'proposal', id: proposal.id, slug },
+          proposalIds: [proposal.id],
+        },
       });
       return after;
     });
@@ -317,7 +334,13 @@ export class ProposalsService implements OnModuleInit {
       if (forumIds !== undefined) await this.proposals.replaceForums(id, forumIds, manager);
       if (related !== undefined) await this.proposals.replaceRelated(id, related, manager);
       const updated = await this.view(slug, manager);
-      await this.audit.recordEdit(context, 'proposal', slug, snapshot(current), snapshot(updated));
+      await this.audit.recordEdit(context, 'proposal', slug, snapshot(current), snapshot(updated), (changed) => ({
+        type: 'proposal.updated',
+        summary: `${updated.title}: ${changed.join(', ')} edited`,
+        data: updated,
+        subject: { type: 'proposal', id: current.id, slug },
+        proposalIds: [current.id],
+      }));
       return updated;
     });
   }

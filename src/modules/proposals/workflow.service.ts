@@ -146,6 +146,13 @@ export class WorkflowService {
         entityId: proposal.slug,
         before: { status: proposal.status, statusSince: proposal.statusSince },
         after: { status: input.to, statusSince: occurredOn.value, transition: recorded },
+        change: {
+          type: 'transition.recorded',
+          summary: `${proposal.title}: ${proposal.status} → ${input.to} on ${occurredOn.value}`,
+          data: recorded,
+          subject: { type: 'transition', id: recorded.id },
+          proposalIds: [proposal.id],
+        },
       });
       return recorded;
     });
@@ -198,6 +205,13 @@ export class WorkflowService {
           transitionId: target.id,
           retracted: true,
           reason: input.reason,
+        },
+        change: {
+          type: 'transition.retracted',
+          summary: `${proposal.title}: ${target.from ?? 'none'} → ${target.to} on ${target.occurredOn} retracted (${input.reason}); ${previous.to} again`,
+          data: retracted,
+          subject: { type: 'transition', id: target.id },
+          proposalIds: [proposal.id],
         },
       });
       return retracted;
@@ -287,6 +301,13 @@ export class WorkflowService {
           reason: input.reason,
           retracted: result.retracted.id,
           corrected: result.corrected.id,
+        },
+        change: {
+          type: 'proposal.redated',
+          summary: `${proposal.title}: first ${status} on ${proposedOn.value}, not ${first.to} on ${first.occurredOn} (${input.reason})`,
+          data: result,
+          subject: { type: 'proposal', id: proposal.id, slug: proposal.slug },
+          proposalIds: [proposal.id],
         },
       });
       return result;

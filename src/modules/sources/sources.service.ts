@@ -133,7 +133,12 @@ export class SourcesService {
       }
       if (outcome === 'stale') throw staleVersion('the source', locked.version);
       const updated = (await this.sources.findById(id, manager)) as SourceRecordDto;
-      await this.audit.recordEdit(context, 'source', id, { ...current }, { ...updated });
+      await this.audit.recordEdit(context, 'source', id, { ...current }, { ...updated }, (changed) => ({
+        type: 'source.updated',
+        summary: `Source ${updated.title ?? updated.publisher ?? updated.url ?? id}: ${changed.join(', ')} edited`,
+        data: updated,
+        subject: { type: 'source', id },
+      }));
       return updated;
     });
   }

@@ -1,3 +1,4 @@
+import { listOf } from '../../common/i18n/wording.js';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
 import { Db } from '../../common/database/db.js';
@@ -206,6 +207,14 @@ export class StatementsService implements OnModuleInit {
         entityId: created.id,
         before: null,
         after: created,
+        change: {
+          type: 'statement.recorded',
+          summary: statementSummary(created),
+          data: created,
+          subject: { type: 'statement', id: created.id },
+          proposalIds: stances.map((s) => s.proposal.id),
+          actorSlugs: [created.speaker.slug],
+        },
       });
       return created;
     });
@@ -252,7 +261,15 @@ export class StatementsService implements OnModuleInit {
       if (stances !== undefined) await this.statements.replaceStances(id, stances, manager);
       await this.proposals.touch(affected, manager);
       const updated = (await this.statements.findById(id, manager)) as StatementRow;
-      await this.audit.recordEdit(context, 'statement', id, { ...toStatementDto(row) }, { ...toStatementDto(updated) });
+      const shown = toStatementDto(updated);
+      await this.audit.recordEdit(context, 'statement', id, { ...toStatementDto(row) }, { ...shown }, (changed) => ({
+        type: 'statement.updated',
+        summary: `${statementSummary(shown)}: ${changed.join(', ')} edited`,
+        data: shown,
+        subject: { type: 'statement', id },
+        proposalIds: affected,
+        actorSlugs: [shown.speaker.slug, toStatementDto(row).speaker.slug],
+      }));
       return updated;
     });
   }
@@ -279,6 +296,14 @@ export class StatementsService implements OnModuleInit {
         entityId: id,
         before: { retracted: false },
         after: { retracted: true, reason: input.reason, proposals: retracted.proposals.map((p) => p.slug) },
+        change: {
+          type: 'statement.retracted',
+          summary: `Retracted (${input.reason}): ${statementSummary(toStatementDto(retracted))}`,
+          data: toStatementDto(retracted),
+          subject: { type: 'statement', id },
+          proposalIds: affected,
+          actorSlugs: [retracted.speaker.slug],
+        },
       });
       return retracted;
     });
@@ -322,4 +347,15 @@ function requireContent(quote: string | undefined | null, summary: string | unde
   if ((quote ?? null) === null && (summary ?? null) === null) {
     throw invalid('quote', 'or summary is required: a statement needs the words said or their gist');
   }
+}
+
+const STANCE_VERBS: Record<Stance, string> = { supports: 'supports', opposes: 'opposes', neutral: 'speaks of' };
+
+/** "Alexander Trofimov supports Eurasian Charter… (2025-10-29)": who, which stance on what, when. */
+function statementSummary(statement: StatementDto): string {
+  const byStance = (['supports', 'opposes', 'neutral'] as const)
+    .map((stance) => ({ stance, titles: statement.proposals.filter((p) => p.stance === stance).map((p) => p.title) }))
+    .filter((group) => group.titles.length > 0)
+    .map((group) => `${STANCE_VERBS[group.stance]} ${listOf(group.titles)}`);
+  return `${statement.speaker.name} ${listOf(byStance, 'speaks')} (${statement.saidOn})`;
 }

@@ -98,6 +98,20 @@ export class UsersRepository {
     return qb.getMany();
   }
 
+  /** Replaces the user's feed key (by its hash): the old one stops opening feeds. */
+  async setFeedKeyHash(id: string, hash: string, manager: EntityManager): Promise<void> {
+    await manager.query('UPDATE users SET feed_key_hash = $2 WHERE id = $1', [id, hash]);
+  }
+
+  /** The active user whose feed key has this hash, or null. */
+  async findActiveByFeedKeyHash(hash: string): Promise<AuthenticatedUser | null> {
+    const rows: AuthenticatedUser[] = await this.db.manager.query(
+      'SELECT id, name, role FROM users WHERE feed_key_hash = $1 AND active',
+      [hash],
+    );
+    return rows[0] ?? null;
+  }
+
   /** Applies the change if `version` is still current; false when it is not. */
   async update(id: string, version: number, changes: { role?: Role; active?: boolean }): Promise<boolean> {
     const [, count]: [unknown, number] = await this.db.manager.query(

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
@@ -141,6 +142,30 @@ export class UsersService {
       });
       return { id, token };
     });
+  }
+
+  /**
+   * A new read-only feed key for the caller (`?key=` on Atom feeds, which readers fetch without
+   * headers), shown this once; the old key stops working. Only its hash is kept.
+   */
+  async issueFeedKey(userId: string, context: RequestContext): Promise<string> {
+    return this.db.transaction(async (manager) => {
+      const key = `ppt_feed_${randomBytes(24).toString('base64url')}`;
+      await this.users.setFeedKeyHash(userId, hashToken(key), manager);
+      await this.audit.record(context, {
+        action: 'issue',
+        entityType: 'feed-key',
+        entityId: userId,
+        before: null,
+        after: { userId },
+      });
+      return key;
+    });
+  }
+
+  /** The active user a feed key belongs to, or null. */
+  userByFeedKey(key: string): Promise<AuthenticatedUser | null> {
+    return this.users.findActiveByFeedKeyHash(hashToken(key));
   }
 
   /** Revokes one of a user's tokens; 404 if it is not theirs, 409 if it already is revoked. */

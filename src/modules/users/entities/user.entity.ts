@@ -1,4 +1,4 @@
-import { Check, Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import type { Role } from '../../../common/auth/roles.js';
 
 @Entity({ name: 'users' })
@@ -15,6 +15,11 @@ export class UserEntity {
 
   @Column({ type: 'boolean', default: true })
   active: boolean;
+
+  /** The hash of the user's read-only feed key (`?key=` on Atom feeds); null until one is issued. */
+  @Index('uq_users_feed_key_hash', { unique: true })
+  @Column({ name: 'feed_key_hash', type: 'text', nullable: true, select: false })
+  feedKeyHash: string | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -1,0 +1,96 @@
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import PgBoss from 'pg-boss';
+import type { EntityManager } from 'typeorm';
+import { DATABASE_URL } from '../config/app-config.js';
+import { AppLogger } from '../logging/app-logger.js';
+
+export type Job<T> = PgBoss.JobWithMetadata<T>;
+export type JobInsert<T extends object> = PgBoss.JobInsert<T>;
+
+/**
+ * Durable background jobs in the same PostgreSQL (pg-boss, in its own `pgboss` schema, which it
+ * creates and migrates itself): webhook deliveries today, imports next. Jobs are inserted in the
+ * caller's transaction, so they exist exactly when the write that made them committed; each is
+ * fetched by one worker at a time, across instances (`SKIP LOCKED`).
+ */
+@Injectable()
+export class JobQueue implements OnApplicationShutdown {
+  private boss: PgBoss | undefined;
+
+  constructor(
+    @Inject(DATABASE_URL) private readonly databaseUrl: string,
+    private readonly logger: AppLogger,
+  ) {}
+
+  /** Starts pg-boss (creating or migrating its schema) and makes sure `queues` exist. */
+  async start(queues: string[]): Promise<void> {
+    if (this.boss !== undefined) return;
+    const boss = new PgBoss({
+      connectionString: this.databaseUrl,
+      schema: 'pgboss',
+      application_name: 'policy-proposal-tracker:jobs',
+      max: 4,
+      schedule: false,
+    });
+    boss.on('error', (error) => this.logger.write('warn', 'job queue error', { error: error.message }));
+    await boss.start();
+    for (const name of queues) await boss.createQueue(name);
+    this.boss = boss;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const boss = this.boss;
+    this.boss = undefined;
+    await boss?.stop({ graceful: true, wait: true, timeout: 5000 }).catch(() => undefined);
+  }
+
+  get started(): boolean {
+    return this.boss !== undefined;
+  }
+
+  /** Inserts jobs in the transaction of `manager`: they exist if, and once, it commits. */
+  async insert<T extends object>(jobs: JobInsert<T>[], manager: EntityManager): Promise<void> {
+    if (jobs.length === 0) return;
+    await this.running().insert(jobs, { db: inTransaction(manager) });
+  }
+
+  /** Sends one job now, outside any transaction. */
+  async send<T extends object>(name: string, data: T, options: PgBoss.SendOptions = {}): Promise<string | null> {
+    return this.running().send(name, data, options);
+  }
+
+  /** Up to `batchSize` jobs due now, each now this worker's until completed, failed or expired. */
+  fetch<T>(name: string, batchSize: number): Promise<Job<T>[]> {
+    return this.running().fetch<T>(name, { batchSize, includeMetadata: true });
+  }
+
+  async complete(name: string, ids: string[]): Promise<void> {
+    if (ids.length > 0) await this.running().complete(name, ids);
+  }
+
+  /** Fails a job: retried after its backoff, unless out of retries. */
+  async fail(name: string, id: string, error: string): Promise<void> {
+    await this.running().fail(name, id, { error });
+  }
+
+  /** When a job (just failed) is to run again; null when it will not. */
+  async nextAttempt(name: string, id: string): Promise<Date | null> {
+    const job = await this.running().getJobById(name, id);
+    return job !== null && job.state === 'retry' ? job.startAfter : null;
+  }
+
+  private running(): PgBoss {
+    if (this.boss === undefined) throw new Error('the job queue is not started');
+    return this.boss;
+  }
+}
+
+/** pg-boss's database interface over the caller's transaction. */
+function inTransaction(manager: EntityManager): PgBoss.Db {
+  return {
+    executeSql: async (text: string, values: unknown[]) => {
+      const rows: unknown = await manager.query(text, values);
+      return { rows: Array.isArray(rows) ? rows : [] };
+    },
+  };
+}
