@@ -55,7 +55,7 @@ class Receiver {
 }
 
 /** Waits for an event with a generous bound (a retry may come due a minute after the fault ends). */
-async function eventually(done: () => Promise<boolean>, boundMs: number): Promise<void> {
+async function eventually(done: () => boolean | Promise<boolean>, boundMs: number): Promise<void> {
   const deadline = Date.now() + boundMs;
   while (!(await done())) {
     if (Date.now() > deadline) throw new Error('timed out waiting');
@@ -129,7 +129,7 @@ describe('webhook deliveries under faults', () => {
     service = await startService({ DATABASE_URL: pg.url, ...ENV }, Number(new URL(service.base).port));
     const expected = await setup.changeIds();
     expect(expected).toHaveLength(20);
-    await eventually(async () => expected.every((id) => receiver!.ids.has(id)), 120_000);
+    await eventually(() => expected.every((id) => receiver!.ids.has(id)), 120_000);
     expect(receiver.bad).toBe(0);
     counts.verified += expected.length;
     printCounts('webhooks after kill -9');
@@ -148,7 +148,7 @@ describe('webhook deliveries under faults', () => {
     });
     const base = service.base;
     const setup = await setUp(5, (given) => (secret = given));
-    await eventually(async () => receiver!.ids.size >= 5, 30_000);
+    await eventually(() => receiver!.ids.size >= 5, 30_000);
 
     await receiver.down();
     counts.faults += 1;
@@ -171,7 +171,7 @@ describe('webhook deliveries under faults', () => {
 
     const expected = await setup.changeIds();
     expect(expected).toHaveLength(made);
-    await eventually(async () => expected.every((id) => receiver!.ids.has(id)), 150_000);
+    await eventually(() => expected.every((id) => receiver!.ids.has(id)), 150_000);
     expect(receiver.bad).toBe(0);
     expect(await failedAttempts()).toBeGreaterThan(0);
     counts.verified += expected.length;
