@@ -5,6 +5,7 @@ import type { EntityManager } from 'typeorm';
 import type { Db } from '../src/common/database/db.js';
 import { ActorsRepository } from '../src/modules/actors/actors.repository.js';
 import { ActorsService } from '../src/modules/actors/actors.service.js';
+import { ChangeSignal } from '../src/modules/audit/change-signal.js';
 import { AuditRepository } from '../src/modules/audit/audit.repository.js';
 import { AuditService } from '../src/modules/audit/audit.service.js';
 import { EventsRepository } from '../src/modules/events/events.repository.js';
@@ -34,6 +35,8 @@ export function barePool(connectionString: string | undefined, max: number): pg.
 }
 
 const clients = new WeakMap<EntityManager, pg.Pool | pg.PoolClient>();
+/** What to run once each open transaction has committed. */
+const committed = new WeakMap<EntityManager, (() => void)[]>();
 
 /** A manager whose queries run on `client`: a pool's, or one connection's inside a transaction. */
 const managerOn = (client: pg.Pool | pg.PoolClient): EntityManager => {
@@ -59,8 +62,11 @@ export function bareDb(pool: pg.Pool): Db {
     try {
       await client.query('START TRANSACTION');
       const manager = managerOn(client);
+      const after: (() => void)[] = [];
+      committed.set(manager, after);
       const result = await open.run(manager, () => work(manager));
       await client.query('COMMIT');
+      for (const callback of after) callback();
       return result;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
@@ -95,6 +101,12 @@ export function bareDb(pool: pg.Pool): Db {
     },
     transaction,
     cursor,
+    // `Db.afterCommit`: after the open transaction's COMMIT.
+    afterCommit(callback: () => void) {
+      const list = committed.get(open.getStore() ?? poolManager);
+      if (list === undefined) callback();
+      else list.push(callback);
+    },
     // `Db.prepared`: the same named statements, on the same connection.
     async prepared(sql: string, params: unknown[], manager?: EntityManager) {
       const client = clients.get(manager ?? open.getStore() ?? poolManager) ?? pool;
@@ -109,9 +121,20 @@ export function bareDb(pool: pg.Pool): Db {
   } as unknown as Db;
 }
 
-/** The service's use cases on `db`, wired as Nest wires them. */
-export function bareServices(db: Db) {
-  const audit = new AuditService(new AuditRepository(db));
+/** The write log without the change feed: the audit row alone, for the cost of the change row. */
+class AuditRowsOnly extends AuditRepository {
+  override append(entry: Parameters<AuditRepository['append']>[0]): Promise<void> {
+    return super.append(entry); // the change, the second argument, left out
+  }
+}
+
+/**
+ * The service's use cases on `db`, wired as Nest wires them; with `changeRows: false`, writes record
+ * their audit rows but no change (only to measure what the change row costs).
+ */
+export function bareServices(db: Db, { changeRows = true }: { changeRows?: boolean } = {}) {
+  const signal = new ChangeSignal();
+  const audit = new AuditService(changeRows ? new AuditRepository(db, signal) : new AuditRowsOnly(db, signal));
   const sources = new SourcesService(new SourcesRepository(db), audit, db);
   const actors = new ActorsService(new ActorsRepository(db), audit, db);
   const events = new EventsService(new EventsRepository(db), audit, actors, db);
@@ -137,5 +160,6 @@ export function bareServices(db: Db) {
     timeline: new TimelineService(proposals, workflow, statementRows),
     progress: new ProgressService(new ProgressRepository(db)),
     sources,
+    audit,
   };
 }

@@ -8,6 +8,7 @@ import { toProblem } from '../src/common/errors/to-problem.js';
 import type { ListProposalsQueryDto } from '../src/modules/proposals/dto/proposals.dto.js';
 import type { TransitionProposalDto } from '../src/modules/proposals/dto/transitions.dto.js';
 import type { Status } from '../src/modules/proposals/workflow/statuses.js';
+import type { ListChangesQueryDto } from '../src/modules/audit/dto/change.dto.js';
 import type { CreateStatementDto } from '../src/modules/statements/dto/statements.dto.js';
 import { bareDb, barePool, bareServices } from './bare.js';
 
@@ -17,7 +18,7 @@ import { bareDb, barePool, bareServices } from './bare.js';
  * requests, and answering what they return as JSON. No framework, no ORM, no validation.
  */
 const pool = barePool(process.env.DATABASE_URL, Number(process.env.DB_POOL_SIZE ?? 10));
-const { users, proposals, workflow, statements, timeline, progress, sources } = bareServices(bareDb(pool));
+const { users, proposals, workflow, statements, timeline, progress, sources, audit } = bareServices(bareDb(pool));
 
 function send(response: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -84,6 +85,13 @@ async function handle(request: IncomingMessage, response: ServerResponse): Promi
       limit: Number(url.searchParams.get('limit') ?? 20),
     } as ListProposalsQueryDto;
     return send(response, 200, await proposals.list(query));
+  }
+  if (path === '/changes') {
+    const query: ListChangesQueryDto = {
+      limit: Number(url.searchParams.get('limit') ?? 100),
+      after: url.searchParams.get('after') ?? undefined,
+    };
+    return send(response, 200, await audit.changes(query));
   }
   if ((match = /^\/sources\/([0-9a-f-]{36})$/.exec(path))) {
     return send(response, 200, await sources.get(match[1]));

@@ -384,6 +384,32 @@ export async function generate(
     tick('statements', Math.min(size.statements, offset + BATCH), size.statements);
   }
 
+  // The change feed such a history leaves: one change per proposal recorded and per statement.
+  progress('changes: one per proposal and per statement');
+  const [{ count: proposalChanges }]: { count: number }[] = await db.query(
+    `WITH made AS (
+       INSERT INTO changes (xid, type, by_id, proposal_slugs, tags, subject_type, subject_id, subject_slug, summary, data)
+       SELECT pg_current_xact_id()::text::bigint, 'proposal.created', $1, ARRAY[p.slug], p.tags, 'proposal', p.id::text,
+              p.slug, 'Synthetic proposer proposed ' || p.title || ' (' || p.proposed_on || ')',
+              json_build_object('slug', p.slug, 'title', p.title, 'summary', p.summary, 'proposedOn', p.proposed_on,
+                                'status', p.status, 'tags', p.tags)
+         FROM proposals p ORDER BY p.slug RETURNING 1)
+     SELECT count(*)::int AS count FROM made`,
+    [userId],
+  );
+  const [{ count: statementChanges }]: { count: number }[] = await db.query(
+    `WITH made AS (
+       INSERT INTO changes (xid, type, by_id, proposal_slugs, actor_slugs, subject_type, subject_id, summary, data)
+       SELECT pg_current_xact_id()::text::bigint, 'statement.recorded', $1,
+              ARRAY(SELECT p.slug FROM statement_proposals sp JOIN proposals p ON p.id = sp.proposal_id WHERE sp.statement_id = s.id),
+              ARRAY[a.slug], 'statement', s.id::text, a.name || ' spoke (' || s.said_on || ')',
+              json_build_object('id', s.id, 'speaker', a.slug, 'saidOn', s.said_on, 'quote', s.quote, 'summary', s.summary)
+         FROM statements s JOIN actors a ON a.id = s.speaker_id ORDER BY s.said_on, s.id RETURNING 1)
+     SELECT count(*)::int AS count FROM made`,
+    [userId],
+  );
+  written += proposalChanges + statementChanges;
+
   progress('deriving last activity and refreshing statistics');
   // What the service keeps per proposal, derived by the service's own query, in batches.
   const repository = new ProposalsRepository(new Db(db));

@@ -16,6 +16,7 @@ import { postgresCpuMs, processCpuMs } from './cpu.js';
 import { type Flags, type FlagSpec, runCommand } from './flags.js';
 import { generate, type GenerateReport, SIZE_FLAGS, sizeOf, type SyntheticSize } from './generate.js';
 import { type Measurement, perRequestMs, postgresPerRequestMs } from './measurement.js';
+import { type DeliveryFigures, measureDeliveries } from './deliveries.js';
 import { statementsAlone } from './sql-alone.js';
 
 /**
@@ -124,6 +125,8 @@ async function startServer(name: Server['name'], script: string, databaseUrl: st
       SEED_ON_EMPTY: 'false',
       RATE_LIMIT_PER_MINUTE: '1000000',
       DB_POOL_SIZE: '10',
+      // The bench's webhook receiver listens on 127.0.0.1.
+      WEBHOOK_ALLOW_PRIVATE: 'true',
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -539,6 +542,7 @@ async function measureFullSize(
         'GET a source with its citations',
         () => ({ path: `/api/v1/sources/${sources[Math.floor(Math.random() * sources.length)].id}` }),
       ],
+      ['GET the change feed (a page of 100)', () => ({ path: '/api/v1/changes?limit=100' })],
     ];
     const rows: Row[] = [];
     let peakRss = 0;
@@ -703,17 +707,54 @@ async function measureFullSize(
       return { slug: proposal, targets: ['suspended', others[0], others[1]], sent: 0 };
     });
     let next = 0;
-    await sideBySide('POST transitions', () => {
+    const transition = () => {
       const cycle = cycles[next++ % cycles.length];
       const to = cycle.targets[cycle.sent++ % cycle.targets.length];
       return {
-        method: 'POST',
+        method: 'POST' as const,
         path: `/api/v1/proposals/${cycle.slug}/transitions`,
         // Every transition after the first cites a source.
         body: { to, occurredOn: today, note: 'benchmark', sources: [{ url: `https://bench.example/t/${next}` }] },
       };
-    });
+    };
+    await sideBySide('POST transitions', transition);
     log(`POST transitions: ${next} sent over ${cycles.length} active proposals`);
+
+    // What the change row costs a write: the statements' SQL alone with it and without it, taking turns.
+    const changeRow: Record<'with' | 'without', Measurement[]> = { with: [], without: [] };
+    // At least two rounds, so that each goes first once.
+    for (let round = 0; round < Math.max(2, o.rounds); round += 1) {
+      const turns = [
+        async () =>
+          void changeRow.with.push(await statementsAlone(database.url, o.duration, o.connections, statementBody)),
+        async () =>
+          void changeRow.without.push(
+            await statementsAlone(database.url, o.duration, o.connections, statementBody, false),
+          ),
+      ];
+      for (const turn of round % 2 === 0 ? turns : [...turns].reverse()) await turn();
+    }
+    const bestOf = (list: Measurement[]) => list.reduce((a, b) => (b.rps > a.rps ? b : a));
+    const changeRowCost = {
+      with: bestOf(changeRow.with),
+      without: bestOf(changeRow.without),
+      cost: Math.round((bestOf(changeRow.without).rps / bestOf(changeRow.with).rps) * 100) / 100,
+    };
+    log(
+      `statements' SQL alone: ${changeRowCost.with.rps}/s with the change row, ${changeRowCost.without.rps}/s without; ` +
+        `cost of a write with it / without: ${changeRowCost.cost}`,
+    );
+
+    const deliveries = await measureDeliveries({
+      base: service.base,
+      databaseUrl: database.url,
+      token: ADMIN_TOKEN,
+      seconds: o.duration * 2,
+      changes: o.quick ? 5_000 : 20_000,
+      rate: 500,
+      write: transition,
+      log,
+    });
     clearInterval(sampler);
 
     const results = {
@@ -727,6 +768,8 @@ async function measureFullSize(
       options: o,
       generation: generated,
       scenarios: rows,
+      changeRowCost,
+      deliveries,
       bySlugC1,
       bySlugMedianMs: bySlugSequential,
       bySlugInterleaved: interleaved,
@@ -818,6 +861,8 @@ function sqlAloneLines(rows: Row[]): string[] {
 
 function printTable(results: {
   scenarios: Row[];
+  changeRowCost: { with: Measurement; without: Measurement; cost: number };
+  deliveries: DeliveryFigures;
   report: {
     serviceMedianMs: number;
     serviceAfterWriteMedianMs: number;
@@ -856,6 +901,15 @@ function printTable(results: {
         `${row.floor?.cpuMsPerRequest?.postgres ?? '—'} | ${row.cpuRatio ?? '—'} |`,
     ),
     ...sqlAloneLines(results.scenarios),
+    '',
+    `statements' SQL alone with the change row ${results.changeRowCost.with.rps}/s, without ${results.changeRowCost.without.rps}/s: ` +
+      `a write costs ${results.changeRowCost.cost}× with it`,
+    `webhook deliveries to a receiver answering at once: ${results.deliveries.throughput.perSecond}/s ` +
+      `(${results.deliveries.throughput.changes} changes committed together)`,
+    `commit-to-delivery at ${results.deliveries.latency.rate} transitions/s for ${results.deliveries.latency.seconds} s, ` +
+      `from the write's answer: p50 ${results.deliveries.latency.fromAnswer.p50} ms, ` +
+      `p99 ${results.deliveries.latency.fromAnswer.p99} ms, max ${results.deliveries.latency.fromAnswer.max} ms; ` +
+      `from its transaction's start: p50 ${results.deliveries.latency.fromStart.p50} ms, p99 ${results.deliveries.latency.fromStart.p99} ms`,
     '',
     `progress report (median): service ${results.report.serviceMedianMs} ms computed, ` +
       `${results.report.serviceAfterWriteMedianMs} ms after a write, ` +

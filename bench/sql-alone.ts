@@ -10,17 +10,18 @@ import { type Measurement, perRequestMs, postgresPerRequestMs } from './measurem
  * floor and the service record it (the same use case, its queries in one transaction), sent over `connections` connections of a bare
  * `pg` pool for `seconds` from the bench's own process, each connection sending the next as soon
  * as the last is answered. No HTTP, no token lookup, no server process: the ceiling the floor
- * and the service both stand under.
+ * and the service both stand under. With `changeRows` false, without the change feed's row.
  */
 export async function statementsAlone(
   databaseUrl: string,
   seconds: number,
   connections: number,
   body: () => CreateStatementDto,
+  changeRows = true,
 ): Promise<Measurement> {
   const pool = barePool(databaseUrl, connections);
   try {
-    const { statements } = bareServices(bareDb(pool));
+    const { statements } = bareServices(bareDb(pool), { changeRows });
     const found = await pool.query<{ id: string; name: string; role: 'admin' }>(
       `SELECT id, name, role FROM users WHERE name = 'admin'`,
     );

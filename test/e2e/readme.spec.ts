@@ -4,10 +4,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { ADMIN_TOKEN } from '../helpers/test-app.js';
+import { startReceiver, until } from '../helpers/receiver.js';
 import { itWith, type Service, startService } from '../helpers/service.js';
 import { createTestDatabase } from '../helpers/test-database.js';
 
 const run = promisify(execFile);
+const README_HOOK = 'https://hooks.example.org/tracker';
 
 interface Command {
   /** The command as the README shows it (continuation lines included). */
@@ -54,10 +56,13 @@ describe("the README's examples, run verbatim against a started service", () => 
   let database: { url: string; drop: () => Promise<void> };
   let service: Service;
   let dir: string;
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    service = await startService(database.url, { SEED_ON_EMPTY: 'true' });
+    // The README's webhook goes to a receiver here instead (on 127.0.0.1, so let it through).
+    receiver = await startReceiver();
+    service = await startService(database.url, { SEED_ON_EMPTY: 'true', WEBHOOK_ALLOW_PRIVATE: 'true' });
     // Where a newcomer runs them: beside the .data/admin-token the first start wrote.
     dir = await mkdtemp(path.join(tmpdir(), 'ppt-readme-'));
     await mkdir(path.join(dir, '.data'));
@@ -65,6 +70,7 @@ describe("the README's examples, run verbatim against a started service", () => 
   }, 90_000);
   afterAll(async () => {
     await service?.stop();
+    await receiver?.close();
     await database?.drop();
     await rm(dir, { recursive: true, force: true });
   });
@@ -72,7 +78,10 @@ describe("the README's examples, run verbatim against a started service", () => 
   itWith('jq')(
     'every command succeeds and answers what the README shows',
     async () => {
-      const commands = readmeCommands(await readFile('README.md', 'utf8'));
+      const commands = readmeCommands(await readFile('README.md', 'utf8')).map(({ text, shown }) => ({
+        text: text.replaceAll(README_HOOK, receiver.url),
+        shown: shown?.replaceAll(README_HOOK, receiver.url),
+      }));
       expect(commands.length).toBeGreaterThan(15);
       expect(commands.filter((command) => command.shown !== undefined).length).toBeGreaterThanOrEqual(5);
       // Each command runs as shown, but for the port, with curl failing on an HTTP error (while
@@ -119,4 +128,43 @@ describe("the README's examples, run verbatim against a started service", () => 
     },
     120_000,
   );
+  it('verifies a delivery as the README shows, and refuses one altered', async () => {
+    const snippet = /```js\n([\s\S]*?)```/.exec(await readFile('README.md', 'utf8'))?.[1];
+    expect(snippet).toContain('standardwebhooks');
+    // Beside the project's node_modules, where a reader's own code would find the package.
+    const file = path.resolve(`readme-verify-${process.pid}.mjs`);
+    await writeFile(file, snippet as string);
+    try {
+      const { verifiedChange } = (await import(file)) as {
+        verifiedChange: (secret: string, body: string, headers: Record<string, string>) => { type: string };
+      };
+      const headers = { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' };
+      const api = `http://127.0.0.1:${service.port}/api/v1`;
+      const created = await fetch(`${api}/webhooks`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ url: `${receiver.url}?verify`, types: ['actor.created'] }),
+      });
+      expect(created.status).toBe(201);
+      const { secret } = (await created.json()) as { secret: string };
+      const actor = await fetch(`${api}/actors`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ kind: 'state', name: 'Example: Tuvalu' }),
+      });
+      expect(actor.status).toBe(201);
+      await until(() => receiver.received.some((delivery) => delivery.path.endsWith('?verify')));
+      const delivery = receiver.received.find((received) => received.path.endsWith('?verify'));
+      if (delivery === undefined) throw new Error('no delivery');
+      const signed = {
+        'webhook-id': delivery.id,
+        'webhook-timestamp': delivery.timestamp,
+        'webhook-signature': delivery.signature,
+      };
+      expect(verifiedChange(secret, delivery.body, signed).type).toBe('actor.created');
+      expect(() => verifiedChange(secret, delivery.body.replace('Tuvalu', 'Nauru'), signed)).toThrow();
+    } finally {
+      await rm(file, { force: true });
+    }
+  });
 });

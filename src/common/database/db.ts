@@ -6,6 +6,8 @@ import type { PoolClient } from 'pg';
 import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
 
 const current = new AsyncLocalStorage<EntityManager>();
+/** What to run once each open transaction has committed. */
+const committed = new WeakMap<EntityManager, (() => void)[]>();
 /** Transactions running inside `current`, over every `Db` of the process. */
 let inside = 0;
 
@@ -106,8 +108,14 @@ export class Db {
     const open = current.getStore();
     if (open !== undefined) return work(open);
     inside += 1;
+    const after: (() => void)[] = [];
     try {
-      return await this.dataSource.transaction((manager) => current.run(manager, () => work(manager)));
+      const result = await this.dataSource.transaction((manager) => {
+        committed.set(manager, after);
+        return current.run(manager, () => work(manager));
+      });
+      for (const callback of after) callback();
+      return result;
     } finally {
       inside -= 1;
       // On Node before 24, an entered async-local store keeps hooks on every promise of the process
@@ -115,6 +123,17 @@ export class Db {
       // the target "GET by slug ≥ 0.8× the floor" (see BENCHMARKS.md).
       if (inside === 0) current.disable();
     }
+  }
+
+  /**
+   * Runs `callback` once the open transaction has committed (never, if it rolls back); with none
+   * open, at once. For telling others in the process what they can now read.
+   */
+  afterCommit(callback: () => void): void {
+    const open = current.getStore();
+    const list = open === undefined ? undefined : committed.get(open);
+    if (list === undefined) callback();
+    else list.push(callback);
   }
 
   /**

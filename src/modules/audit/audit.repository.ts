@@ -3,6 +3,7 @@ import { Db } from '../../common/database/db.js';
 import { sqlParams } from '../../common/database/sql-params.js';
 import type { AuditEntryDto } from './dto/audit.dto.js';
 import type { ChangeInput } from './change-types.js';
+import { ChangeSignal } from './change-signal.js';
 import { proposalConcernsSql } from '../proposals/concerns-sql.js';
 
 export interface AuditWrite {
@@ -32,13 +33,12 @@ const AUDIT_SQL = `INSERT INTO audit_log (user_id, request_id, action, entity_ty
                    VALUES ($1, $2, $3, $4, $5, $6, $7)`;
 
 const WITH_CHANGE_SQL = `
-  WITH audit AS (${AUDIT_SQL}),
-       notice AS (SELECT pg_notify('ppt_changes', ''))
+  WITH audit AS (${AUDIT_SQL})
   INSERT INTO changes (xid, type, by_id, request_id, subject_type, subject_id, subject_slug, summary, data,
                        proposal_slugs, actor_slugs, forum_slugs, tags)
   SELECT pg_current_xact_id()::text::bigint, $8, $1, $2, $9, $10, $11, $12, $13,
          c.proposal_slugs, ARRAY(SELECT DISTINCT a FROM unnest(c.actor_slugs || $15::text[]) a), c.forum_slugs, c.tags
-    FROM (${proposalConcernsSql('$14::uuid[]')}) c, notice`;
+    FROM (${proposalConcernsSql('$14::uuid[]')}) c`;
 
 /** A change as the feed shows it (`ChangeDto`), with its place in the feed. */
 const CHANGE_COLUMNS = `c.id::text AS id, c.xid::text AS xid, c.type, c.recorded_at AS "recordedAt",
@@ -73,12 +73,15 @@ export interface ChangeRow {
 
 @Injectable()
 export class AuditRepository {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly signal: ChangeSignal,
+  ) {}
 
   /**
    * Appends the audit row, and the change when there is one, in the current transaction and one
-   * statement, so they commit (or not) with the write they record. A change tells the dispatcher
-   * of webhook deliveries (`NOTIFY ppt_changes`, sent at commit).
+   * statement, so they commit (or not) with the write they record. A change, once committed, is
+   * signalled to this process (`ChangeSignal`: the webhook dispatcher).
    */
   async append(entry: AuditWrite, change?: ChangeInput): Promise<void> {
     const audit = [
@@ -105,6 +108,7 @@ export class AuditRepository {
       change.proposalIds ?? [],
       change.actorSlugs ?? [],
     ]);
+    this.db.afterCommit(() => this.signal.committed());
   }
 
   /**

@@ -5,6 +5,7 @@ import { PgListener } from '../../common/database/pg-listener.js';
 import { AppLogger } from '../../common/logging/app-logger.js';
 import { type Job, type JobInsert, JobQueue } from '../../common/queue/job-queue.js';
 import { AuditService } from '../audit/audit.service.js';
+import { ChangeSignal } from '../audit/change-signal.js';
 import type { ChangeDto } from '../audit/dto/change.dto.js';
 import { DeliverySender } from './delivery-sender.js';
 import type { DeliveryDto } from './dto/webhooks.dto.js';
@@ -17,11 +18,17 @@ import {
 } from './webhooks.repository.js';
 
 export const DELIVERY_QUEUE = 'webhook-delivery';
-/** Sent at the commit of a write that recorded a change, and of a dispatch that queued deliveries. */
-const CHANGES_CHANNEL = 'ppt_changes';
+/** Sent at the commit of a dispatch that queued deliveries, to the workers of every instance. */
 const DELIVERIES_CHANNEL = 'ppt_deliveries';
 /** How often each instance looks anyway: for retries coming due, and notices missed. */
 const POLL_MS = 1000;
+/**
+ * How long the dispatcher lets notices gather before it runs: under a stream of writes it runs
+ * once for many (not once per write, which would cost each write a dispatch transaction of its own).
+ */
+const DISPATCH_GATHER_MS = 20;
+/** How soon it looks again at changes held back by an older transaction still in flight. */
+const HELD_BACK_RETRY_MS = 50;
 const DISPATCH_BATCH = 500;
 const FETCH_BATCH = 100;
 
@@ -30,9 +37,10 @@ interface DeliveryJob {
   changeId: string;
 }
 
-/** Whether a webhook's filters take a change. */
+/** Whether a webhook takes a change: one recorded since it was created, that its filters take. */
 export function matches(webhook: WebhookFilter, change: DispatchableChange): boolean {
   return (
+    change.recordedAt.getTime() >= webhook.createdAt.getTime() &&
     (webhook.types === null || webhook.types.includes(change.type)) &&
     (webhook.proposal === null || change.proposalSlugs.includes(webhook.proposal)) &&
     (webhook.tag === null || change.tags.includes(webhook.tag))
@@ -57,15 +65,20 @@ export class WebhookDeliveries implements OnApplicationShutdown {
   private listener: PgListener | undefined;
   private sender: DeliverySender | undefined;
   private poll: NodeJS.Timeout | undefined;
+  private unlisten: (() => void) | undefined;
   private stopped = false;
   private readonly loops = {
-    dispatch: new Loop((error) => this.logger.write('warn', 'webhook dispatch failed; retrying', { error })),
+    dispatch: new Loop(
+      (error) => this.logger.write('warn', 'webhook dispatch failed; retrying', { error }),
+      DISPATCH_GATHER_MS,
+    ),
     work: new Loop((error) => this.logger.write('warn', 'webhook deliveries failed; retrying', { error })),
   };
 
   constructor(
     private readonly webhooks: WebhooksRepository,
     private readonly audit: AuditService,
+    private readonly signal: ChangeSignal,
     private readonly queue: JobQueue,
     private readonly db: Db,
     private readonly logger: AppLogger,
@@ -85,16 +98,17 @@ export class WebhookDeliveries implements OnApplicationShutdown {
     this.listener = new PgListener({
       databaseUrl: this.databaseUrl,
       name: 'policy-proposal-tracker:deliveries',
-      channels: [CHANGES_CHANNEL, DELIVERIES_CHANNEL],
+      channels: [DELIVERIES_CHANNEL],
       connectTimeoutMs: this.config.dbConnectTimeoutMs,
       logger: this.logger,
-      onNotice: (channel) => (channel === CHANGES_CHANNEL ? this.dispatchSoon() : this.workSoon()),
+      onNotice: () => this.workSoon(),
       onListening: () => {
         this.dispatchSoon();
         this.workSoon();
       },
     });
     this.listener.start();
+    this.unlisten = this.signal.listen(() => this.dispatchSoon());
     this.poll = setInterval(() => {
       this.dispatchSoon();
       this.workSoon();
@@ -104,6 +118,7 @@ export class WebhookDeliveries implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
+    this.unlisten?.();
     clearInterval(this.poll);
     await this.listener?.stop();
     await Promise.all([this.loops.dispatch.idle(), this.loops.work.idle()]);
@@ -118,12 +133,16 @@ export class WebhookDeliveries implements OnApplicationShutdown {
     if (!this.stopped) this.loops.work.run(() => this.work());
   }
 
-  /** Dispatches batches until none is left. */
+  /**
+   * Dispatches batches until none is left; while changes are held back by an older transaction
+   * still in flight, looks again soon (that transaction may record no change, and signal nothing).
+   */
   private async dispatch(): Promise<void> {
     for (;;) {
-      const { full, queued } = await this.db.transaction(async (manager) => {
+      const { full, queued, waiting } = await this.db.transaction(async (manager) => {
         const next = await this.webhooks.nextToDispatch(DISPATCH_BATCH, manager);
-        if (next === null || next.changes.length === 0) return { full: false, queued: 0 };
+        if (next === null) return { full: false, queued: 0, waiting: false };
+        if (next.changes.length === 0) return { full: false, queued: 0, waiting: next.waiting };
         const jobs: JobInsert<DeliveryJob>[] = [];
         for (const change of next.changes) {
           for (const webhook of next.webhooks) {
@@ -134,9 +153,10 @@ export class WebhookDeliveries implements OnApplicationShutdown {
         const last = next.changes[next.changes.length - 1];
         await this.webhooks.advanceDispatch({ xid: last.xid, id: last.id }, manager);
         if (jobs.length > 0) await manager.query(`SELECT pg_notify('${DELIVERIES_CHANNEL}', '')`);
-        return { full: next.changes.length === DISPATCH_BATCH, queued: jobs.length };
+        return { full: next.changes.length === DISPATCH_BATCH, queued: jobs.length, waiting: next.waiting };
       });
       if (queued > 0) this.workSoon();
+      if (waiting && !full) setTimeout(() => this.dispatchSoon(), HELD_BACK_RETRY_MS).unref();
       if (!full || this.stopped) return;
     }
   }
@@ -276,12 +296,18 @@ async function eachWithLimit<T>(items: T[], limit: number, task: (item: T) => Pr
   await Promise.all(runners);
 }
 
-/** Runs one job at a time; asked again while running, runs once more after. A failure is reported, not thrown. */
+/**
+ * Runs one job at a time, `gatherMs` after it is first asked; asked again while waiting, it runs
+ * once; asked while running, once more after. A failure is reported, not thrown.
+ */
 class Loop {
   private running: Promise<void> | undefined;
   private again = false;
 
-  constructor(private readonly failed: (error: string) => void) {}
+  constructor(
+    private readonly failed: (error: string) => void,
+    private readonly gatherMs = 0,
+  ) {}
 
   run(job: () => Promise<void>): void {
     if (this.running !== undefined) {
@@ -290,6 +316,7 @@ class Loop {
     }
     this.running = (async () => {
       do {
+        if (this.gatherMs > 0) await new Promise((resolve) => setTimeout(resolve, this.gatherMs));
         this.again = false;
         await job().catch((error: unknown) => this.failed(error instanceof Error ? error.message : String(error)));
       } while (this.again);

@@ -21,6 +21,8 @@ export interface WebhookFilter {
   types: string[] | null;
   proposal: string | null;
   tag: string | null;
+  /** It gets the changes recorded from then on. */
+  createdAt: Date;
 }
 
 /** A change as the dispatcher matches it. */
@@ -30,6 +32,7 @@ export interface DispatchableChange {
   type: string;
   proposalSlugs: string[];
   tags: string[];
+  recordedAt: Date;
 }
 
 export interface DeliveryAttempt {
@@ -218,20 +221,32 @@ export class WebhooksRepository {
   async nextToDispatch(
     limit: number,
     manager: EntityManager,
-  ): Promise<{ changes: DispatchableChange[]; webhooks: WebhookFilter[] } | null> {
+  ): Promise<{ changes: DispatchableChange[]; webhooks: WebhookFilter[]; waiting: boolean } | null> {
     const cursor: { lastXid: string; lastId: string }[] = await manager.query(
       `SELECT last_xid::text AS "lastXid", last_id::text AS "lastId" FROM change_dispatch WHERE id = 1 FOR UPDATE SKIP LOCKED`,
     );
     if (cursor.length === 0) return null;
     const changes: DispatchableChange[] = await manager.query(
-      `SELECT id::text AS id, xid::text AS xid, type, proposal_slugs AS "proposalSlugs", tags FROM changes
+      `SELECT id::text AS id, xid::text AS xid, type, proposal_slugs AS "proposalSlugs", tags, recorded_at AS "recordedAt"
+         FROM changes
         WHERE xid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint AND (xid, id) > ($1::bigint, $2::bigint)
         ORDER BY xid, id LIMIT $3`,
       [cursor[0].lastXid, cursor[0].lastId, limit],
     );
-    if (changes.length === 0) return { changes, webhooks: [] };
-    const webhooks: WebhookFilter[] = await manager.query('SELECT id, types, proposal, tag FROM webhooks WHERE active');
-    return { changes, webhooks };
+    // Changes after these that a transaction still in flight holds back.
+    const after =
+      changes.length === 0
+        ? cursor[0]
+        : { lastXid: changes[changes.length - 1].xid, lastId: changes[changes.length - 1].id };
+    const [{ waiting }]: { waiting: boolean }[] = await manager.query(
+      `SELECT EXISTS (SELECT 1 FROM changes WHERE (xid, id) > ($1::bigint, $2::bigint)) AS waiting`,
+      [after.lastXid, after.lastId],
+    );
+    if (changes.length === 0) return { changes, webhooks: [], waiting };
+    const webhooks: WebhookFilter[] = await manager.query(
+      'SELECT id, types, proposal, tag, created_at AS "createdAt" FROM webhooks WHERE active',
+    );
+    return { changes, webhooks, waiting };
   }
 
   async advanceDispatch(last: { xid: string; id: string }, manager: EntityManager): Promise<void> {
