@@ -124,6 +124,7 @@ async function startServer(name: Server['name'], script: string, databaseUrl: st
       LOG_LEVEL: 'warn',
       SEED_ON_EMPTY: 'false',
       RATE_LIMIT_PER_MINUTE: '1000000',
+      FAILED_AUTH_PER_MINUTE: '1000000',
       DB_POOL_SIZE: '10',
       // The bench's webhook receiver listens on 127.0.0.1.
       WEBHOOK_ALLOW_PRIVATE: 'true',

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import helmet from 'helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import { NestFactory } from '@nestjs/core';
@@ -8,6 +7,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { AppModule } from './app.module.js';
+import type { AuthenticatedRequest } from './common/auth/auth.decorators.js';
 import type { AppConfig } from './common/config/app-config.js';
 import { runMigrations } from './common/database/data-source.js';
 import { DomainError } from './common/errors/domain-error.js';
@@ -26,6 +26,8 @@ import { plural } from './common/i18n/wording.js';
 import { SeedingService } from './modules/seeding/seeding.service.js';
 import { WebhookDeliveries } from './modules/changes/webhook-deliveries.js';
 import { AdminBootstrapService } from './modules/users/admin-bootstrap.service.js';
+import { authenticateFirst } from './modules/users/authenticate-first.js';
+import { UsersService } from './modules/users/users.service.js';
 
 export const API_PREFIX = 'api/v1';
 const BODY_LIMIT = 1024 * 1024;
@@ -106,6 +108,8 @@ export async function createApp({
     }
     done();
   });
+  // Who calls, before the rate limit counts them and before any body is read.
+  authenticateFirst(fastify, app.get(UsersService), logger, { perMinute: config.failedAuthPerMinute });
   await app.register(fastifyRateLimit, {
     global: true,
     max: config.rateLimitPerMinute,
@@ -113,12 +117,10 @@ export async function createApp({
     enableDraftSpec: true,
     // Probes must answer whatever the load.
     allowList: (request) => UNLIMITED.has(request.url.split('?')[0]),
-    // Each token has an allowance of its own; a caller without one is counted by address.
+    // Each user has an allowance of their own; a caller without a valid token is counted by address.
     keyGenerator: (request) => {
-      const authorization = request.headers.authorization;
-      return authorization
-        ? `token:${createHash('sha256').update(authorization).digest('base64url')}`
-        : `ip:${request.ip}`;
+      const user = (request as AuthenticatedRequest).user;
+      return user === undefined ? `ip:${request.ip}` : `user:${user.id}`;
     },
     errorResponseBuilder: (_request, context) =>
       Object.assign(

@@ -34,12 +34,14 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const database = options.databaseUrl
     ? { url: options.databaseUrl, drop: () => Promise.resolve() }
     : await createTestDatabase();
-  // Tests make thousands of requests a minute with one token; the limit has its own test.
+  // Tests make thousands of requests a minute with one token, and hundreds with bad ones; the
+  // limits have their own tests.
   const config = loadConfig({
     ADMIN_TOKEN,
     LOG_LEVEL: 'fatal',
     DATABASE_URL: database.url,
     RATE_LIMIT_PER_MINUTE: '1000000',
+    FAILED_AUTH_PER_MINUTE: '1000000',
     ...options.env,
   });
   const app = await createApp({ config, databaseUrl: database.url, logger: options.logger, docsUi: false });

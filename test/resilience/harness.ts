@@ -68,6 +68,7 @@ export async function startService(env: Record<string, string>, port?: number): 
       LOG_LEVEL: 'warn',
       SEED_ON_EMPTY: 'false',
       RATE_LIMIT_PER_MINUTE: '1000000',
+      FAILED_AUTH_PER_MINUTE: '1000000',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -12,6 +12,8 @@ export interface AppConfig {
   adminToken: string | undefined;
   publicRead: boolean;
   rateLimitPerMinute: number;
+  /** Failed authentications an address may make per minute before it is refused without a lookup. */
+  failedAuthPerMinute: number;
   corsOrigins: string[];
   seedOnEmpty: boolean;
   logLevel: LogLevel;
@@ -104,6 +106,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     adminToken,
     publicRead: boolean(env, 'PUBLIC_READ', false),
     rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
+    failedAuthPerMinute: integer(env, 'FAILED_AUTH_PER_MINUTE', 30, 1, 1_000_000),
     corsOrigins,
     seedOnEmpty: boolean(env, 'SEED_ON_EMPTY', url === undefined),
     logLevel,

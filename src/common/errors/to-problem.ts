@@ -100,6 +100,8 @@ function fastifyProblem(error: FastifyError): Problem {
       return makeProblem(400, 'malformed_json', 'The body is not valid JSON.');
     case 'PPT_JSON_TOO_DEEP':
       return makeProblem(400, 'malformed_json', error.message);
+    case 'PPT_JSON_TOO_LONG':
+      return makeProblem(400, 'bad_request', error.message);
     case 'PPT_NUL_CHARACTER':
       return makeProblem(400, 'bad_request', error.message);
     case 'FST_ERR_MAX_PARAM_LENGTH':

@@ -1,4 +1,5 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { plural } from '../i18n/wording.js';
 import { DomainError, type FieldProblem } from './domain-error.js';
 
 /**
@@ -36,25 +37,36 @@ function messageOf(error: ValidationError, field: string): string | null {
   return reword(message);
 }
 
-function flatten(errors: ValidationError[], parent = ''): FieldProblem[] {
-  return errors.flatMap((error) => {
+/** The most field problems one answer lists; the rest are counted. */
+export const MAX_FIELD_PROBLEMS = 20;
+
+/** Appends the problems of `errors` to `into` until it holds `MAX_FIELD_PROBLEMS`; gives how many more there were. */
+function collect(errors: ValidationError[], into: FieldProblem[], parent = ''): number {
+  let more = 0;
+  for (const error of errors) {
     const field =
       parent === ''
         ? error.property
         : /^\d+$/.test(error.property)
           ? `${parent}[${error.property}]`
           : `${parent}.${error.property}`;
-    const message = messageOf(error, field);
-    return [...(message === null ? [] : [{ field, message }]), ...flatten(error.children ?? [], field)];
-  });
+    if (error.constraints !== undefined && Object.keys(error.constraints).length > 0) {
+      if (into.length < MAX_FIELD_PROBLEMS) into.push({ field, message: messageOf(error, field) as string });
+      else more += 1;
+    }
+    more += collect(error.children ?? [], into, field);
+  }
+  return more;
 }
 
 export function validationFailed(errors: ValidationError[]): DomainError {
-  const problems = flatten(errors);
+  const problems: FieldProblem[] = [];
+  const more = collect(errors, problems);
   const detail =
-    problems.length <= 5
+    problems.length <= 5 && more === 0
       ? problems.map((problem) => problem.message).join('; ')
-      : `${problems.length} fields failed validation: ${problems.map((problem) => problem.field).join(', ')}`;
+      : `${plural(problems.length + more, 'field')} failed validation: ${problems.map((problem) => problem.field).join(', ')}` +
+        (more === 0 ? '' : ` and ${more} more`);
   return new DomainError('validation_failed', detail, problems);
 }
 

@@ -3,12 +3,14 @@ import secureJson from 'secure-json-parse';
 
 /** Deeper than any body this API takes; far shallower than what exhausts a validator's stack. */
 export const MAX_JSON_DEPTH = 32;
+/** Longer than any list a body of this API takes (500 at most); short enough to validate at once. */
+export const MAX_JSON_ITEMS = 1000;
 
 export class JsonBodyError extends Error {
   readonly statusCode = 400;
 
   constructor(
-    readonly code: 'FST_ERR_CTP_INVALID_JSON_BODY' | 'PPT_JSON_TOO_DEEP' | 'PPT_NUL_CHARACTER',
+    readonly code: 'FST_ERR_CTP_INVALID_JSON_BODY' | 'PPT_JSON_TOO_DEEP' | 'PPT_JSON_TOO_LONG' | 'PPT_NUL_CHARACTER',
     message: string,
   ) {
     super(message);
@@ -16,27 +18,33 @@ export class JsonBodyError extends Error {
 }
 
 /**
- * The nesting depth of a parsed JSON value and whether any key or string holds a NUL character
- * (which PostgreSQL text cannot store), walked without recursion.
+ * The nesting depth of a parsed JSON value, its longest array, and whether any key or string holds
+ * a NUL character (which PostgreSQL text cannot store), walked without recursion; it stops at the
+ * first that is over its bound.
  */
-export function inspectJson(value: unknown): { depth: number; nul: boolean } {
+export function inspectJson(value: unknown): { depth: number; nul: boolean; longest: number } {
   let deepest = 0;
+  let longest = 0;
   const stack: [unknown, number][] = [[value, 1]];
   while (stack.length > 0) {
     const [current, depth] = stack.pop() as [unknown, number];
     if (typeof current === 'string') {
-      if (current.includes('\u0000')) return { depth: deepest, nul: true };
+      if (current.includes('\u0000')) return { depth: deepest, nul: true, longest };
       continue;
     }
     if (typeof current !== 'object' || current === null) continue;
     deepest = Math.max(deepest, depth);
-    if (deepest > MAX_JSON_DEPTH) return { depth: deepest, nul: false };
+    if (deepest > MAX_JSON_DEPTH) return { depth: deepest, nul: false, longest };
+    if (Array.isArray(current)) {
+      longest = Math.max(longest, current.length);
+      if (longest > MAX_JSON_ITEMS) return { depth: deepest, nul: false, longest };
+    }
     for (const [key, inner] of Object.entries(current)) {
-      if (key.includes('\u0000')) return { depth: deepest, nul: true };
+      if (key.includes('\u0000')) return { depth: deepest, nul: true, longest };
       stack.push([inner, depth + 1]);
     }
   }
-  return { depth: deepest, nul: false };
+  return { depth: deepest, nul: false, longest };
 }
 
 /**
@@ -65,6 +73,13 @@ export function parseJsonBodies(fastify: FastifyInstance): void {
     const inspected = inspectJson(parsed);
     if (inspected.depth > MAX_JSON_DEPTH) {
       done(new JsonBodyError('PPT_JSON_TOO_DEEP', `The body nests deeper than ${MAX_JSON_DEPTH} levels.`), undefined);
+      return;
+    }
+    if (inspected.longest > MAX_JSON_ITEMS) {
+      done(
+        new JsonBodyError('PPT_JSON_TOO_LONG', `A list in the body holds more than ${MAX_JSON_ITEMS} items.`),
+        undefined,
+      );
       return;
     }
     if (inspected.nul) {

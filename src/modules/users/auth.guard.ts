@@ -4,42 +4,33 @@ import { type AuthenticatedRequest, OPEN_READ_KEY, PUBLIC_KEY, ROLE_KEY } from '
 import { hasRole, type Role } from '../../common/auth/roles.js';
 import { APP_CONFIG, type AppConfig } from '../../common/config/app-config.js';
 import { DomainError } from '../../common/errors/domain-error.js';
-import { UsersService } from './users.service.js';
-
-const BEARER = /^Bearer ([\x21-\x7e]{1,512})$/;
-
-/** The same answer for a missing, unknown, revoked or deactivated token. */
-const unauthenticated = (): DomainError =>
-  new DomainError('unauthenticated', 'Send a valid token as Authorization: Bearer <token>');
+import { type FailedAuthentication, unauthenticated } from './authenticate-first.js';
 
 /**
  * The one check of who may call what: each route declares the least role it needs
- * (`@RequireRole`) or is `@Public()`; a route that declares neither is admin-only.
+ * (`@RequireRole`) or is `@Public()`; a route that declares neither is admin-only. The caller was
+ * found before the body was read (`authenticateFirst`).
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly users: UsersService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  canActivate(context: ExecutionContext): boolean {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
 
-    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const header = request.headers.authorization;
-    if (header === undefined) {
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest & FailedAuthentication>();
+    const user = request.user;
+    if (user === undefined) {
       const openRead = this.reflector.getAllAndOverride<boolean>(OPEN_READ_KEY, targets);
-      if (openRead && this.config.publicRead && request.method === 'GET') return true;
+      const anonymous = request.headers.authorization === undefined;
+      const read = request.method === 'GET' || request.method === 'HEAD';
+      if (anonymous && openRead && this.config.publicRead && read) return true;
       throw unauthenticated();
     }
-    const match = BEARER.exec(header);
-    if (!match) throw unauthenticated();
-    const user = await this.users.authenticate(match[1]);
-    if (!user) throw unauthenticated();
-    request.user = user;
 
     const required = this.reflector.getAllAndOverride<Role>(ROLE_KEY, targets) ?? 'admin';
     if (!hasRole(user.role, required)) {
