@@ -1,3 +1,5 @@
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { MAX_FIELD_PROBLEMS } from '../../src/common/errors/validation.js';
 import { MAX_JSON_ITEMS } from '../../src/common/http/json-body.js';
 import { factories } from '../factories/factories.js';
@@ -110,5 +112,231 @@ describe('bounded answers to bad input', () => {
     expect(response.status).toBe(400);
     expect(response.headers['content-type']).toMatch(PROBLEM);
     expect(response.body.detail).toBe(`A list in the body holds more than ${MAX_JSON_ITEMS} items.`);
+  });
+});
+
+describe('strict where the contract is strict', () => {
+  let t: TestApp;
+  let admin: [string, string];
+  beforeAll(async () => {
+    t = await startTestApp();
+    admin = bearer(ADMIN_TOKEN);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it.each(['0x10', '1e1', ' 5', '05', '5.0'])('limit=%p is a 400, not read as a number', async (limit) => {
+    const response = await t.http
+      .get('/api/v1/proposals')
+      .query({ limit })
+      .set(...admin);
+    expect(response.status).toBe(400);
+    expect(response.body.errors).toEqual([{ field: 'limit', message: expect.stringContaining('limit') }]);
+  });
+
+  it('takes limit=5 and windowDays=30 written plainly', async () => {
+    await t.http
+      .get('/api/v1/proposals?limit=5&windowDays=30')
+      .set(...admin)
+      .expect(200);
+  });
+
+  it.each(['2024-02-30T00:00:00Z', '2023-02-29T12:00:00Z', '2024-01-01T24:00:00Z', '2024-01-01T12:60:00Z'])(
+    'updatedSince=%s, an instant that does not exist, is a 400',
+    async (updatedSince) => {
+      const response = await t.http
+        .get('/api/v1/proposals')
+        .query({ updatedSince })
+        .set(...admin);
+      expect(response.status).toBe(400);
+      expect(response.body.errors[0].field).toBe('updatedSince');
+    },
+  );
+
+  it.each(['   ', '\u0007\u0008', '\u200b\t'])('a title of only %j is a 400', async (title) => {
+    const response = await t.http
+      .post('/api/v1/proposals')
+      .set(...admin)
+      .send({ title, proposedOn: '2024' });
+    expect(response.status).toBe(400);
+    expect(response.body.errors[0]).toEqual({
+      field: 'title',
+      message: 'title must hold visible text, not only spaces or control characters',
+    });
+  });
+
+  it('refuses a body that is not UTF-8, or holds an unpaired surrogate, instead of storing U+FFFD', async () => {
+    // Sent as bytes: a JSON string in Latin-1, as a misconfigured client sends it.
+    const latin1 = Buffer.concat([
+      Buffer.from('{"kind": "state", "name": "Bogot'),
+      Buffer.from([0xe1]),
+      Buffer.from('"}'),
+    ]);
+    const server = t.app.getHttpServer();
+    if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const notUtf8 = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/actors`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: latin1,
+    });
+    expect(notUtf8.status).toBe(400);
+    expect(((await notUtf8.json()) as { detail: string }).detail).toBe('The body is not valid UTF-8.');
+    const surrogate = await t.http
+      .post('/api/v1/actors')
+      .set(...admin)
+      .set('content-type', 'application/json')
+      .send('{"kind": "state", "name": "Half \\ud83d a pair"}');
+    expect(surrogate.status).toBe(400);
+    expect(surrogate.body.detail).toMatch(/unpaired surrogate/);
+    // A whole pair is a character like any other.
+    const pair = await t.http
+      .post('/api/v1/actors')
+      .set(...admin)
+      .set('content-type', 'application/json')
+      .send('{"kind": "state", "name": "Whole \\ud83d\\ude00 pair"}');
+    expect(pair.status).toBe(201);
+    expect(pair.body.name).toBe('Whole 😀 pair');
+  });
+
+  it('refuses a source given as a list, and lists inside sources, as 400s', async () => {
+    const f = factories(t.http, ADMIN_TOKEN);
+    const proposal = await f.proposal({ title: 'Sources in the right shape' });
+    const speaker = await f.actor({ kind: 'state', name: 'Shaped speaker' });
+    const asList = await t.http
+      .post('/api/v1/statements')
+      .set(...admin)
+      .send({
+        speaker: speaker.slug,
+        saidOn: '2025',
+        quote: 'Shaped.',
+        source: [{ url: 'https://example.org/shaped' }],
+        proposals: [{ slug: proposal.slug, stance: 'supports' }],
+      });
+    expect(asList.status).toBe(400);
+    expect(asList.body.errors[0].field).toBe('source');
+    const nested = await t.http
+      .post(`/api/v1/proposals/${proposal.slug}/transitions`)
+      .set(...admin)
+      .send({ to: 'drafting', occurredOn: '2024', sources: [[{ url: 'https://example.org/nested' }]] });
+    expect(nested.status).toBe(400);
+    expect(nested.body.errors[0].field).toMatch(/^sources/);
+  });
+
+  it('searches a run of dashes as one, instead of failing in PostgreSQL', async () => {
+    for (const path of ['/api/v1/proposals', '/api/v1/statements']) {
+      for (const q of ['-'.repeat(200), 'charter ' + '- '.repeat(90) + 'security']) {
+        const response = await t.http
+          .get(path)
+          .query({ q })
+          .set(...admin);
+        expect({ path, q, status: response.status }).toEqual({ path, q, status: 200 });
+      }
+    }
+  });
+
+  it('refuses a cursor it did not issue, whatever its keys, and one altered', async () => {
+    const f = factories(t.http, ADMIN_TOKEN);
+    await f.proposal({ title: 'Paged one' });
+    await f.proposal({ title: 'Paged two' });
+    const first = await t.http.get('/api/v1/proposals?limit=1').set(...admin);
+    const cursor = first.body.page.nextCursor as string;
+    await t.http
+      .get('/api/v1/proposals')
+      .query({ limit: 1, cursor })
+      .set(...admin)
+      .expect(200);
+    const [payload, signature] = cursor.split('.');
+    const decoded = JSON.parse(Buffer.from(payload, 'base64url').toString()) as { k: unknown[]; f: string };
+    const forge = (k: unknown[]) => Buffer.from(JSON.stringify({ k, f: decoded.f })).toString('base64url');
+    for (const forged of [
+      forge(['2020-01-15\u0000', decoded.k[1]]),
+      `${forge(['9e99', decoded.k[1]])}.${signature}`,
+      `${forge(decoded.k)}x.${signature}`,
+      payload,
+    ]) {
+      const response = await t.http
+        .get('/api/v1/proposals')
+        .query({ limit: 1, cursor: forged })
+        .set(...admin);
+      expect(response.status).toBe(400);
+      expect(response.body.errors).toEqual([{ field: 'cursor', message: 'is not a cursor this API issued' }]);
+    }
+  });
+
+  it('keeps no character of a chosen ADMIN_TOKEN in the clear', async () => {
+    const rows: { prefix: string }[] = await t.dataSource.query(
+      `SELECT t.prefix FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE u.name = 'admin'`,
+    );
+    expect(rows.length).toBeGreaterThan(0);
+    for (const { prefix } of rows) expect(ADMIN_TOKEN.startsWith(prefix) && prefix.length > 0).toBe(false);
+  });
+
+  it('refuses to demote or deactivate the last active admin (409), and lets it go once another exists', async () => {
+    const users = (await t.http.get('/api/v1/users?limit=100').set(...admin)).body.data as {
+      id: string;
+      name: string;
+      version: number;
+    }[];
+    const { id, version } = users.find((user) => user.name === 'admin') as { id: string; version: number };
+    const etag = `"${version}"`;
+    for (const change of [{ role: 'editor' }, { active: false }]) {
+      const response = await t.http
+        .patch(`/api/v1/users/${id}`)
+        .set(...admin)
+        .set('if-match', etag)
+        .send(change);
+      expect({ status: response.status, detail: response.body.detail }).toEqual({
+        status: 409,
+        detail: expect.stringMatching(/last active admin/),
+      });
+    }
+    const other = await t.http
+      .post('/api/v1/users')
+      .set(...admin)
+      .send({ name: 'second-admin', role: 'admin' });
+    expect(other.status).toBe(201);
+    const demoted = await t.http
+      .patch(`/api/v1/users/${other.body.user.id as string}`)
+      .set(...admin)
+      .set('if-match', '"1"')
+      .send({ role: 'editor' });
+    expect(demoted.status).toBe(200);
+  });
+});
+
+describe('bounded connections per client', () => {
+  let t: TestApp;
+  let port: number;
+  beforeAll(async () => {
+    t = await startTestApp({ env: { CONNECTIONS_PER_CLIENT: '3' } });
+    const server = t.app.getHttpServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('closes a connection past the bound as it arrives, and takes new ones once others close', async () => {
+    const open = async (): Promise<net.Socket> => {
+      const socket = net.connect(port, '127.0.0.1');
+      await new Promise<void>((resolve) => socket.once('connect', resolve));
+      return socket;
+    };
+    const held = [await open(), await open(), await open()];
+    const fourth = await open();
+    await new Promise<void>((resolve) => fourth.once('close', () => resolve()));
+    expect(fourth.destroyed).toBe(true);
+    for (const socket of held) socket.destroy();
+    await new Promise((resolve) => setImmediate(resolve));
+    const again = await open();
+    const answer = await new Promise<string>((resolve) => {
+      again.write('GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+      let text = '';
+      again.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      again.on('end', () => resolve(text));
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 200/);
   });
 });

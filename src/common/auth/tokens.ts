@@ -11,7 +11,14 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }
 
-/** What is shown of a token in listings: enough to recognise it, too little to use it. */
+/** The shape of a token this service made: 256 random bits after the prefix. */
+const GENERATED = /^ppt_[A-Za-z0-9_-]{43}$/;
+
+/**
+ * What is kept of a token in the clear, to recognise it by: six of the random characters of one
+ * this service made (36 of its 256 bits), and nothing of any other (an `ADMIN_TOKEN` someone chose
+ * may be short enough for a few characters to matter).
+ */
 export function displayPrefix(token: string): string {
-  return token.slice(0, TOKEN_PREFIX.length + 6);
+  return GENERATED.test(token) ? token.slice(0, TOKEN_PREFIX.length + 6) : '';
 }

@@ -14,6 +14,10 @@ export interface AppConfig {
   rateLimitPerMinute: number;
   /** Failed authentications an address may make per minute before it is refused without a lookup. */
   failedAuthPerMinute: number;
+  /** How long a request may take to arrive, headers and body (ms). */
+  requestTimeoutMs: number;
+  /** Connections one address may hold open at once; 0 for no bound. */
+  connectionsPerClient: number;
   corsOrigins: string[];
   seedOnEmpty: boolean;
   logLevel: LogLevel;
@@ -107,6 +111,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     publicRead: boolean(env, 'PUBLIC_READ', false),
     rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
     failedAuthPerMinute: integer(env, 'FAILED_AUTH_PER_MINUTE', 30, 1, 1_000_000),
+    requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 30_000, 1000, 600_000),
+    connectionsPerClient: integer(env, 'CONNECTIONS_PER_CLIENT', 256, 0, 100_000),
     corsOrigins,
     seedOnEmpty: boolean(env, 'SEED_ON_EMPTY', url === undefined),
     logLevel,

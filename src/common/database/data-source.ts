@@ -12,6 +12,7 @@ import { AuthChangeNotices1764600000000 } from '../../../migrations/176460000000
 import { Provenance1764700000000 } from '../../../migrations/1764700000000-Provenance.js';
 import { Duplicates1764800000000 } from '../../../migrations/1764800000000-Duplicates.js';
 import { Changes1764900000000 } from '../../../migrations/1764900000000-Changes.js';
+import { CursorSecret1765000000000 } from '../../../migrations/1765000000000-CursorSecret.js';
 import { ChangeEntity } from '../../modules/audit/entities/change.entity.js';
 import { WatchEntity } from '../../modules/changes/entities/watch.entity.js';
 import { WebhookEntity } from '../../modules/changes/entities/webhook.entity.js';
@@ -82,6 +83,7 @@ export const MIGRATIONS = [
   Provenance1764700000000,
   Duplicates1764800000000,
   Changes1764900000000,
+  CursorSecret1765000000000,
 ];
 
 export interface PoolSettings {

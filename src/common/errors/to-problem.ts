@@ -101,6 +101,7 @@ function fastifyProblem(error: FastifyError): Problem {
     case 'PPT_JSON_TOO_DEEP':
       return makeProblem(400, 'malformed_json', error.message);
     case 'PPT_JSON_TOO_LONG':
+    case 'PPT_NOT_UNICODE':
       return makeProblem(400, 'bad_request', error.message);
     case 'PPT_NUL_CHARACTER':
       return makeProblem(400, 'bad_request', error.message);

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { ApiProperty } from '@nestjs/swagger';
 import { invalid } from '../errors/domain-error.js';
 
@@ -27,17 +27,38 @@ export function filterFingerprint(filters: Record<string, unknown>): string {
   return createHash('sha256').update(JSON.stringify(normalized)).digest('base64url').slice(0, 12);
 }
 
-/** Opaque keyset cursor: the sort key of the last row served, bound to the filters. */
+/** The key cursors are signed with: the database's (`useCursorSecret`, at start), else this process's own. */
+let signingKey: Buffer = randomBytes(32);
+
+/** Signs cursors with `secret` from now on: the same for every instance sharing the database. */
+export function useCursorSecret(secret: string): void {
+  signingKey = Buffer.from(secret, 'utf8');
+}
+
+const signatureOf = (payload: string): Buffer =>
+  createHmac('sha256', signingKey).update(payload).digest().subarray(0, 16);
+
+/**
+ * Opaque keyset cursor: the sort key of the last row served, bound to the filters, and signed, so
+ * that a cursor is one this API issued and its keys are what it put there.
+ */
 export function encodeCursor(key: unknown[], filters: Record<string, unknown>): string {
-  return Buffer.from(JSON.stringify({ k: key, f: filterFingerprint(filters) })).toString('base64url');
+  const payload = Buffer.from(JSON.stringify({ k: key, f: filterFingerprint(filters) })).toString('base64url');
+  return `${payload}.${signatureOf(payload).toString('base64url')}`;
 }
 
 export function decodeCursor(cursor: string, filters: Record<string, unknown>): unknown[] {
+  const notOurs = () => invalid('cursor', 'is not a cursor this API issued');
+  const [payload, signature, extra] = cursor.split('.');
+  if (payload === undefined || signature === undefined || extra !== undefined) throw notOurs();
+  const given = Buffer.from(signature, 'base64url');
+  const expected = signatureOf(payload);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw notOurs();
   let parsed: unknown;
   try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    parsed = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
   } catch {
-    throw invalid('cursor', 'is not a cursor this API issued');
+    throw notOurs();
   }
   if (
     typeof parsed !== 'object' ||
@@ -45,7 +66,7 @@ export function decodeCursor(cursor: string, filters: Record<string, unknown>): 
     !Array.isArray((parsed as { k?: unknown }).k) ||
     typeof (parsed as { f?: unknown }).f !== 'string'
   ) {
-    throw invalid('cursor', 'is not a cursor this API issued');
+    throw notOurs();
   }
   const { k, f } = parsed as { k: unknown[]; f: string };
   if (f !== filterFingerprint(filters)) {

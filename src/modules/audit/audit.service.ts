@@ -125,7 +125,10 @@ export class AuditService {
     const rows = await this.audit.changes(
       {
         types: query.type,
-        since: query.since === undefined ? undefined : new Date(query.since),
+        since:
+          query.since === undefined
+            ? undefined
+            : parseInstant('since', query.since.includes('T') ? query.since : `${query.since}T00:00:00Z`),
         proposal: query.proposal,
         actor: query.actor,
         tag: query.tag,

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { webSearchText } from '../../common/database/web-search.js';
 import { Db } from '../../common/database/db.js';
 import type { EntityManager } from 'typeorm';
 import { returning } from '../../common/database/returning.js';
@@ -307,7 +308,7 @@ export class ProposalsRepository {
     let rank = '';
     if (filters.q !== undefined) {
       // The proposal's own words rank above any match in what was said about it.
-      matches = `CROSS JOIN websearch_to_tsquery('english', ${param(filters.q)}) query`;
+      matches = `CROSS JOIN websearch_to_tsquery('english', ${param(webSearchText(filters.q))}) query`;
       // The names, short names and aliases of its proposers and forums match too ("ICCA" finds
       // CICA's proposals), ranked like a match in its own words.
       const name = param(likePattern(filters.q));

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { webSearchText } from '../../common/database/web-search.js';
 import { Db } from '../../common/database/db.js';
 import type { EntityManager } from 'typeorm';
 import { returning } from '../../common/database/returning.js';
@@ -127,7 +128,7 @@ export class StatementsRepository {
     }
     let rank = '';
     if (filters.q !== undefined) {
-      joins.push(`CROSS JOIN websearch_to_tsquery('english', ${param(filters.q)}) query`);
+      joins.push(`CROSS JOIN websearch_to_tsquery('english', ${param(webSearchText(filters.q))}) query`);
       where.push('s.search @@ query');
       rank = ', ts_rank(s.search, query) AS rank';
     }

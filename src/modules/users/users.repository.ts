@@ -113,6 +113,15 @@ export class UsersRepository {
   }
 
   /** Applies the change if `version` is still current; false when it is not. */
+  /** Locks every active admin but `id` until the transaction ends; gives how many there are. */
+  async lockOtherActiveAdmins(id: string, manager: EntityManager): Promise<number> {
+    const rows: unknown[] = await manager.query(
+      `SELECT id FROM users WHERE role = 'admin' AND active AND id <> $1 ORDER BY id FOR UPDATE`,
+      [id],
+    );
+    return rows.length;
+  }
+
   async update(id: string, version: number, changes: { role?: Role; active?: boolean }): Promise<boolean> {
     const [, count]: [unknown, number] = await this.db.manager.query(
       `UPDATE users SET role = COALESCE($3, role), active = COALESCE($4, active),

@@ -120,8 +120,19 @@ export class UsersService {
     // A role or deactivation applies to the next request at once: every remembered token is forgotten
     // as soon as the change commits (other instances, when its notice arrives).
     try {
-      return await this.db.transaction(async () => {
+      return await this.db.transaction(async (manager) => {
         const current = await this.get(id);
+        const demoted = (input.role !== undefined && input.role !== 'admin') || input.active === false;
+        if (demoted && current.role === 'admin' && current.active) {
+          // Locked, so that two admins demoting each other at once cannot both succeed.
+          const others = await this.users.lockOtherActiveAdmins(id, manager);
+          if (others === 0) {
+            throw new DomainError(
+              'conflict',
+              'This is the last active admin: make another user admin first, or no one could manage users',
+            );
+          }
+        }
         const applied = await this.users.update(id, version, { role: input.role, active: input.active });
         if (!applied) throw staleVersion('the user', current.version);
         const updated = toUserDto(await this.get(id));

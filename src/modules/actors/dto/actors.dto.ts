@@ -14,7 +14,7 @@ import {
 } from 'class-validator';
 import { UserRefDto } from '../../../common/dto/user-ref.dto.js';
 import { ListQueryDto } from '../../../common/http/list-query.dto.js';
-import { IsOptionalNotNull } from '../../../common/http/validators.js';
+import { HasText, IsOptionalNotNull } from '../../../common/http/validators.js';
 import { PageDto } from '../../../common/pagination/cursor.js';
 
 import { ACTOR_KINDS, type ActorKind } from '../entities/actor.entity.js';
@@ -77,6 +77,7 @@ export class CreateActorDto extends ActorFieldsDto {
   @IsString()
   @MinLength(1)
   @MaxLength(300)
+  @HasText()
   name: string;
 
   @ApiPropertyOptional({ example: 'sco', description: 'Made from the name when not given; 409 if taken' })
@@ -112,6 +113,7 @@ export class UpdateActorDto extends ActorFieldsDto {
   @IsString()
   @MinLength(1)
   @MaxLength(300)
+  @HasText()
   name?: string;
 
   @ApiPropertyOptional({ type: 'integer', description: 'The version you read; alternative to If-Match.' })

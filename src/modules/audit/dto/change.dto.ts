@@ -1,9 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { Type } from 'class-transformer';
 import { UserRefDto } from '../../../common/dto/user-ref.dto.js';
-import { commaList } from '../../../common/http/query-values.js';
+import { commaList, decimalInteger } from '../../../common/http/query-values.js';
 import { IsSlug } from '../../../common/slugs/is-slug.js';
 import { CHANGE_TYPES, type ChangeType } from '../change-types.js';
 
@@ -58,7 +57,7 @@ export class ListChangesQueryDto extends ChangeFiltersDto {
 
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 100 })
   @IsOptional()
-  @Type(() => Number)
+  @Transform(decimalInteger)
   @IsInt()
   @Min(1)
   @Max(100)

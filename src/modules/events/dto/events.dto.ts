@@ -10,7 +10,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { IsPartialDate } from '../../../common/dates/partial-date.js';
 import { ListQueryDto } from '../../../common/http/list-query.dto.js';
-import { IsOptionalNotNull } from '../../../common/http/validators.js';
+import { HasText, IsOptionalNotNull } from '../../../common/http/validators.js';
 import { PageDto } from '../../../common/pagination/cursor.js';
 
 import { ActorRefDto } from '../../actors/dto/actors.dto.js';
@@ -21,6 +21,7 @@ export class CreateEventDto {
   @IsString()
   @MinLength(1)
   @MaxLength(300)
+  @HasText()
   name: string;
 
   @ApiPropertyOptional({

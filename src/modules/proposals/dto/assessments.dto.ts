@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsString, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsObject, IsString, MaxLength, MinLength, ValidateNested } from 'class-validator';
 import { UserRefDto } from '../../../common/dto/user-ref.dto.js';
 import { IsOptionalNotNull } from '../../../common/http/validators.js';
 import { PageDto } from '../../../common/pagination/cursor.js';
@@ -28,6 +28,7 @@ export class CreateAssessmentDto {
   @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(20)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => SourceInputDto)
   sources?: SourceInputDto[];

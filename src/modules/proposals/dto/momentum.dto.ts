@@ -1,10 +1,10 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { IsCalendarDate, isPartialDate, lastDay } from '../../../common/dates/partial-date.js';
 import { DEFAULT_WINDOW_DAYS, MAX_WINDOW_DAYS, MOMENTA } from '../workflow/momentum.js';
-import { commaList } from '../../../common/http/query-values.js';
+import { commaList, decimalInteger } from '../../../common/http/query-values.js';
 
 /**
  * `asOf`: the day momentum and statuses are computed for. `YYYY` or `YYYY-MM` stands for the last
@@ -33,7 +33,7 @@ export function WindowDaysField(): PropertyDecorator {
       description: 'The window (asOf − windowDays, asOf] in which advances and statements count',
     }),
     IsOptional(),
-    Type(() => Number),
+    Transform(decimalInteger),
     IsInt({ message: 'windowDays must be a whole number of days' }),
     Min(1),
     Max(MAX_WINDOW_DAYS),

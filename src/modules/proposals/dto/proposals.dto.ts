@@ -17,19 +17,20 @@ import {
   IsDefined,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   Matches,
   MaxLength,
   Min,
   MinLength,
+  type ValidatorConstraintInterface,
   Validate,
   ValidateNested,
   ValidatorConstraint,
-  type ValidatorConstraintInterface,
 } from 'class-validator';
 import { ListQueryDto } from '../../../common/http/list-query.dto.js';
-import { IsOptionalNotNull } from '../../../common/http/validators.js';
+import { HasText, IsOptionalNotNull } from '../../../common/http/validators.js';
 import { PageDto } from '../../../common/pagination/cursor.js';
 import { IsSlug } from '../../../common/slugs/is-slug.js';
 import { ActorRefDto } from '../../actors/dto/actors.dto.js';
@@ -70,6 +71,7 @@ function ProposersField(required: boolean): PropertyDecorator {
     IsArray(),
     ArrayMinSize(1),
     ArrayMaxSize(50),
+    IsObject({ each: true }),
     ValidateNested({ each: true }),
     Type(() => ProposerInputDto),
     Validate(HasProposerConstraint),
@@ -166,6 +168,7 @@ class ProposalFieldsDto {
   @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(50)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => RelatedInputDto)
   @Validate(DistinctProposalsConstraint)
@@ -177,6 +180,7 @@ export class CreateProposalDto extends ProposalFieldsDto {
   @IsString()
   @MinLength(1)
   @MaxLength(500)
+  @HasText()
   title: string;
 
   @ApiPropertyOptional({
@@ -206,6 +210,7 @@ export class CreateProposalDto extends ProposalFieldsDto {
   @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(20)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => SourceInputDto)
   sources?: SourceInputDto[];
@@ -238,6 +243,7 @@ export class UpdateProposalDto extends ProposalFieldsDto {
   @IsString()
   @MinLength(1)
   @MaxLength(500)
+  @HasText()
   title?: string;
 
   @ApiPropertyOptional({ type: 'integer', description: 'The version you read; alternative to If-Match.' })

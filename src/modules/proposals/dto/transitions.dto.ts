@@ -12,9 +12,10 @@ import {
   ArrayMaxSize,
   IsArray,
   IsIn,
+  IsObject,
   IsOptional,
-  IsUUID,
   IsString,
+  IsUUID,
   MaxLength,
   MinLength,
   ValidateNested,
@@ -55,6 +56,7 @@ export class TransitionProposalDto {
   @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(20)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => SourceInputDto)
   sources?: SourceInputDto[];
@@ -116,6 +118,7 @@ export class RedateProposalDto {
   @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(20)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => SourceInputDto)
   sources?: SourceInputDto[];

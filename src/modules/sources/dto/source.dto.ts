@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
+import { decimalInteger } from '../../../common/http/query-values.js';
 import { IsInt, IsOptional, IsString, IsUrl, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 import { IsPartialDate } from '../../../common/dates/partial-date.js';
 import {
@@ -227,7 +228,7 @@ export class UpdateSourceDto {
 
   @ApiPropertyOptional({ type: 'integer', description: 'The version you read, if you do not send If-Match' })
   @IsOptionalNotNull()
-  @Type(() => Number)
+  @Transform(decimalInteger)
   @IsInt()
   @Min(1)
   version?: number;

@@ -14,15 +14,16 @@ import {
   IsDefined,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   MaxLength,
   Min,
   MinLength,
+  type ValidatorConstraintInterface,
   Validate,
   ValidateNested,
   ValidatorConstraint,
-  type ValidatorConstraintInterface,
 } from 'class-validator';
 import { IsPartialDate } from '../../../common/dates/partial-date.js';
 import { ListQueryDto } from '../../../common/http/list-query.dto.js';
@@ -133,6 +134,7 @@ export class CreateStatementDto extends StatementFieldsDto {
 
   @ApiProperty({ type: SourceInputDto, description: 'Where it was published: a url or a publisher' })
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => SourceInputDto)
   source: SourceInputDto;
@@ -142,6 +144,7 @@ export class CreateStatementDto extends StatementFieldsDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(50)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => StanceInputDto)
   @Validate(DistinctSlugsConstraint)
@@ -160,6 +163,7 @@ export class UpdateStatementDto extends StatementFieldsDto {
 
   @ApiPropertyOptional({ type: SourceInputDto })
   @IsOptionalNotNull()
+  @IsObject()
   @ValidateNested()
   @Type(() => SourceInputDto)
   source?: SourceInputDto;
@@ -169,6 +173,7 @@ export class UpdateStatementDto extends StatementFieldsDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(50)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => StanceInputDto)
   @Validate(DistinctSlugsConstraint)
