@@ -26,13 +26,17 @@ seconds. Keys are purged 24 hours after their first use. A token is shown once: 
 request that issued one (POST /users, POST /users/{id}/tokens) answers \`token: null\`, since no
 token is ever stored.
 
-**Rate limits.** Each token (each IP without one) may make RATE_LIMIT_PER_MINUTE requests a minute
-(a token bucket: a full minute's allowance at once, refilled steadily). Responses carry
-\`RateLimit-Limit\`, \`RateLimit-Remaining\` and \`RateLimit-Reset\`; beyond the limit, 429 with
-\`Retry-After\`. /health and /ready are not limited.
+**Rate limits.** Each user (each address without a valid token) may make RATE_LIMIT_PER_MINUTE
+requests a minute. Responses carry \`RateLimit-Limit\`, \`RateLimit-Remaining\` and
+\`RateLimit-Reset\`; beyond the limit, 429 with \`Retry-After\`. An address that sends
+FAILED_AUTH_PER_MINUTE bad tokens in a minute gets 429 for any token not seen valid lately. /health
+and /ready are not limited. A request that needs a token and has no valid one is a 401 before its
+body is read.
 
-**Limits.** Bodies up to 1 MiB (413 beyond); every string and list has a documented maximum
-(a quote 20,000 characters, tags 20, proposers 50, …): 400 beyond.
+**Limits.** Bodies up to 1 MiB (413 beyond), UTF-8, lists in them up to 1,000 items; every string
+and list has a documented maximum (a quote 20,000 characters, tags 20, proposers 50, …): 400
+beyond. A 400 lists at most 20 field problems and counts the rest. Integers in a query are decimal
+digits (\`limit=0x10\` is a 400). Cursors are signed: one altered is a 400.
 `.trim();
 
 const problem = (description: string) => ({
