@@ -340,3 +340,28 @@ describe('bounded connections per client', () => {
     expect(answer).toMatch(/^HTTP\/1\.1 200/);
   });
 });
+
+describe('concurrent creates of one name', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('all succeed, each with a slug of its own', async () => {
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        t.http
+          .post('/api/v1/actors')
+          .set(...bearer(ADMIN_TOKEN))
+          .send({ kind: 'organization', name: 'Concurrent Forum', confirmNew: true }),
+      ),
+    );
+    expect(responses.map((response) => response.status)).toEqual(Array.from({ length: 20 }, () => 201));
+    const slugs = new Set(responses.map((response) => response.body.slug as string));
+    expect(slugs.size).toBe(20);
+    expect(slugs.has('concurrent-forum')).toBe(true);
+  });
+});

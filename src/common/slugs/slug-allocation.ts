@@ -5,10 +5,14 @@ import { firstFreeSlug, slugify } from './slugify.js';
 /** Tables whose rows carry a unique `slug`. */
 export type SluggedTable = 'actors' | 'proposals' | 'events';
 
+/** How many times a generated slug is made again when concurrent inserts keep taking it first. */
+const ATTEMPTS = 50;
+
 /**
- * The slug to insert: the explicit one, or one made from the name that is free right now.
- * `insert` returns null on a taken slug; explicit → 409 slug_taken, generated (a concurrent
- * insert won the race) → 409 conflict, which the client may simply retry.
+ * Inserts with the explicit slug, or with one made from the name that is free right now: when a
+ * concurrent insert takes that one first (`insert` returns null on a taken slug, once the other
+ * has committed), the next free one is found and tried, so that concurrent creates of one name
+ * all succeed. An explicit slug taken → 409 slug_taken.
  */
 export async function insertWithSlug<T>(
   manager: EntityManager,
@@ -18,20 +22,24 @@ export async function insertWithSlug<T>(
   name: string,
   insert: (slug: string) => Promise<T | null>,
 ): Promise<{ slug: string; row: T }> {
-  let slug = explicit;
-  if (slug === undefined) {
-    const base = slugify(name);
+  if (explicit !== undefined) {
+    const row = await insert(explicit);
+    if (row === null) {
+      throw new DomainError('slug_taken', `the ${what} slug "${explicit}" is taken`, [
+        { field: 'slug', message: 'is taken' },
+      ]);
+    }
+    return { slug: explicit, row };
+  }
+  const base = slugify(name);
+  for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
     const rows: { slug: string }[] = await manager.query(`SELECT slug FROM ${table} WHERE slug = $1 OR slug LIKE $2`, [
       base,
       `${base}-%`,
     ]);
-    slug = firstFreeSlug(base, new Set(rows.map((row) => row.slug)));
+    const slug = firstFreeSlug(base, new Set(rows.map((row) => row.slug)));
+    const row = await insert(slug);
+    if (row !== null) return { slug, row };
   }
-  const row = await insert(slug);
-  if (row === null) {
-    throw explicit !== undefined
-      ? new DomainError('slug_taken', `the ${what} slug "${slug}" is taken`, [{ field: 'slug', message: 'is taken' }])
-      : new DomainError('conflict', `the generated ${what} slug "${slug}" was just taken; retry`);
-  }
-  return { slug, row };
+  throw new DomainError('conflict', `no free ${what} slug could be made from "${name}"; send one as slug`);
 }
