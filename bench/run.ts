@@ -746,6 +746,34 @@ async function measureFullSize(
         `cost of a write with it / without: ${changeRowCost.cost}`,
     );
 
+    // Bodies from callers without a token: refused before they are parsed, so each costs the
+    // service about what reading its bytes off the socket costs.
+    const anonymousBody = JSON.stringify(Array.from({ length: 50_000 }, (_, i) => ({ n: i, text: 'x'.repeat(8) })));
+    const anonymousBefore = await processCpuMs(service.child.pid ?? 0);
+    const anonymousSent = 200;
+    for (let i = 0; i < anonymousSent; i += 1) {
+      const response = await fetch(`${service.base}/api/v1/statements`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: anonymousBody,
+      });
+      await response.arrayBuffer();
+      if (response.status !== 401) throw new Error(`anonymous POST → ${response.status}`);
+    }
+    const anonymousAfter = await processCpuMs(service.child.pid ?? 0);
+    const anonymousBodies = {
+      bytes: Buffer.byteLength(anonymousBody),
+      sent: anonymousSent,
+      cpuMsEach:
+        anonymousBefore === undefined || anonymousAfter === undefined
+          ? undefined
+          : perRequestMs(anonymousAfter - anonymousBefore, anonymousSent),
+    };
+    log(
+      `anonymous ${Math.round(anonymousBodies.bytes / 1024)} KiB bodies: ${anonymousBodies.cpuMsEach ?? '—'} ms of ` +
+        `the service's CPU each (${anonymousSent} sent, every one 401)`,
+    );
+
     const deliveries = await measureDeliveries({
       base: service.base,
       databaseUrl: database.url,
@@ -771,6 +799,7 @@ async function measureFullSize(
       scenarios: rows,
       changeRowCost,
       deliveries,
+      anonymousBodies,
       bySlugC1,
       bySlugMedianMs: bySlugSequential,
       bySlugInterleaved: interleaved,
@@ -864,6 +893,7 @@ function printTable(results: {
   scenarios: Row[];
   changeRowCost: { with: Measurement; without: Measurement; cost: number };
   deliveries: DeliveryFigures;
+  anonymousBodies: { bytes: number; sent: number; cpuMsEach?: number };
   report: {
     serviceMedianMs: number;
     serviceAfterWriteMedianMs: number;
@@ -911,6 +941,8 @@ function printTable(results: {
       `from the write's answer: p50 ${results.deliveries.latency.fromAnswer.p50} ms, ` +
       `p99 ${results.deliveries.latency.fromAnswer.p99} ms, max ${results.deliveries.latency.fromAnswer.max} ms; ` +
       `from its transaction's start: p50 ${results.deliveries.latency.fromStart.p50} ms, p99 ${results.deliveries.latency.fromStart.p99} ms`,
+    `anonymous ${Math.round(results.anonymousBodies.bytes / 1024)} KiB bodies: ${results.anonymousBodies.cpuMsEach ?? '—'} ms ` +
+      `of the service's CPU each`,
     '',
     `progress report (median): service ${results.report.serviceMedianMs} ms computed, ` +
       `${results.report.serviceAfterWriteMedianMs} ms after a write, ` +

@@ -1,8 +1,10 @@
+import net from 'node:net';
 import { existsSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {
+  ADMIN_TOKEN,
   call,
   counts,
   expectStatus,
@@ -91,6 +93,17 @@ async function prepare(base: string): Promise<string[]> {
   return slugs;
 }
 
+/** Short timeouts, so that a database that does not answer is a fast 503. */
+const FAIL_FAST = { DB_CONNECT_TIMEOUT_MS: '1000', DB_STATEMENT_TIMEOUT_MS: '2000' };
+
+/** The proposals made and the writers started on them, against `base` (a function: it may move). */
+async function underLoad(base: string | (() => string)) {
+  const at = typeof base === 'string' ? () => base : base;
+  const slugs = await prepare(at());
+  const acknowledged: Acknowledged = { statements: [], transitions: new Map(slugs.map((s) => [s, []])) };
+  return { acknowledged, load: writers(at, slugs, acknowledged) };
+}
+
 /** Every acknowledged write is there and whole; the history invariants hold; every write is audited. */
 async function verify(base: string, url: string, acknowledged: Acknowledged): Promise<void> {
   for (const id of acknowledged.statements) {
@@ -133,9 +146,7 @@ describe('resilience', () => {
     pg = await ownPostgres();
     service = await startService({ DATABASE_URL: pg.url });
     let base = service.base;
-    const slugs = await prepare(base);
-    const acknowledged: Acknowledged = { statements: [], transitions: new Map(slugs.map((s) => [s, []])) };
-    const load = writers(() => base, slugs, acknowledged);
+    const { acknowledged, load } = await underLoad(() => base);
     await sleep(3000);
     service.child.kill('SIGKILL');
     counts.faults += 1;
@@ -151,15 +162,9 @@ describe('resilience', () => {
 
   it('answers 503 fast while PostgreSQL is down, stays up, recovers within 5 s, and loses nothing', async () => {
     pg = await ownPostgres();
-    service = await startService({
-      DATABASE_URL: pg.url,
-      DB_CONNECT_TIMEOUT_MS: '1000',
-      DB_STATEMENT_TIMEOUT_MS: '2000',
-    });
+    service = await startService({ DATABASE_URL: pg.url, ...FAIL_FAST });
     const base = service.base;
-    const slugs = await prepare(base);
-    const acknowledged: Acknowledged = { statements: [], transitions: new Map(slugs.map((s) => [s, []])) };
-    const load = writers(() => base, slugs, acknowledged);
+    const { acknowledged, load } = await underLoad(base);
     await sleep(1500);
     await pg.stop();
     counts.faults += 1;
@@ -188,6 +193,89 @@ describe('resilience', () => {
     await verify(base, pg.url, acknowledged);
     printCounts('outage');
   }, 120_000);
+
+  it('fails fast while PostgreSQL hangs (SIGSTOP), and answers no 5xx but 503 once it goes on', async () => {
+    pg = await ownPostgres();
+    service = await startService({ DATABASE_URL: pg.url, ...FAIL_FAST });
+    const base = service.base;
+    const { acknowledged, load } = await underLoad(base);
+    await sleep(1500);
+    await pg.freeze();
+    counts.faults += 1;
+    try {
+      for (let i = 0; i < 5; i += 1) {
+        const during = await call(base, 'GET', '/api/v1/proposals', undefined, {}, 15_000);
+        expect({ status: during.status, fast: during.ms < 5000 }).toEqual({ status: 503, fast: true });
+        expect(during.contentType).toMatch(/^application\/problem\+json/);
+        expect((await call(base, 'GET', '/health')).status).toBe(200);
+      }
+    } finally {
+      await pg.thaw();
+    }
+    // Once it goes on: every answer a success or a 503 (never a 500 from a connection left inside
+    // a failed transaction), and soon successes only.
+    const after: number[] = [];
+    const thawed = Date.now();
+    while (Date.now() - thawed < 15_000) {
+      const [read, write] = await Promise.all([
+        call(base, 'GET', '/api/v1/proposals'),
+        call(base, 'POST', '/api/v1/actors', {
+          kind: 'state',
+          name: `After the hang ${after.length}`,
+          confirmNew: true,
+        }),
+      ]);
+      after.push(read.status, write.status);
+      if (after.length >= 40 && after.slice(-10).every((status) => status < 300)) break;
+    }
+    expect(after.filter((status) => status >= 500 && status !== 503)).toEqual([]);
+    expect(after.slice(-10).every((status) => status < 300)).toBe(true);
+    await load.stop();
+    expect(service.child.exitCode).toBeNull();
+    await verify(base, pg.url, acknowledged);
+    printCounts('hung database');
+  }, 120_000);
+
+  it('cuts off bodies that trickle in: 401 at once without a token, 408 past REQUEST_TIMEOUT_MS with one', async () => {
+    pg = await ownPostgres();
+    service = await startService({ DATABASE_URL: pg.url, REQUEST_TIMEOUT_MS: '2000' });
+    const { hostname, port } = new URL(service.base);
+    const trickle = (token: string | undefined) =>
+      new Promise<{ status: string; ms: number }>((resolve) => {
+        const started = Date.now();
+        const socket = net.connect(Number(port), hostname);
+        let answer = '';
+        let timer: NodeJS.Timeout | undefined;
+        socket.on('connect', () => {
+          socket.write(
+            'POST /api/v1/actors HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n' +
+              (token === undefined ? '' : `Authorization: Bearer ${token}\r\n`) +
+              '\r\n{',
+          );
+          timer = setInterval(() => socket.writable && socket.write(' '), 300);
+        });
+        socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+        socket.on('error', () => undefined);
+        socket.on('close', () => {
+          clearInterval(timer);
+          resolve({ status: answer.split('\r\n')[0], ms: Date.now() - started });
+        });
+      });
+    counts.faults += 1;
+    const results = await Promise.all([
+      ...Array.from({ length: 5 }, () => trickle(undefined)),
+      ...Array.from({ length: 5 }, () => trickle(ADMIN_TOKEN)),
+    ]);
+    counts.requests += results.length;
+    for (const result of results.slice(0, 5)) expect(result.status).toBe('HTTP/1.1 401 Unauthorized');
+    for (const result of results.slice(5)) {
+      expect(result.status).toBe('HTTP/1.1 408 Request Timeout');
+      expect(result.ms).toBeLessThan(2000 + 5000);
+    }
+    for (const result of results) expect(result.ms).toBeLessThan(2000 + 5000);
+    expect((await call(service.base, 'GET', '/health')).status).toBe(200);
+    printCounts('slow bodies');
+  }, 60_000);
 
   it('keeps the history whole under two instances, 16 clients, transitions, retractions and patches', async () => {
     pg = await ownPostgres();

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { ADMIN_TOKEN, bearer, startTestApp, type TestApp } from '../helpers/test-app.js';
-import { counts, printCounts } from './harness.js';
+import { counts, createFuzzTargets, printCounts } from './harness.js';
 
 const ROUTES: [string, string][] = [
   ['GET', '/api/v1/actors'],
@@ -184,19 +184,7 @@ describe('fuzz: garbage in, never a 5xx, always problem+json, no change from a 4
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp();
-    const admin = bearer(ADMIN_TOKEN);
-    await t.http
-      .post('/api/v1/actors')
-      .set(...admin)
-      .send({ kind: 'state', name: 'Fuzz target', slug: 'fuzz-target' });
-    await t.http
-      .post('/api/v1/proposals')
-      .set(...admin)
-      .send({ title: 'Fuzz', slug: 'fuzz-target', proposedOn: '2020', proposers: [{ actor: 'fuzz-target' }] });
-    await t.http
-      .post('/api/v1/events')
-      .set(...admin)
-      .send({ name: 'Fuzz', slug: 'fuzz-target', kind: 'meeting', startsOn: '2020' });
+    await createFuzzTargets(t.http, ADMIN_TOKEN);
   });
   afterAll(async () => {
     await t.close();

@@ -1,13 +1,16 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import pg from 'pg';
+import type TestAgent from 'supertest/lib/agent.js';
 import { type EmbeddedDatabase, freePort, startEmbeddedPostgres } from '../../src/common/database/embedded-postgres.js';
 
 export const ADMIN_TOKEN = 'ppt_resilience_admin_token_000000000000';
 const MAIN = path.resolve('dist/src/main.js');
+const run = promisify(execFile);
 
 /** What the suite did, printed at the end of each test: requests, faults, writes checked. */
 export const counts = { requests: 0, faults: 0, verified: 0 };
@@ -26,7 +29,23 @@ export interface Postgres {
   dir: string;
   stop(): Promise<void>;
   start(): Promise<void>;
+  /** Stops every process of the cluster with SIGSTOP: connections stay open, nothing answers. */
+  freeze(): Promise<void>;
+  /** SIGCONT: the cluster goes on where it was. */
+  thaw(): Promise<void>;
   remove(): Promise<void>;
+}
+
+/** The postmaster's pid (the first line of postmaster.pid) and its children's. */
+async function clusterPids(dir: string): Promise<number[]> {
+  const { stdout } = await run('find', ['-L', dir, '-name', 'postmaster.pid']);
+  const file = stdout.trim().split('\n')[0];
+  const postmaster = Number((await readFile(file, 'utf8')).split('\n')[0]);
+  const children = await run('pgrep', ['-P', String(postmaster)]).then(
+    ({ stdout: list }) => list.trim().split('\n').filter(Boolean).map(Number),
+    () => [],
+  );
+  return [postmaster, ...children];
 }
 
 /** A PostgreSQL of the test's own, which it may stop and start again on the same port. */
@@ -39,6 +58,12 @@ export async function ownPostgres(): Promise<Postgres> {
     port,
     dir,
     stop: () => server.stop(),
+    async freeze() {
+      for (const pid of await clusterPids(dir)) process.kill(pid, 'SIGSTOP');
+    },
+    async thaw() {
+      for (const pid of await clusterPids(dir)) process.kill(pid, 'SIGCONT');
+    },
     async start() {
       server = await startEmbeddedPostgres(dir, undefined, port);
     },
@@ -196,3 +221,20 @@ export async function removeDir(dir: string): Promise<void> {
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The actor, proposal and event the fuzz suites aim at, all with the slug `fuzz-target`. */
+export async function createFuzzTargets(http: TestAgent, token: string): Promise<void> {
+  const auth: [string, string] = ['authorization', `Bearer ${token}`];
+  await http
+    .post('/api/v1/actors')
+    .set(...auth)
+    .send({ kind: 'state', name: 'Fuzz target', slug: 'fuzz-target' });
+  await http
+    .post('/api/v1/proposals')
+    .set(...auth)
+    .send({ title: 'Fuzz', slug: 'fuzz-target', proposedOn: '2020', proposers: [{ actor: 'fuzz-target' }] });
+  await http
+    .post('/api/v1/events')
+    .set(...auth)
+    .send({ name: 'Fuzz', slug: 'fuzz-target', kind: 'meeting', startsOn: '2020' });
+}

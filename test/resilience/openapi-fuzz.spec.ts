@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { ADMIN_TOKEN, bearer, startTestApp, type TestApp } from '../helpers/test-app.js';
-import { counts, printCounts } from './harness.js';
+import { counts, createFuzzTargets, printCounts } from './harness.js';
 
 /** The parts of an OpenAPI 3 schema the generator follows. */
 interface Schema {
@@ -184,19 +184,7 @@ describe('fuzz from the OpenAPI document: every route and field, never a 5xx, ev
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp();
-    const admin = bearer(ADMIN_TOKEN);
-    await t.http
-      .post('/api/v1/actors')
-      .set(...admin)
-      .send({ kind: 'state', name: 'Fuzz target', slug: 'fuzz-target' });
-    await t.http
-      .post('/api/v1/proposals')
-      .set(...admin)
-      .send({ title: 'Fuzz', slug: 'fuzz-target', proposedOn: '2020', proposers: [{ actor: 'fuzz-target' }] });
-    await t.http
-      .post('/api/v1/events')
-      .set(...admin)
-      .send({ name: 'Fuzz', slug: 'fuzz-target', kind: 'meeting', startsOn: '2020' });
+    await createFuzzTargets(t.http, ADMIN_TOKEN);
   });
   afterAll(async () => {
     await t.close();
@@ -259,7 +247,7 @@ describe('fuzz from the OpenAPI document: every route and field, never a 5xx, ev
           encodePathSegment(String(generated.path[name])),
         );
         const query = new URLSearchParams(
-          Object.entries(generated.query).map(([name, value]) => [name, queryText(value)]),
+          Object.entries(generated.query).map(([name, value]): [string, string] => [name, queryText(value)]),
         ).toString();
         const url = `${path}${query === '' ? '' : `?${query}`}`;
         let call = t.http[operation.method.toLowerCase() as 'get' | 'post' | 'patch' | 'put' | 'delete'](url).set(
