@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { RequestMethod } from '@nestjs/common';
 import { INTERCEPTORS_METADATA, METHOD_METADATA } from '@nestjs/common/constants.js';
 import { ModulesContainer } from '@nestjs/core';
@@ -150,15 +151,32 @@ describe('idempotency keys', () => {
     expect(response.body.errors[0].field).toBe('Idempotency-Key');
   });
 
-  it('answers 409 while the first request is in flight, and takes over a claim abandoned by a crash', async () => {
+  it('answers 409 at once while the first request is in flight, and frees the key the moment it dies', async () => {
     const [{ id: userId }] = await t.dataSource.query(`SELECT user_id AS id FROM idempotency_keys LIMIT 1`);
-    await t.dataSource.query(`INSERT INTO idempotency_keys (user_id, key, request_hash) VALUES ($1, 'key-busy', 'x')`, [
+    // A request in flight, as the service makes one: its claim in its open transaction, on a
+    // connection of its own.
+    const inFlight = new pg.Client({ connectionString: t.databaseUrl });
+    await inFlight.connect();
+    const [{ pid }] = (await inFlight.query<{ pid: number }>(`SELECT pg_backend_pid() AS pid`)).rows;
+    await inFlight.query('BEGIN');
+    await inFlight.query(`INSERT INTO idempotency_keys (user_id, key, request_hash) VALUES ($1, 'key-busy', 'x')`, [
       userId,
     ]);
-    const busy = await post('/actors', { kind: 'state', name: 'Busy' }, 'key-busy');
-    expect(busy.status).toBe(409);
+    inFlight.on('error', () => undefined);
+    try {
+      const busy = await post('/actors', { kind: 'state', name: 'Busy' }, 'key-busy');
+      expect(busy.status).toBe(409);
+      expect(busy.body.type).toBe('urn:ppt:problem:idempotency_in_flight');
+    } finally {
+      // Its process dies: its transaction, claim and all, is gone with its connection.
+      await t.dataSource.query(`SELECT pg_terminate_backend($1)`, [pid]);
+      await inFlight.end().catch(() => undefined);
+    }
+    const retried = await post('/actors', { kind: 'state', name: 'Busy' }, 'key-busy');
+    expect(retried.status).toBe(201);
+    // A claim committed without a response (as an earlier version left one) is taken over too.
     await t.dataSource.query(
-      `INSERT INTO idempotency_keys (user_id, key, request_hash, created_at) VALUES ($1, 'key-abandoned', 'x', now() - interval '2 minutes')`,
+      `INSERT INTO idempotency_keys (user_id, key, request_hash) VALUES ($1, 'key-abandoned', 'x')`,
       [userId],
     );
     expect((await post('/actors', { kind: 'state', name: 'Abandoned' }, 'key-abandoned')).status).toBe(201);

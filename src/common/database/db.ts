@@ -84,9 +84,10 @@ export class Db {
    * The rows of `sql` run as a named prepared statement (node-postgres' `{ name, text }`), on the
    * connection of `manager`'s transaction or on one from the pool: each connection has PostgreSQL
    * plan the text once and reuse the plan. For the fixed texts of the hot requests, where planning
-   * costs as much as running or more (a proposal by slug with its momentum: about 2–7 ms to plan,
-   * under 1 ms to run at 100k proposals); it serves the targets "GET by slug p50 < 5 ms at c=1"
-   * and "≥ 1,000 statements/s". Texts that vary with a request's filters go through `query`.
+   * costs as much as running or more (a proposal by slug with its momentum); it serves the targets
+   * "GET by slug p50 < 5 ms at c=1" and the write throughputs (BENCHMARKS.md). Texts that vary with
+   * a request's filters go through `query`. A generic plan estimates `= ANY($1)` at ten rows: write
+   * such lookups so that a plan for ten is also right for one (see `proposals/concerns-sql.ts`).
    * Behind a pooler it needs session pooling (or one that tracks prepared statements).
    */
   async prepared<T>(sql: string, params: unknown[], manager: EntityManager = this.manager): Promise<T[]> {

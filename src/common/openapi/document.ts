@@ -21,8 +21,8 @@ scoped to the calling user. The first request's status and body are stored in th
 its effect; a repeat with the same method, path and body within 24 hours returns them again with
 \`Idempotent-Replayed: true\` and writes nothing. The same key with another body or path is a 422;
 a repeat while the first is still in flight is a 409. A request that fails (any 4xx or 5xx) stores
-nothing and frees the key. A claim left by a request that never finished is released after 60
-seconds. Keys are purged 24 hours after their first use. A token is shown once: the replay of a
+nothing and frees the key; so does one whose process dies (the key is claimed in the transaction
+of its effect), at once. Keys are purged 24 hours after their first use. A token is shown once: the replay of a
 request that issued one (POST /users, POST /users/{id}/tokens) answers \`token: null\`, since no
 token is ever stored.
 

@@ -21,8 +21,7 @@ const RETRY_MAX_MS = 10_000;
 
 /**
  * The tokens recently found valid, by hash, so that a request need not ask the database who its
- * token belongs to (side by side, one round trip of two for a statement logged: 0.05 ms of the
- * service's CPU and 0.09 ms of PostgreSQL's).
+ * token belongs to (a round trip on every request; BENCHMARKS.md says what it costs).
  *
  * Correct across instances: a trigger announces every change to tokens and users on
  * {@link AUTH_CHANGED_CHANNEL} as it commits, and each instance listens on a connection of its own
