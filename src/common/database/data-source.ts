@@ -13,6 +13,7 @@ import { Provenance1764700000000 } from '../../../migrations/1764700000000-Prove
 import { Duplicates1764800000000 } from '../../../migrations/1764800000000-Duplicates.js';
 import { Changes1764900000000 } from '../../../migrations/1764900000000-Changes.js';
 import { CursorSecret1765000000000 } from '../../../migrations/1765000000000-CursorSecret.js';
+import { HistoryGuards1765100000000 } from '../../../migrations/1765100000000-HistoryGuards.js';
 import { ChangeEntity } from '../../modules/audit/entities/change.entity.js';
 import { WatchEntity } from '../../modules/changes/entities/watch.entity.js';
 import { WebhookEntity } from '../../modules/changes/entities/webhook.entity.js';
@@ -84,6 +85,7 @@ export const MIGRATIONS = [
   Duplicates1764800000000,
   Changes1764900000000,
   CursorSecret1765000000000,
+  HistoryGuards1765100000000,
 ];
 
 export interface PoolSettings {
