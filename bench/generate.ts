@@ -397,18 +397,29 @@ export async function generate(
      SELECT count(*)::int AS count FROM made`,
     [userId],
   );
-  const [{ count: statementChanges }]: { count: number }[] = await db.query(
-    `WITH made AS (
-       INSERT INTO changes (xid, type, by_id, proposal_slugs, actor_slugs, subject_type, subject_id, summary, data)
-       SELECT pg_current_xact_id()::text::bigint, 'statement.recorded', $1,
-              ARRAY(SELECT p.slug FROM statement_proposals sp JOIN proposals p ON p.id = sp.proposal_id WHERE sp.statement_id = s.id),
-              ARRAY[a.slug], 'statement', s.id::text, a.name || ' spoke (' || s.said_on || ')',
-              json_build_object('id', s.id, 'speaker', a.slug, 'saidOn', s.said_on, 'quote', s.quote, 'summary', s.summary)
-         FROM statements s JOIN actors a ON a.id = s.speaker_id ORDER BY s.said_on, s.id RETURNING 1)
-     SELECT count(*)::int AS count FROM made`,
-    [userId],
-  );
-  written += proposalChanges + statementChanges;
+  // In batches by id: one statement for a million rows would outlast the statement timeout.
+  let statementChanges = 0;
+  for (let after = '00000000-0000-0000-0000-000000000000'; ;) {
+    const [batch]: { count: number; last: string | null }[] = await db.query(
+      `WITH batch AS (SELECT s.id, s.said_on, s.quote, s.summary, s.speaker_id FROM statements s
+                       WHERE s.id > $2::uuid ORDER BY s.id LIMIT ${BATCH}),
+            made AS (
+         INSERT INTO changes (xid, type, by_id, proposal_slugs, actor_slugs, subject_type, subject_id, summary, data)
+         SELECT pg_current_xact_id()::text::bigint, 'statement.recorded', $1,
+                ARRAY(SELECT p.slug FROM statement_proposals sp JOIN proposals p ON p.id = sp.proposal_id WHERE sp.statement_id = s.id),
+                ARRAY[a.slug], 'statement', s.id::text, a.name || ' spoke (' || s.said_on || ')',
+                json_build_object('id', s.id, 'speaker', a.slug, 'saidOn', s.said_on, 'quote', s.quote, 'summary', s.summary)
+           FROM batch s JOIN actors a ON a.id = s.speaker_id ORDER BY s.id RETURNING 1)
+       SELECT (SELECT count(*)::int FROM made) AS count, (SELECT id::text FROM batch ORDER BY id DESC LIMIT 1) AS last`,
+      [userId, after],
+    );
+    if (batch.last === null) break;
+    statementChanges += batch.count;
+    written += batch.count;
+    after = batch.last;
+    tick('changes', statementChanges, size.statements);
+  }
+  written += proposalChanges;
 
   progress('deriving last activity and refreshing statistics');
   // What the service keeps per proposal, derived by the service's own query, in batches.
