@@ -386,6 +386,8 @@ export async function generate(
 
   // The change feed such a history leaves: one change per proposal recorded and per statement.
   progress('changes: one per proposal and per statement');
+  // Planned with what the tables now hold, not as the empty tables they were (autovacuum may be off).
+  await db.query('ANALYZE proposals, statements, statement_proposals, actors');
   const [{ count: proposalChanges }]: { count: number }[] = await db.query(
     `WITH made AS (
        INSERT INTO changes (xid, type, by_id, proposal_slugs, tags, subject_type, subject_id, subject_slug, summary, data)
