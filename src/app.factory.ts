@@ -112,6 +112,16 @@ export async function createApp({
       sendProblem(new JsonBodyError('PPT_NUL_CHARACTER', 'The URL holds a NUL character.'), request, reply, logger);
       return;
     }
+    // Percent-encoded bytes that are not UTF-8 would be read as U+FFFD: refused instead.
+    if (request.url.includes('%') && !decodesAsUtf8(request.url)) {
+      sendProblem(
+        new JsonBodyError('PPT_NOT_UNICODE', 'The URL holds percent-encoded bytes that are not UTF-8.'),
+        request,
+        reply,
+        logger,
+      );
+      return;
+    }
     done();
   });
   // Who calls, before the rate limit counts them and before any body is read.
@@ -194,6 +204,15 @@ export async function createApp({
 
 /** Paths never limited: probes must answer whatever the load. */
 const UNLIMITED = new Set(['/health', '/ready']);
+
+function decodesAsUtf8(url: string): boolean {
+  try {
+    decodeURIComponent(url.replace(/\+/g, ' '));
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * Before the app listens: applies pending migrations, makes sure an admin can log in, with

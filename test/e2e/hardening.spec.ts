@@ -1,3 +1,4 @@
+import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { MAX_FIELD_PROBLEMS } from '../../src/common/errors/validation.js';
@@ -199,6 +200,21 @@ describe('strict where the contract is strict', () => {
     expect(pair.body.name).toBe('Whole 😀 pair');
   });
 
+  it('refuses a query whose percent-encoded bytes are not UTF-8', async () => {
+    for (const q of ['%FF', '%ED%A0%80', 'Bogot%E1']) {
+      const response = await t.http.get(`/api/v1/proposals?q=${q}`).set(...admin);
+      expect({ q, status: response.status, detail: response.body.detail }).toEqual({
+        q,
+        status: 400,
+        detail: 'The URL holds percent-encoded bytes that are not UTF-8.',
+      });
+    }
+    await t.http
+      .get('/api/v1/proposals?q=%D0%A1%D0%92%D0%9C%D0%94%D0%90')
+      .set(...admin)
+      .expect(200);
+  });
+
   it('refuses a source given as a list, and lists inside sources, as 400s', async () => {
     const f = factories(t.http, ADMIN_TOKEN);
     const proposal = await f.proposal({ title: 'Sources in the right shape' });
@@ -338,6 +354,50 @@ describe('bounded connections per client', () => {
       again.on('end', () => resolve(text));
     });
     expect(answer).toMatch(/^HTTP\/1\.1 200/);
+  });
+});
+
+describe('a kept-alive connection', () => {
+  let t: TestApp;
+  let port: number;
+  const sockets: import('node:net').Socket[] = [];
+  beforeAll(async () => {
+    t = await startTestApp();
+    const server = t.app.getHttpServer() as import('node:http').Server;
+    server.on('connection', (socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('carries nothing over from one request to the next: 30 writes leave no listeners behind', async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    for (let i = 0; i < 30; i += 1) {
+      const status = await new Promise<number>((resolve, reject) => {
+        const request = http.request(
+          {
+            host: '127.0.0.1',
+            port,
+            method: 'POST',
+            path: '/api/v1/actors',
+            agent,
+            headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+          },
+          (response) => {
+            response.resume();
+            response.on('end', () => resolve(response.statusCode ?? 0));
+          },
+        );
+        request.on('error', reject);
+        request.end(JSON.stringify({ kind: 'state', name: `Kept alive ${i}`, confirmNew: true }));
+      });
+      expect(status).toBe(201);
+    }
+    agent.destroy();
+    expect(sockets).toHaveLength(1);
+    expect(sockets[0].listenerCount('close')).toBeLessThan(5);
   });
 });
 

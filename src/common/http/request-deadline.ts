@@ -20,10 +20,14 @@ export function boundRequestTime(fastify: FastifyInstance, ms: number): void {
           );
       }, ms);
       timer.unref();
-      const stop = () => clearTimeout(timer);
+      // The request's own events (it closes with its socket too): nothing stays on a kept-alive socket.
+      const stop = () => {
+        clearTimeout(timer);
+        raw.off('end', stop);
+        raw.off('close', stop);
+      };
       raw.once('end', stop);
       raw.once('close', stop);
-      raw.socket.once('close', stop);
     }
     done();
   });

@@ -67,6 +67,11 @@ export class WebhookDeliveries implements OnApplicationShutdown {
   private poll: NodeJS.Timeout | undefined;
   private unlisten: (() => void) | undefined;
   private stopped = false;
+  /**
+   * Whether any webhook was active when last looked: without one, a change needs no dispatch at
+   * once, and the poll alone moves the cursor on (no dispatch transaction for every write).
+   */
+  private webhooksActive = true;
   private readonly loops = {
     dispatch: new Loop(
       (error) => this.logger.write('warn', 'webhook dispatch failed; retrying', { error }),
@@ -108,7 +113,9 @@ export class WebhookDeliveries implements OnApplicationShutdown {
       },
     });
     this.listener.start();
-    this.unlisten = this.signal.listen(() => this.dispatchSoon());
+    this.unlisten = this.signal.listen(() => {
+      if (this.webhooksActive) this.dispatchSoon();
+    });
     this.poll = setInterval(() => {
       this.dispatchSoon();
       this.workSoon();
@@ -123,6 +130,12 @@ export class WebhookDeliveries implements OnApplicationShutdown {
     await this.listener?.stop();
     await Promise.all([this.loops.dispatch.idle(), this.loops.work.idle()]);
     await this.sender?.close();
+  }
+
+  /** A webhook was created or turned on here: dispatch on every change again, from now. */
+  webhooksChanged(): void {
+    this.webhooksActive = true;
+    this.dispatchSoon();
   }
 
   private dispatchSoon(): void {
@@ -142,6 +155,7 @@ export class WebhookDeliveries implements OnApplicationShutdown {
       const { full, queued, waiting } = await this.db.transaction(async (manager) => {
         const next = await this.webhooks.nextToDispatch(DISPATCH_BATCH, manager);
         if (next === null) return { full: false, queued: 0, waiting: false };
+        this.webhooksActive = next.webhooks.length > 0;
         if (next.changes.length === 0) return { full: false, queued: 0, waiting: next.waiting };
         const jobs: JobInsert<DeliveryJob>[] = [];
         for (const change of next.changes) {
@@ -156,7 +170,7 @@ export class WebhookDeliveries implements OnApplicationShutdown {
         return { full: next.changes.length === DISPATCH_BATCH, queued: jobs.length, waiting: next.waiting };
       });
       if (queued > 0) this.workSoon();
-      if (waiting && !full) setTimeout(() => this.dispatchSoon(), HELD_BACK_RETRY_MS).unref();
+      if (waiting && !full && this.webhooksActive) setTimeout(() => this.dispatchSoon(), HELD_BACK_RETRY_MS).unref();
       if (!full || this.stopped) return;
     }
   }

@@ -226,6 +226,19 @@ export class WebhooksRepository {
       `SELECT last_xid::text AS "lastXid", last_id::text AS "lastId" FROM change_dispatch WHERE id = 1 FOR UPDATE SKIP LOCKED`,
     );
     if (cursor.length === 0) return null;
+    const webhooks: WebhookFilter[] = await manager.query(
+      'SELECT id, types, proposal, tag, created_at AS "createdAt" FROM webhooks WHERE active',
+    );
+    if (webhooks.length === 0) {
+      // No webhook to deliver to: the cursor moves past every change handed out, in one statement.
+      await manager.query(
+        `UPDATE change_dispatch d SET last_xid = c.xid, last_id = c.id
+           FROM (SELECT xid, id FROM changes WHERE xid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+                  ORDER BY xid DESC, id DESC LIMIT 1) c
+          WHERE d.id = 1 AND (c.xid, c.id) > (d.last_xid, d.last_id)`,
+      );
+      return { changes: [], webhooks, waiting: false };
+    }
     const changes: DispatchableChange[] = await manager.query(
       `SELECT id::text AS id, xid::text AS xid, type, proposal_slugs AS "proposalSlugs", tags, recorded_at AS "recordedAt"
          FROM changes
@@ -241,10 +254,6 @@ export class WebhooksRepository {
     const [{ waiting }]: { waiting: boolean }[] = await manager.query(
       `SELECT EXISTS (SELECT 1 FROM changes WHERE (xid, id) > ($1::bigint, $2::bigint)) AS waiting`,
       [after.lastXid, after.lastId],
-    );
-    if (changes.length === 0) return { changes, webhooks: [], waiting };
-    const webhooks: WebhookFilter[] = await manager.query(
-      'SELECT id, types, proposal, tag, created_at AS "createdAt" FROM webhooks WHERE active',
     );
     return { changes, webhooks, waiting };
   }

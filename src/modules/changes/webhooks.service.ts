@@ -53,6 +53,7 @@ export class WebhooksService {
         before: null,
         after: webhook,
       });
+      this.db.afterCommit(() => this.sending.webhooksChanged());
       return { webhook, secret };
     });
   }
@@ -88,6 +89,7 @@ export class WebhooksService {
       if (!applied) throw staleVersion('the webhook', current.version);
       const updated = (await this.webhooks.find(id, manager)) as WebhookDto;
       await this.audit.recordEdit(context, 'webhook', id, { ...current }, { ...updated });
+      this.db.afterCommit(() => this.sending.webhooksChanged());
       return updated;
     });
   }
