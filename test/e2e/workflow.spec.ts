@@ -401,30 +401,6 @@ describe('workflow over HTTP', () => {
   });
 
   describe('the history in the database', () => {
-    it('refuses in SQL the retractions the API refuses: the first transition, or one not the latest', async () => {
-      const p = await fs.proposal({ proposers: [{ actor: 'kazakhstan' }] });
-      const drafting = await fe.transition(p.slug, { to: 'drafting', occurredOn: '2021' });
-      await fe.transition(p.slug, { to: 'adopted', occurredOn: '2022' });
-      const editorId = (await t.http.get('/api/v1/me').set(...editor)).body.user.id;
-      const retract = (where: string) =>
-        t.dataSource.query(
-          `UPDATE transitions SET retracted_at = now(), retracted_by = $1, retraction_reason = 'r' WHERE ${where}`,
-          [editorId],
-        );
-      await expect(retract(`id = '${drafting.id}'`)).rejects.toThrow(/only the latest standing transition/);
-      const [{ id: first }] = await t.dataSource.query(
-        `SELECT t.id FROM transitions t JOIN proposals p ON p.id = t.proposal_id WHERE p.slug = $1 AND t.seq = 1`,
-        [p.slug],
-      );
-      await expect(retract(`id = '${first}'`)).rejects.toThrow(/only the latest standing transition/);
-      const alone = await fs.proposal({ proposers: [{ actor: 'kazakhstan' }] });
-      const [{ id: creation }] = await t.dataSource.query(
-        `SELECT t.id FROM transitions t JOIN proposals p ON p.id = t.proposal_id WHERE p.slug = $1`,
-        [alone.slug],
-      );
-      await expect(retract(`id = '${creation}'`)).rejects.toThrow(/a proposal's creation, may not be retracted/);
-    });
-
     it('keeps statements and sources: no DELETE, no TRUNCATE', async () => {
       const p = await fs.proposal({ proposers: [{ actor: 'kazakhstan' }] });
       await fs.statement({ proposals: [{ slug: p.slug, stance: 'supports' }] });
