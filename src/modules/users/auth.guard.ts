@@ -4,7 +4,7 @@ import { type AuthenticatedRequest, OPEN_READ_KEY, PUBLIC_KEY, ROLE_KEY } from '
 import { hasRole, type Role } from '../../common/auth/roles.js';
 import { APP_CONFIG, type AppConfig } from '../../common/config/app-config.js';
 import { DomainError } from '../../common/errors/domain-error.js';
-import { type FailedAuthentication, unauthenticated } from './authenticate-first.js';
+import { unauthenticated } from './authenticate-first.js';
 
 /**
  * The one check of who may call what: each route declares the least role it needs
@@ -22,7 +22,7 @@ export class AuthGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
 
-    const request = context.switchToHttp().getRequest<AuthenticatedRequest & FailedAuthentication>();
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const user = request.user;
     if (user === undefined) {
       const openRead = this.reflector.getAllAndOverride<boolean>(OPEN_READ_KEY, targets);

@@ -13,11 +13,6 @@ export const BEARER = /^bearer ([\x21-\x7e]{1,512})$/i;
 /** Methods that may carry a body; every route taking one needs a token. */
 const WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-export interface FailedAuthentication {
-  /** Set when the request sent a token that is malformed, unknown, revoked or deactivated. */
-  authenticationFailed?: true;
-}
-
 /** The same answer for a missing, unknown, revoked or deactivated token. */
 export const unauthenticated = (): DomainError =>
   new DomainError('unauthenticated', 'Send a valid token as Authorization: Bearer <token>');
@@ -36,7 +31,7 @@ export function authenticateFirst(
   { perMinute, skip }: { perMinute: number; skip: (path: string) => boolean },
 ): void {
   const failures = new LRUCache<string, { count: number; since: number }>({ max: 50_000, ttl: 60_000 });
-  fastify.addHook('onRequest', async (request: AuthenticatedRequest & FailedAuthentication, reply) => {
+  fastify.addHook('onRequest', async (request: AuthenticatedRequest, reply) => {
     // Probes answer whoever asks, whether or not the database does.
     if (skip(request.url.split('?')[0])) return;
     const header = request.headers.authorization;
@@ -71,7 +66,6 @@ export function authenticateFirst(
       request.user = user;
       return;
     }
-    request.authenticationFailed = true;
     if (failed === undefined) failures.set(request.ip, { count: 1, since: Date.now() });
     else failed.count += 1;
     if (!WITH_BODY.has(request.method)) return;
