@@ -6,6 +6,7 @@ import { ChangesModule } from './modules/changes/changes.module.js';
 import { EventsModule } from './modules/events/events.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { IdempotencyModule } from './modules/idempotency/idempotency.module.js';
+import { PositionsModule } from './modules/positions/positions.module.js';
 import { ProposalsModule } from './modules/proposals/proposals.module.js';
 import { ReportsModule } from './modules/reports/reports.module.js';
 import { SeedingModule } from './modules/seeding/seeding.module.js';
@@ -29,6 +30,7 @@ export class AppModule {
         ProposalsModule,
         EventsModule,
         StatementsModule,
+        PositionsModule,
         ReportsModule,
         ChangesModule,
         SeedingModule,

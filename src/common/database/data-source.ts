@@ -14,6 +14,7 @@ import { Duplicates1764800000000 } from '../../../migrations/1764800000000-Dupli
 import { Changes1764900000000 } from '../../../migrations/1764900000000-Changes.js';
 import { CursorSecret1765000000000 } from '../../../migrations/1765000000000-CursorSecret.js';
 import { HistoryGuards1765100000000 } from '../../../migrations/1765100000000-HistoryGuards.js';
+import { Positions1765200000000 } from '../../../migrations/1765200000000-Positions.js';
 import { ChangeEntity } from '../../modules/audit/entities/change.entity.js';
 import { WatchEntity } from '../../modules/changes/entities/watch.entity.js';
 import { WebhookEntity } from '../../modules/changes/entities/webhook.entity.js';
@@ -37,6 +38,8 @@ import { TransitionSourceEntity } from '../../modules/proposals/entities/transit
 import { TransitionEntity } from '../../modules/proposals/entities/transition.entity.js';
 import { AssessmentEntity } from '../../modules/proposals/entities/assessment.entity.js';
 import { AssessmentSourceEntity } from '../../modules/proposals/entities/assessment-source.entity.js';
+import { ParticipationEntity } from '../../modules/positions/entities/participation.entity.js';
+import { ParticipationSourceEntity } from '../../modules/positions/entities/participation-source.entity.js';
 import { SourceEntity } from '../../modules/sources/entities/source.entity.js';
 import { ApiTokenEntity } from '../../modules/users/entities/api-token.entity.js';
 import { UserEntity } from '../../modules/users/entities/user.entity.js';
@@ -68,6 +71,8 @@ export const ENTITIES = [
   WebhookEntity,
   WebhookDeliveryEntity,
   ChangeDispatchEntity,
+  ParticipationEntity,
+  ParticipationSourceEntity,
 ];
 
 /** Every migration, oldest first. A new one is appended here and never edited after it lands. */
@@ -86,6 +91,7 @@ export const MIGRATIONS = [
   Changes1764900000000,
   CursorSecret1765000000000,
   HistoryGuards1765100000000,
+  Positions1765200000000,
 ];
 
 export interface PoolSettings {

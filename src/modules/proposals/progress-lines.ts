@@ -39,6 +39,8 @@ export const REPORT_CSV_HEADER = [
   'supportsInWindow',
   'opposesInWindow',
   'neutralInWindow',
+  'supportingActors',
+  'opposingActors',
   'momentum',
   'reasons',
   'assessmentMomentum',

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Db } from '../../common/database/db.js';
 import { type Param, sqlParams } from '../../common/database/sql-params.js';
 import { standingAssessmentsSql } from './assessment-sql.js';
+import { stanceCountsSql } from './stance-counts-sql.js';
 import { momentumSql, reasonsSql } from './momentum.repository.js';
 import { lineOf, REPORT_CSV_HEADER, type ReportFormat, type ReportLine, type RowChange } from './progress-lines.js';
 import { STAGE_ORDER, type Status } from './workflow/statuses.js';
@@ -50,6 +51,8 @@ function lineSql(format: ReportFormat, r: string, day: string, days: string): st
       supportsInWindow: `${r}.supports`,
       opposesInWindow: `${r}.opposes`,
       neutralInWindow: `${r}.neutral`,
+      supportingActors: `${r}.supporting`,
+      opposingActors: `${r}.opposing`,
       momentum: `${r}.momentum`,
       reasons: `array_to_string(${fields.reasons}, '; ')`,
     };
@@ -89,6 +92,7 @@ function lineSql(format: ReportFormat, r: string, day: string, days: string): st
     `',"lastStatementOnCertainty":' || COALESCE(${string(certainty.lastStatementOnCertainty)}, 'null')`,
     `',"lastStatementOnBasis":' || ${json(certainty.lastStatementOnBasis)}`,
     `',"statementsInWindow":{"supports":' || ${r}.supports::text || ',"opposes":' || ${r}.opposes::text || ',"neutral":' || ${r}.neutral::text || ',"total":' || ${r}.total::text || '}'`,
+    `',"supportingActors":' || ${r}.supporting::text || ',"opposingActors":' || ${r}.opposing::text`,
     `',"momentum":' || ${string(`${r}.momentum`)}`,
     `',"reasons":["' || array_to_string(${fields.reasons}, '","') || '"]'`,
     `',"assessment":' || COALESCE(${r}.assessment::text, 'null') || '}'`,
@@ -208,10 +212,11 @@ function progressSql(
   const day = param(asOf);
   const line = lineSql(format, 'r', day, param(windowDays));
   // The rows are sorted while still narrow; writing them out keeps the subquery's order. The few
-  // standing assessments are joined by hash.
+  // standing assessments are joined by hash; the actors' stances are counted from each proposal's links.
   const sql = `SELECT ${ids === undefined ? '' : 'r.slug, '}r.status, r.momentum, ${line} AS line
-                 FROM (SELECT m.*, a.assessment FROM (${classes}) m
+                 FROM (SELECT m.*, a.assessment, sc.supporting, sc.opposing FROM (${classes}) m
                          LEFT JOIN (${standingAssessmentsSql(day)}) a ON a.proposal_id = m."proposalId"
+                         CROSS JOIN LATERAL (${stanceCountsSql('m."proposalId"', `${day}::date`, filters.statedOnly === true)}) sc
                         ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
                         ORDER BY m.slug COLLATE "C") r`;
   return { sql, params };

@@ -8,6 +8,7 @@ import type { SourceDto } from '../sources/dto/source.dto.js';
 import type { DuplicateOfDto, ProposalDto, ProposalRefDto, ProposerDto } from './dto/proposals.dto.js';
 import type { ProposerRole } from './entities/proposal-actor.entity.js';
 import { momentumShownSql, momentumSql, momentumValues } from './momentum.repository.js';
+import { stanceCountsSql } from './stance-counts-sql.js';
 import { type ProposalSort, RANK, SORTS, type SortableRow } from './proposal-sorts.js';
 import type { DerivedState } from './workflow/derive-state.js';
 import type { Momentum } from './workflow/momentum.js';
@@ -168,6 +169,7 @@ function proposalJsonSql(
     status: 'p.status',
     statusSince: dateJsonSql('p.status_since', 'statusSince'),
   },
+  positions?: string,
 ): string {
   return `json_build_object(
            'slug', p.slug, 'title', p.title, 'summary', p.summary, ${dateJsonSql('p.proposed_on', 'proposedOn')}, 'tags', p.tags,
@@ -177,7 +179,7 @@ function proposalJsonSql(
              .map(([name, sql]) => `'${name}', ${sql}`)
              .join(',\n           ')},
            'momentum', ${momentum.momentum}, 'momentumReasons', ${momentum.reasons}, 'momentumAsOf', ${momentum.asOf},
-           'assessment', ${momentum.assessment},
+           'assessment', ${momentum.assessment},${positions === undefined ? '' : `\n           'positions', ${positions},`}
            'createdAt', ${isoTimestampSql('p.created_at')}, 'updatedAt', ${isoTimestampSql('p.updated_at')})`;
 }
 
@@ -194,6 +196,8 @@ const VIEW_SQL = `SELECT ${proposalJsonSql(
                   'statusSinceCertainty', COALESCE(m."statusSinceCertainty", p.status_since_certainty),
                   'statusSinceBasis', CASE WHEN m."proposalId" IS NULL THEN p.status_since_basis ELSE m."statusSinceBasis" END`,
   },
+  `(SELECT json_build_object('supports', c.supporting, 'opposes', c.opposing, 'neutral', c.neutral)
+      FROM (${stanceCountsSql('p.id', '$5::date')}) c)`,
 )} AS proposal, m."proposalId" IS NOT NULL AS existed
   FROM proposals p
   LEFT JOIN (${momentumShownSql(

@@ -7,14 +7,9 @@ import { OpenRead, RequireRole } from '../../common/auth/auth.decorators.js';
 import { ApiAuthenticated, ApiProblems } from '../../common/openapi/api-problems.js';
 import { ProgressReportDto, ProgressReportQueryDto } from './dto/progress-report.dto.js';
 import { acceptsGzip } from '../../common/http/accept-encoding.js';
+import { wantsCsv } from '../../common/http/wants-csv.js';
 import { ReportsService } from './reports.service.js';
 import { REPORT_CSV_HEADER } from '../proposals/progress-lines.js';
-
-/** Whether the caller asked for CSV: `format=csv`, or an Accept that prefers text/csv to JSON. */
-function wantsCsv(format: string | undefined, accept: string | undefined): boolean {
-  if (format !== undefined) return format === 'csv';
-  return accept !== undefined && /\btext\/csv\b/i.test(accept) && !/\bapplication\/json\b/i.test(accept);
-}
 
 /** The CSV of the OpenAPI example: the header line and one row. */
 const CSV_EXAMPLE = [
@@ -37,6 +32,8 @@ const CSV_EXAMPLE = [
     '3',
     '3',
     '0',
+    '0',
+    '2',
     '0',
     'active',
     'no advance in the window; 3 statements in the window: 3 supporting',

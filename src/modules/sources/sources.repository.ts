@@ -146,6 +146,16 @@ export class SourcesRepository {
            FROM assessment_sources xs JOIN assessments x ON x.id = xs.assessment_id
            JOIN proposals p ON p.id = x.proposal_id JOIN users rb ON rb.id = x.recorded_by
           WHERE xs.source_id = $1
+         UNION ALL
+         SELECT x.recorded_at, json_build_object(
+                  'type', 'participation', 'id', x.id, 'occurredOn', x.occurred_on,
+                  'proposals', json_build_array(json_build_object('slug', p.slug, 'title', p.title)),
+                  'summary', a.name || ' ' || x.action || ' on ' || x.occurred_on,
+                  'retracted', x.retracted_at IS NOT NULL,
+                  'recordedAt', ${isoTimestampSql('x.recorded_at')}, 'recordedBy', ${user('rb')})
+           FROM participation_sources xs JOIN participation x ON x.id = xs.participation_id
+           JOIN proposals p ON p.id = x.proposal_id JOIN actors a ON a.id = x.actor_id JOIN users rb ON rb.id = x.recorded_by
+          WHERE xs.source_id = $1
        ) c ORDER BY c.recorded_at`,
       [id],
     );

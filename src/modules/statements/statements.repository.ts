@@ -22,6 +22,8 @@ export interface StatementFilters {
   /** Statements about this proposal (by id), with `stance` toward it when given. */
   proposalId?: string;
   speaker?: string;
+  /** Statements made on behalf of this actor (slug). */
+  onBehalfOf?: string;
   event?: string;
   /** Without `proposalId`: a stance toward any proposal. */
   stance?: Stance;
@@ -35,6 +37,7 @@ export interface StatementFilters {
 
 export interface StatementWrite {
   speakerId: string;
+  onBehalfOf: string | null;
   speakerRole: string | null;
   saidOn: WorldDate;
   eventId: string | null;
@@ -48,6 +51,8 @@ export interface StatementWrite {
 const COLUMNS = `
   s.id,
   json_build_object('slug', a.slug, 'name', a.name, 'kind', a.kind) AS speaker,
+  (SELECT json_build_object('slug', b.slug, 'name', b.name, 'kind', b.kind) FROM actors b WHERE b.id = s.on_behalf_of)
+    AS "onBehalfOf",
   s.speaker_role AS "speakerRole", ${dateColumnsSql('s.said_on', 'saidOn')},
   (SELECT json_build_object('slug', e.slug, 'name', e.name, 'kind', e.kind, ${dateJsonSql('e.starts_on', 'startsOn')})
      FROM events e WHERE e.id = s.event_id) AS event,
@@ -80,7 +85,10 @@ export class StatementsRepository {
   ): Promise<{ moved: number; proposalIds: string[] }> {
     const moved: { id: string }[] = await returning(
       manager,
-      'UPDATE statements SET speaker_id = $2, version = version + 1, updated_at = now() WHERE speaker_id = $1 RETURNING id',
+      `UPDATE statements SET speaker_id = CASE WHEN speaker_id = $1 THEN $2 ELSE speaker_id END,
+              on_behalf_of = CASE WHEN on_behalf_of = $1 THEN $2 ELSE on_behalf_of END,
+              version = version + 1, updated_at = now()
+        WHERE speaker_id = $1 OR on_behalf_of = $1 RETURNING id`,
       [from, into],
     );
     const proposals: { id: string }[] = await manager.query(
@@ -133,6 +141,9 @@ export class StatementsRepository {
       rank = ', ts_rank(s.search, query) AS rank';
     }
     if (filters.speaker !== undefined) where.push(`a.slug = ${param(filters.speaker)}`);
+    if (filters.onBehalfOf !== undefined) {
+      where.push(`s.on_behalf_of = (SELECT id FROM actors WHERE slug = ${param(filters.onBehalfOf)})`);
+    }
     if (filters.event !== undefined) {
       where.push(`s.event_id = (SELECT id FROM events WHERE slug = ${param(filters.event)})`);
     }
@@ -187,8 +198,8 @@ export class StatementsRepository {
     const rows: { id: string; recordedAt: Date; updatedAt: Date; version: number }[] = await this.db.prepared(
       `WITH s AS (
          INSERT INTO statements (speaker_id, speaker_role, said_on, said_on_certainty, said_on_basis, event_id, quote,
-                                 summary, language, note, source_id, recorded_by)
-         VALUES ($1, $2, $3, $13, $14, $4, $5, $6, $7, $8, $9, $10)
+                                 summary, language, note, source_id, recorded_by, on_behalf_of)
+         VALUES ($1, $2, $3, $13, $14, $4, $5, $6, $7, $8, $9, $10, $15)
          RETURNING id, created_at, updated_at, version
        ), links AS (
          INSERT INTO statement_proposals (statement_id, proposal_id, stance)
@@ -210,6 +221,7 @@ export class StatementsRepository {
         statement.stances.map((s) => s.stance),
         statement.saidOn.certainty,
         statement.saidOn.basis,
+        statement.onBehalfOf,
       ],
       manager,
     );
@@ -228,6 +240,7 @@ export class StatementsRepository {
   ): Promise<boolean> {
     const columns: Record<string, unknown> = {
       speaker_id: changes.speakerId,
+      on_behalf_of: changes.onBehalfOf,
       speaker_role: changes.speakerRole,
       said_on: changes.saidOn?.value,
       said_on_certainty: changes.saidOn?.certainty,

@@ -91,6 +91,7 @@ export class StatementsService implements OnModuleInit {
       resource: 'statements',
       proposal,
       speaker: query.speaker,
+      onBehalfOf: query.onBehalfOf,
       event: query.event,
       stance: query.stance,
       from: query.from,
@@ -110,6 +111,7 @@ export class StatementsService implements OnModuleInit {
       {
         proposalId,
         speaker: query.speaker,
+        onBehalfOf: query.onBehalfOf,
         event: query.event,
         stance: query.stance,
         fromDay: query.from === undefined ? undefined : firstDay(query.from),
@@ -134,6 +136,8 @@ export class StatementsService implements OnModuleInit {
     requireContent(input.quote, input.summary);
     return this.db.transaction(async (manager) => {
       const speaker = await this.resolveSpeaker(input.speaker, manager);
+      const principal =
+        input.onBehalfOf === undefined ? null : await this.resolvePrincipal(input.onBehalfOf, speaker, manager);
       const event = input.event === undefined ? null : await this.resolveEvent(input.event, manager);
       const locked = await this.proposals.lockBySlugs(
         input.proposals.map((s) => s.slug),
@@ -154,6 +158,7 @@ export class StatementsService implements OnModuleInit {
         {
           ...fields,
           speakerId: speaker.id,
+          onBehalfOf: principal?.id ?? null,
           eventId: event?.id ?? null,
           sourceId: source.id,
           recordedBy: user.id,
@@ -169,6 +174,7 @@ export class StatementsService implements OnModuleInit {
       const created: StatementDto = {
         id: inserted.id,
         speaker: { slug: speaker.slug, name: speaker.name, kind: speaker.kind },
+        onBehalfOf: principal === null ? null : { slug: principal.slug, name: principal.name, kind: principal.kind },
         speakerRole: fields.speakerRole,
         saidOn: saidOn.value,
         saidOnCertainty: saidOn.certainty,
@@ -213,7 +219,7 @@ export class StatementsService implements OnModuleInit {
           data: created,
           subject: { type: 'statement', id: created.id },
           proposalIds: stances.map((s) => s.proposal.id),
-          actorSlugs: [created.speaker.slug],
+          actorSlugs: actorsOf(created),
         },
       });
       return created;
@@ -238,11 +244,24 @@ export class StatementsService implements OnModuleInit {
       requireContent(quote ?? undefined, summary ?? undefined);
       const source =
         input.source === undefined ? undefined : (await this.sources.findOrCreate([input.source], manager))[0];
+      const speaker = input.speaker === undefined ? undefined : await this.resolveSpeaker(input.speaker, manager);
+      let onBehalfOf: string | null | undefined;
+      if (input.onBehalfOf === null) onBehalfOf = null;
+      else if (input.onBehalfOf !== undefined) {
+        const speaking = speaker ?? (await this.resolveSpeaker(row.speaker.slug, manager));
+        onBehalfOf = (await this.resolvePrincipal(input.onBehalfOf, speaking, manager)).id;
+      } else if (speaker !== undefined && row.onBehalfOf !== null && row.onBehalfOf.slug === speaker.slug) {
+        throw invalid(
+          'onBehalfOf',
+          'would name the new speaker itself: leave it out (null) when the speaker spoke for itself',
+        );
+      }
       const applied = await this.statements.update(
         id,
         version,
         {
-          speakerId: input.speaker === undefined ? undefined : (await this.resolveSpeaker(input.speaker, manager)).id,
+          speakerId: speaker?.id,
+          onBehalfOf,
           speakerRole: input.speakerRole,
           saidOn: worldDateOf(input.saidOn),
           eventId:
@@ -268,7 +287,7 @@ export class StatementsService implements OnModuleInit {
         data: shown,
         subject: { type: 'statement', id },
         proposalIds: affected,
-        actorSlugs: [shown.speaker.slug, toStatementDto(row).speaker.slug],
+        actorSlugs: [...new Set([...actorsOf(shown), ...actorsOf(toStatementDto(row))])],
       }));
       return updated;
     });
@@ -302,7 +321,7 @@ export class StatementsService implements OnModuleInit {
           data: toStatementDto(retracted),
           subject: { type: 'statement', id },
           proposalIds: affected,
-          actorSlugs: [retracted.speaker.slug],
+          actorSlugs: actorsOf(toStatementDto(retracted)),
         },
       });
       return retracted;
@@ -324,6 +343,16 @@ export class StatementsService implements OnModuleInit {
     const speaker = (await this.actors.resolve([slug], manager)).get(slug);
     if (!speaker) throw unknownReference('speaker', 'actor', slug);
     return speaker;
+  }
+
+  /** The actor a statement is made on behalf of: a 422 if unknown, a 400 if it is the speaker itself. */
+  private async resolvePrincipal(slug: string, speaker: ResolvedActor, manager: EntityManager): Promise<ResolvedActor> {
+    const principal = (await this.actors.resolve([slug], manager)).get(slug);
+    if (!principal) throw unknownReference('onBehalfOf', 'actor', slug);
+    if (principal.id === speaker.id) {
+      throw invalid('onBehalfOf', 'names the speaker itself: leave it out when the speaker spoke for itself');
+    }
+    return principal;
   }
 
   private async resolveEvent(slug: string, manager: EntityManager): Promise<EventRefDto & { id: string }> {
@@ -351,11 +380,20 @@ function requireContent(quote: string | undefined | null, summary: string | unde
 
 const STANCE_VERBS: Record<Stance, string> = { supports: 'supports', opposes: 'opposes', neutral: 'speaks of' };
 
+/** The actors a statement concerns beyond its proposals: its speaker, and whom it spoke for. */
+function actorsOf(statement: StatementDto): string[] {
+  return statement.onBehalfOf === null ? [statement.speaker.slug] : [statement.speaker.slug, statement.onBehalfOf.slug];
+}
+
 /** "Alexander Trofimov supports Eurasian Charter… (2025-10-29)": who, which stance on what, when. */
 function statementSummary(statement: StatementDto): string {
   const byStance = (['supports', 'opposes', 'neutral'] as const)
     .map((stance) => ({ stance, titles: statement.proposals.filter((p) => p.stance === stance).map((p) => p.title) }))
     .filter((group) => group.titles.length > 0)
     .map((group) => `${STANCE_VERBS[group.stance]} ${listOf(group.titles)}`);
-  return `${statement.speaker.name} ${listOf(byStance, 'speaks')} (${statement.saidOn})`;
+  const speaker =
+    statement.onBehalfOf === null
+      ? statement.speaker.name
+      : `${statement.speaker.name} (for ${statement.onBehalfOf.name})`;
+  return `${speaker} ${listOf(byStance, 'speaks')} (${statement.saidOn})`;
 }

@@ -19,6 +19,8 @@ import { PageDto } from '../../../common/pagination/cursor.js';
 
 import { ACTOR_KINDS, type ActorKind } from '../entities/actor.entity.js';
 
+export { ACTOR_KINDS, type ActorKind };
+
 class ActorFieldsDto {
   @ApiPropertyOptional({ example: 'SCO', maxLength: 50 })
   @IsOptional()

@@ -36,6 +36,8 @@ import { IsSlug } from '../../../common/slugs/is-slug.js';
 import { ActorRefDto } from '../../actors/dto/actors.dto.js';
 import { SourceDto, SourceInputDto } from '../../sources/dto/source.dto.js';
 import { PROPOSER_ROLES, type ProposerRole } from '../entities/proposal-actor.entity.js';
+
+export { PROPOSER_ROLES, type ProposerRole };
 import { PROPOSAL_SORTS, type ProposalSort } from '../proposal-sorts.js';
 import { MOMENTA, type Momentum } from '../workflow/momentum.js';
 import { AsOfField, MomentumFilterField, WindowDaysField } from './momentum.dto.js';
@@ -442,6 +444,18 @@ export class StatementCountsDto {
   total: number;
 }
 
+/** How many actors take each stance toward a proposal. */
+export class PositionSummaryDto {
+  @ApiProperty({ example: 2 })
+  supports: number;
+
+  @ApiProperty({ example: 0 })
+  opposes: number;
+
+  @ApiProperty({ example: 0 })
+  neutral: number;
+}
+
 export class ProposalDto {
   @ApiProperty({ example: 'greater-eurasian-partnership' })
   slug: string;
@@ -533,6 +547,13 @@ export class ProposalDto {
       'An editor’s assessment of its momentum, standing until the next standing transition or statement about it or its withdrawal; the computed momentum and reasons never change because of it',
   })
   assessment: AssessmentShownDto | null;
+
+  @ApiPropertyOptional({
+    type: PositionSummaryDto,
+    description:
+      'On GET /proposals/{slug} only: how many actors take each stance on asOf (their latest standing statement about it, by them or on their behalf); the full positions are at /proposals/{slug}/positions',
+  })
+  positions?: PositionSummaryDto;
 
   @ApiProperty({
     type: StatementCountsDto,

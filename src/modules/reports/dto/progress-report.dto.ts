@@ -110,6 +110,16 @@ export class ReportRowDto {
   @ApiProperty({ type: StatementCountsDto, description: 'Standing statements in the window, by stance' })
   statementsInWindow: StatementCountsDto;
 
+  @ApiProperty({
+    example: 2,
+    description:
+      'Actors supporting it on asOf: those whose latest standing statement about it (by them or on their behalf) supports it',
+  })
+  supportingActors: number;
+
+  @ApiProperty({ example: 0, description: 'Actors opposing it on asOf, counted the same way' })
+  opposingActors: number;
+
   @ApiProperty({ enum: MOMENTA })
   momentum: Momentum;
 

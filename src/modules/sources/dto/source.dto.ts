@@ -117,8 +117,8 @@ export class CitingProposalDto {
 
 /** A record that rests on a source. */
 export class CitationDto {
-  @ApiProperty({ enum: ['transition', 'statement', 'assessment'] })
-  type: 'transition' | 'statement' | 'assessment';
+  @ApiProperty({ enum: ['transition', 'statement', 'assessment', 'participation'] })
+  type: 'transition' | 'statement' | 'assessment' | 'participation';
 
   @ApiProperty({ format: 'uuid' })
   id: string;

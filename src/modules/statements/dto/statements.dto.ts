@@ -129,6 +129,15 @@ export class CreateStatementDto extends StatementFieldsDto {
   @IsSlug()
   speaker: string;
 
+  @ApiPropertyOptional({
+    example: 'russia',
+    description:
+      'Slug of the state or organization the speaker spoke for; left out, the speaker spoke for itself alone',
+  })
+  @IsOptional()
+  @IsSlug()
+  onBehalfOf?: string;
+
   @IsWorldDate({ required: true, example: '2025-10-29', description: 'When it was said' })
   saidOn: WorldDateInput;
 
@@ -156,6 +165,16 @@ export class UpdateStatementDto extends StatementFieldsDto {
   @IsOptionalNotNull()
   @IsSlug()
   speaker?: string;
+
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: 'russia',
+    description: 'null: the speaker spoke for itself',
+  })
+  @IsOptional()
+  @IsSlug()
+  onBehalfOf?: string | null;
 
   @IsOptionalNotNull()
   @IsWorldDate({ required: false, example: '2025-10-29', description: 'When it was said' })
@@ -212,6 +231,11 @@ export class ListStatementsQueryDto extends ListQueryDto {
   @IsOptional()
   @IsSlug()
   speaker?: string;
+
+  @ApiPropertyOptional({ description: 'Slug of the actor the speaker spoke for (its ambassador, for a state)' })
+  @IsOptional()
+  @IsSlug()
+  onBehalfOf?: string;
 
   @ApiPropertyOptional({ description: 'Slug of the event' })
   @IsOptional()
@@ -270,6 +294,13 @@ export class StatementDto {
 
   @ApiProperty({ type: ActorRefDto })
   speaker: ActorRefDto;
+
+  @ApiProperty({
+    type: ActorRefDto,
+    nullable: true,
+    description: 'The state or organization the speaker spoke for; null: the speaker alone',
+  })
+  onBehalfOf: ActorRefDto | null;
 
   @ApiProperty({ type: String, nullable: true, description: 'The speaker’s role at the time' })
   speakerRole: string | null;

@@ -32,6 +32,17 @@ export class StatementProposalEntity {
   @BasisColumn('said_on')
   saidOnBasis: string | null;
 
+  /** Whom the statement counts for (its speaker, and the actor it spoke on behalf of), copied by the same triggers. */
+  @Column({ name: 'speaker_id', type: 'uuid' })
+  speakerId: string;
+
+  @Column({ name: 'on_behalf_of', type: 'uuid', nullable: true })
+  onBehalfOf: string | null;
+
+  /** When the statement was logged, copied: of two statements on one day, the later logged decides a stance. */
+  @Column({ name: 'recorded_at', type: 'timestamptz' })
+  recordedAt: Date;
+
   /** Whether the statement stands (is not retracted), copied by a trigger. */
   @Column({ type: 'boolean' })
   standing: boolean;

@@ -31,6 +31,7 @@ import { UserEntity } from '../../users/entities/user.entity.js';
 @Index('ix_statements_search', { synchronize: false })
 @Index('ix_statements_unstated', { synchronize: false })
 @Index('ix_statements_source_said_on', { synchronize: false })
+@Index('ix_statements_on_behalf_of', { synchronize: false })
 @Check('ck_statements_language', `language ~ '^[a-z]{2}$'`)
 @Check('ck_statements_content', `quote IS NOT NULL OR summary IS NOT NULL`)
 @Check(
@@ -49,6 +50,14 @@ export class StatementEntity {
   @ManyToOne(() => ActorEntity)
   @JoinColumn({ name: 'speaker_id', foreignKeyConstraintName: 'fk_statements_speaker' })
   speaker?: Relation<ActorEntity>;
+
+  /** The state or organization the speaker spoke for (its ambassador speaking for Russia); null: the speaker alone. */
+  @Column({ name: 'on_behalf_of', type: 'uuid', nullable: true })
+  onBehalfOf: string | null;
+
+  @ManyToOne(() => ActorEntity)
+  @JoinColumn({ name: 'on_behalf_of', foreignKeyConstraintName: 'fk_statements_on_behalf_of' })
+  principal?: Relation<ActorEntity> | null;
 
   @Column({ name: 'speaker_role', type: 'text', nullable: true })
   speakerRole: string | null;

@@ -1,0 +1,93 @@
+import { Injectable } from '@nestjs/common';
+import { today } from '../../common/dates/partial-date.js';
+import { DomainError, notFound, unknownReference } from '../../common/errors/domain-error.js';
+import { ActorsService } from '../actors/actors.service.js';
+import { ProposalsService } from '../proposals/proposals.service.js';
+import type {
+  ActorPositionsDto,
+  PositionsQueryDto,
+  PositionsReportQueryDto,
+  ProposalPositionsDto,
+} from './dto/positions.dto.js';
+import { POSITIONS_CSV_HEADER, PositionsRepository } from './positions.repository.js';
+
+/** Rows per batch read from the database for the report. */
+const ROWS_PER_BATCH = 1000;
+
+/** A positions report ready to stream: its body in chunks, and how to let go of its cursor. */
+export interface PositionsReport {
+  asOf: string;
+  body: AsyncIterable<string>;
+  /** Ends the cursor behind the body, read to the end or not: call it once the response is closed. */
+  close(): Promise<void>;
+}
+
+/** Who stands where (contract §6): positions for one proposal, for one actor, and as a report. */
+@Injectable()
+export class PositionsService {
+  constructor(
+    private readonly positions: PositionsRepository,
+    private readonly proposals: ProposalsService,
+    private readonly actors: ActorsService,
+  ) {}
+
+  async ofProposal(slug: string, query: PositionsQueryDto): Promise<ProposalPositionsDto> {
+    const asOf = query.asOf ?? today();
+    const found = await this.positions.ofProposal(slug, asOf);
+    if (found === null) throw notFound('proposal', slug);
+    if (query.asOf !== undefined && !found.existed) {
+      throw new DomainError('not_found', `proposal "${slug}" was not yet recorded on ${query.asOf}`);
+    }
+    return { slug, asOf, positions: found.positions };
+  }
+
+  async ofActor(slug: string, query: PositionsQueryDto): Promise<ActorPositionsDto> {
+    const asOf = query.asOf ?? today();
+    const actor = await this.actors.get(slug);
+    return {
+      actor: { slug: actor.slug, name: actor.name, kind: actor.kind },
+      asOf,
+      positions: await this.positions.ofActor(actor.id, asOf),
+    };
+  }
+
+  /** The report's body as JSON (`{asOf, rows}`) or CSV (a header line, CRLF line ends), streamed from a cursor. */
+  async report(query: PositionsReportQueryDto, format: 'json' | 'csv'): Promise<PositionsReport> {
+    const asOf = query.asOf ?? today();
+    if (query.proposal !== undefined && (await this.proposals.idBySlug(query.proposal)) === null) {
+      throw unknownReference('proposal', 'proposal', query.proposal);
+    }
+    if (query.forum !== undefined && !(await this.actors.resolve([query.forum])).has(query.forum)) {
+      throw unknownReference('forum', 'actor', query.forum);
+    }
+    const batches = this.positions.report(
+      asOf,
+      { proposal: query.proposal, forum: query.forum, tag: query.tag, actorKind: query.actorKind },
+      format,
+      ROWS_PER_BATCH,
+    );
+    async function* body(): AsyncGenerator<string> {
+      let first = true;
+      yield format === 'csv'
+        ? `${POSITIONS_CSV_HEADER.map((column) => `"${column}"`).join(',')}\r\n`
+        : `{"asOf":"${asOf}","rows":[`;
+      for await (const rows of batches) {
+        const lines = rows.map((row) => row.line);
+        if (format === 'csv') {
+          yield `${lines.join('\r\n')}\r\n`;
+        } else {
+          yield (first ? '' : ',') + lines.join(',');
+          first = false;
+        }
+      }
+      if (format === 'json') yield ']}';
+    }
+    return {
+      asOf,
+      body: body(),
+      close: async () => {
+        await batches.return(undefined);
+      },
+    };
+  }
+}
