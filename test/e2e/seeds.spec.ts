@@ -227,6 +227,32 @@ describe('seed initiatives', () => {
     );
   });
 
+  it('give the positions the articles support, and none they do not', async () => {
+    const analyst = bearer(await t.tokenFor('analyst'));
+    const get = async (path: string) => (await t.http.get(`/api/v1${path}`).set(...analyst)).body;
+    type Shown = { actor: { slug: string }; proposerRole: string | null; stance: string | null };
+    const on = async (slug: string): Promise<Map<string, Shown>> =>
+      new Map(((await get(`/proposals/${slug}/positions`)).positions as Shown[]).map((p) => [p.actor.slug, p]));
+    // Belarus proposed the Charter; Russia backs it, and its ambassador-at-large spoke for it.
+    const charter = await on('eurasian-charter');
+    expect(charter.get('belarus')).toMatchObject({ proposerRole: 'proposer' });
+    expect(charter.get('russia')).toMatchObject({ proposerRole: 'backer', stance: 'supports' });
+    // CICA's transformation: Russia through its ambassador in Astana; the KazISS expert for his
+    // institute. No text names a Kazakh official on it, so Kazakhstan has no position.
+    const cica = await on('cica-transformation');
+    expect(cica.get('russia')).toMatchObject({ proposerRole: null, stance: 'supports' });
+    expect(cica.get('kaziss')?.stance).toBe('neutral');
+    expect(cica.has('kazakhstan')).toBe(false);
+    const russian = await get('/statements?proposal=cica-transformation&onBehalfOf=russia');
+    expect(russian.data.map((s: { speaker: { slug: string } }) => s.speaker.slug)).toEqual(['alexey-borodavkin']);
+    // The Astana SCO summit article names no member state: the center has only its proposer and the analyst.
+    const center = await on('sco-universal-center');
+    expect([...center.keys()].sort()).toEqual(['maxim-kramarenko', 'sco']);
+    // No article records a formal act (a signature, an accession): no participation is seeded.
+    const [{ count }] = await t.dataSource.query('SELECT count(*)::int AS count FROM participation');
+    expect(count).toBe(0);
+  });
+
   it('quote the source articles verbatim', () => {
     expect(existsSync(ARTICLES)).toBe(true);
     for (const statement of data.statements) {
