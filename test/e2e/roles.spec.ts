@@ -220,6 +220,49 @@ describe('the role matrix', () => {
       },
     },
     {
+      route: 'POST /proposals/{slug}/participation',
+      least: 'staff',
+      prepare: () => (auth) =>
+        auth(t.http.post('/api/v1/proposals/matrix-p/participation')).send({
+          actor: 'matrix-state',
+          action: 'endorsed',
+          occurredOn: '2021',
+          sources: [{ publisher: 'TASS' }],
+        }),
+    },
+    {
+      route: 'GET /proposals/{slug}/participation',
+      least: 'analyst',
+      prepare: () => (auth) => auth(t.http.get('/api/v1/proposals/matrix-p/participation')),
+    },
+    {
+      route: 'POST /proposals/{slug}/participation/{id}/retract',
+      least: 'editor',
+      prepare: async () => {
+        const made = await t.http
+          .post('/api/v1/proposals/matrix-p/participation')
+          .set('authorization', `Bearer ${ADMIN_TOKEN}`)
+          .send({ actor: 'matrix-state', action: 'signed', occurredOn: '2021', sources: [{ publisher: 'TASS' }] });
+        return (auth) =>
+          auth(t.http.post(`/api/v1/proposals/matrix-p/participation/${made.body.id}/retract`)).send({ reason: 'x' });
+      },
+    },
+    {
+      route: 'GET /proposals/{slug}/positions',
+      least: 'analyst',
+      prepare: () => (auth) => auth(t.http.get('/api/v1/proposals/matrix-p/positions')),
+    },
+    {
+      route: 'GET /actors/{slug}/positions',
+      least: 'analyst',
+      prepare: () => (auth) => auth(t.http.get('/api/v1/actors/matrix-state/positions')),
+    },
+    {
+      route: 'GET /reports/positions',
+      least: 'analyst',
+      prepare: () => (auth) => auth(t.http.get('/api/v1/reports/positions?proposal=matrix-p')),
+    },
+    {
       route: 'GET /sources',
       least: 'analyst',
       prepare: () => (auth) => auth(t.http.get('/api/v1/sources')),

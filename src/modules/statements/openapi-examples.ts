@@ -5,6 +5,7 @@ export const CREATE_STATEMENT: ExamplesObject = {
     summary: 'Example: a speaker supports a proposal at a conference',
     value: {
       speaker: 'alexander-trofimov',
+      onBehalfOf: 'russia',
       speakerRole: 'Ambassador-at-Large, Ministry of Foreign Affairs of the Russian Federation',
       saidOn: { value: '2025-10-29', certainty: 'inferred', basis: 'Example: BelTA dateline without a year' },
       event: 'minsk-conference-2025',
