@@ -455,6 +455,7 @@ describe('the audit log', () => {
       momentumReasons: _reasons,
       momentumAsOf: _asOf,
       assessment: _assessment,
+      positions: _positions,
       createdAt: _createdAt,
       updatedAt: _updatedAt,
       ...fields
