@@ -1,3 +1,5 @@
+import { PositionsRepository } from '../src/modules/positions/positions.repository.js';
+import { PositionsService } from '../src/modules/positions/positions.service.js';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import pg from 'pg';
@@ -159,6 +161,7 @@ export function bareServices(db: Db, { changeRows = true }: { changeRows?: boole
     statements,
     timeline: new TimelineService(proposals, workflow, statementRows),
     progress: new ProgressService(new ProgressRepository(db)),
+    positions: new PositionsService(new PositionsRepository(db), proposals, actors),
     sources,
     audit,
   };

@@ -18,7 +18,9 @@ import { bareDb, barePool, bareServices } from './bare.js';
  * requests, and answering what they return as JSON. No framework, no ORM, no validation.
  */
 const pool = barePool(process.env.DATABASE_URL, Number(process.env.DB_POOL_SIZE ?? 10));
-const { users, proposals, workflow, statements, timeline, progress, sources, audit } = bareServices(bareDb(pool));
+const { users, proposals, workflow, statements, timeline, progress, sources, audit, positions } = bareServices(
+  bareDb(pool),
+);
 
 function send(response: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -73,6 +75,13 @@ async function handle(request: IncomingMessage, response: ServerResponse): Promi
   }
   if ((match = /^\/proposals\/([a-z0-9-]+)$/.exec(path))) {
     return send(response, 200, await proposals.view(match[1]));
+  }
+  if ((match = /^\/proposals\/([a-z0-9-]+)\/positions$/.exec(path))) {
+    return send(
+      response,
+      200,
+      await positions.ofProposal(match[1], { asOf: url.searchParams.get('asOf') ?? undefined }),
+    );
   }
   if ((match = /^\/proposals\/([a-z0-9-]+)\/timeline$/.exec(path))) {
     return send(response, 200, { data: await timeline.timeline(match[1], false) });

@@ -18,9 +18,22 @@ export interface SyntheticSize {
   statements: number;
   transitions: number;
   actors: number;
+  /** Participation acts (contract §6); the first 1,000 (at most one per proposal) are `actor-0`'s. */
+  participation: number;
 }
 
-export const QUICK_SIZE: SyntheticSize = { proposals: 10_000, statements: 100_000, transitions: 50_000, actors: 500 };
+export const QUICK_SIZE: SyntheticSize = {
+  proposals: 10_000,
+  statements: 100_000,
+  transitions: 50_000,
+  actors: 500,
+  participation: 20_000,
+};
+
+/** The actor whose positions span the most proposals: it performs an act toward this many. */
+export const BUSY_ACTOR = { slug: 'actor-0', proposals: 1000 };
+
+const ACTIONS = ['endorsed', 'signed', 'ratified', 'joined', 'observer', 'partner', 'left'] as const;
 
 const WORDS = (
   'security architecture eurasian partnership multilateralism multilateral cooperation dialogue integration ' +
@@ -335,6 +348,8 @@ export async function generate(
       statements.push([
         id,
         r.pick(people.length ? people : states),
+        // One in five speaks on behalf of a state (its minister, its ambassador).
+        r.next() < 0.2 && states.length > 0 ? r.pick(states) : null,
         'Minister',
         partialDate(day, r),
         r.next() < 0.3 ? r.pick(events)[0] : null,
@@ -357,6 +372,7 @@ export async function generate(
       [
         { name: 'id', type: 'uuid' },
         { name: 'speaker_id', type: 'uuid' },
+        { name: 'on_behalf_of', type: 'uuid' },
         { name: 'speaker_role', type: 'text' },
         { name: 'said_on', type: 'partial_date' },
         { name: 'event_id', type: 'uuid' },
@@ -384,10 +400,65 @@ export async function generate(
     tick('statements', Math.min(size.statements, offset + BATCH), size.statements);
   }
 
+  // Participation: states' and organizations' formal acts, each citing a source; some retracted.
+  const acting = [...states, ...organizations];
+  const busy = actors[0][0];
+  for (let offset = 0; offset < size.participation; offset += BATCH) {
+    const acts: unknown[][] = [];
+    const cited: unknown[][] = [];
+    for (let i = offset; i < Math.min(size.participation, offset + BATCH); i += 1) {
+      const id = randomUUID();
+      // The busy actor's acts go to distinct proposals, spread over all of them.
+      const busyAct = i < Math.min(BUSY_ACTOR.proposals, proposalIds.length);
+      const about = busyAct ? Math.floor((i * proposalIds.length) / BUSY_ACTOR.proposals) : r.int(proposalIds.length);
+      const day = firstDays[about] + r.int(Math.max(1, SPAN_DAYS - firstDays[about]));
+      const retracted = r.next() < 0.02;
+      acts.push([
+        id,
+        proposalIds[about],
+        busyAct || acting.length === 0 ? busy : r.pick(acting),
+        r.pick(ACTIONS),
+        partialDate(day, r),
+        userId,
+        retracted ? new Date() : null,
+        retracted ? userId : null,
+        retracted ? 'synthetic retraction' : null,
+      ]);
+      cited.push([id, r.pick(sources)[0]]);
+    }
+    await insertColumns(
+      db,
+      'participation',
+      [
+        { name: 'id', type: 'uuid' },
+        { name: 'proposal_id', type: 'uuid' },
+        { name: 'actor_id', type: 'uuid' },
+        { name: 'action', type: 'text' },
+        { name: 'occurred_on', type: 'partial_date' },
+        { name: 'recorded_by', type: 'uuid' },
+        { name: 'retracted_at', type: 'timestamptz' },
+        { name: 'retracted_by', type: 'uuid' },
+        { name: 'retraction_reason', type: 'text' },
+      ],
+      acts,
+    );
+    await insertColumns(
+      db,
+      'participation_sources',
+      [
+        { name: 'participation_id', type: 'uuid' },
+        { name: 'source_id', type: 'uuid' },
+      ],
+      cited,
+    );
+    written += acts.length + cited.length;
+    tick('participation', Math.min(size.participation, offset + BATCH), size.participation);
+  }
+
   // The change feed such a history leaves: one change per proposal recorded and per statement.
   progress('changes: one per proposal and per statement');
   // Planned with what the tables now hold, not as the empty tables they were (autovacuum may be off).
-  await db.query('ANALYZE proposals, statements, statement_proposals, actors');
+  await db.query('ANALYZE proposals, statements, statement_proposals, actors, participation');
   const [{ count: proposalChanges }]: { count: number }[] = await db.query(
     `WITH made AS (
        INSERT INTO changes (xid, type, by_id, proposal_slugs, tags, subject_type, subject_id, subject_slug, summary, data)
@@ -475,6 +546,7 @@ export const SIZE_FLAGS: FlagSpec = {
   statements: { kind: 'count', help: 'statements (default: 10 per proposal)' },
   transitions: { kind: 'count', help: 'transitions at most (default: 5 per proposal)' },
   actors: { kind: 'count', help: 'actors (default: 1 per 20 proposals, at least 50)' },
+  participation: { kind: 'count', help: 'participation acts (default: 2 per proposal)' },
 };
 
 /**
@@ -488,6 +560,7 @@ export function sizeOf(counts: Flags['counts'], proposalsFallback: number = QUIC
     statements: counts.statements ?? proposals * 10,
     transitions: counts.transitions ?? proposals * 5,
     actors: counts.actors ?? Math.max(50, Math.round(proposals / 20)),
+    participation: counts.participation ?? proposals * 2,
   };
 }
 

@@ -14,10 +14,10 @@ import { BULK_POOL, connect, runMigrations } from '../src/common/database/data-s
 import { freePort, startEmbeddedPostgres } from '../src/common/database/embedded-postgres.js';
 import { postgresCpuMs, processCpuMs } from './cpu.js';
 import { type Flags, type FlagSpec, runCommand } from './flags.js';
-import { generate, type GenerateReport, SIZE_FLAGS, sizeOf, type SyntheticSize } from './generate.js';
+import { BUSY_ACTOR, generate, type GenerateReport, SIZE_FLAGS, sizeOf, type SyntheticSize } from './generate.js';
 import { type Measurement, perRequestMs, postgresPerRequestMs } from './measurement.js';
 import { type DeliveryFigures, measureDeliveries } from './deliveries.js';
-import { statementsAlone } from './sql-alone.js';
+import { positionsReportAlone, statementsAlone } from './sql-alone.js';
 
 /**
  * `npm run bench -- [--quick] [--proposals N] … [--scaling]` (`--help` lists every flag): generates
@@ -544,6 +544,7 @@ async function measureFullSize(
         () => ({ path: `/api/v1/sources/${sources[Math.floor(Math.random() * sources.length)].id}` }),
       ],
       ['GET the change feed (a page of 100)', () => ({ path: '/api/v1/changes?limit=100' })],
+      ["GET a proposal's positions", () => ({ path: `/api/v1/proposals/${slug()}/positions` })],
     ];
     const rows: Row[] = [];
     let peakRss = 0;
@@ -684,6 +685,50 @@ async function measureFullSize(
         `floor ${reportFloor} ms (median of ${o.reportRuns})`,
     );
 
+    // Positions (contract §6): an actor's across its 1,000 proposals, one request after another;
+    // the report over everything, streamed to the last byte, beside its query alone, and the
+    // service's memory while it streams.
+    const actorPositionsMs = await sequentialMs(
+      service,
+      () => `/api/v1/actors/${BUSY_ACTOR.slug}/positions`,
+      Math.max(11, o.reportRuns),
+      undefined,
+      toLastByte(false),
+    );
+    const rssBeforePositions = await rssMiB(service.child.pid ?? 0);
+    let rssDuringPositions = rssBeforePositions;
+    const positionsSampler = setInterval(() => {
+      void rssMiB(service.child.pid ?? 0).then((rss) => (rssDuringPositions = Math.max(rssDuringPositions, rss)));
+    }, 100);
+    const positionsReportMs = await sequentialMs(
+      service,
+      () => '/api/v1/reports/positions',
+      o.reportRuns,
+      undefined,
+      toLastByte(false),
+      0,
+    );
+    clearInterval(positionsSampler);
+    const positionsAlone = await positionsReportAlone(database.url, o.reportRuns);
+    const positions = {
+      actorPositionsMs,
+      actorProposals: BUSY_ACTOR.proposals,
+      report: {
+        serviceMs: positionsReportMs,
+        sqlAloneMs: positionsAlone.ms,
+        rows: positionsAlone.rows,
+        ratio: Math.round((positionsReportMs / positionsAlone.ms) * 100) / 100,
+        rssBeforeMiB: rssBeforePositions,
+        peakRssMiB: rssDuringPositions,
+      },
+    };
+    log(
+      `positions: ${BUSY_ACTOR.slug}'s on ${BUSY_ACTOR.proposals} proposals ${actorPositionsMs} ms (median); ` +
+        `the report (${positionsAlone.rows} rows) ${positionsReportMs} ms, its SQL alone ${positionsAlone.ms} ms, ` +
+        `service / SQL alone ${positions.report.ratio}; the service's RSS ${rssBeforePositions} MiB before, ` +
+        `${rssDuringPositions} MiB at most while streaming`,
+    );
+
     let statementCounter = 0;
     const statementBody = (): CreateStatementDto => {
       statementCounter += 1;
@@ -797,6 +842,7 @@ async function measureFullSize(
       options: o,
       generation: generated,
       scenarios: rows,
+      positions,
       changeRowCost,
       deliveries,
       anonymousBodies,
@@ -892,6 +938,18 @@ function sqlAloneLines(rows: Row[]): string[] {
 function printTable(results: {
   scenarios: Row[];
   changeRowCost: { with: Measurement; without: Measurement; cost: number };
+  positions: {
+    actorPositionsMs: number;
+    actorProposals: number;
+    report: {
+      serviceMs: number;
+      sqlAloneMs: number;
+      rows: number;
+      ratio: number;
+      rssBeforeMiB: number;
+      peakRssMiB: number;
+    };
+  };
   deliveries: DeliveryFigures;
   anonymousBodies: { bytes: number; sent: number; cpuMsEach?: number };
   report: {
@@ -935,6 +993,10 @@ function printTable(results: {
     '',
     `statements' SQL alone with the change row ${results.changeRowCost.with.rps}/s, without ${results.changeRowCost.without.rps}/s: ` +
       `a write costs ${results.changeRowCost.cost}× with it`,
+    `positions: one actor's on ${results.positions.actorProposals} proposals ${results.positions.actorPositionsMs} ms; ` +
+      `the report (${results.positions.report.rows} rows) ${results.positions.report.serviceMs} ms, its SQL alone ` +
+      `${results.positions.report.sqlAloneMs} ms (${results.positions.report.ratio}×); RSS ` +
+      `${results.positions.report.rssBeforeMiB} → ${results.positions.report.peakRssMiB} MiB while streaming`,
     `webhook deliveries to a receiver answering at once: ${results.deliveries.throughput.perSecond}/s ` +
       `(${results.deliveries.throughput.changes} changes committed together)`,
     `commit-to-delivery at ${results.deliveries.latency.rate} transitions/s for ${results.deliveries.latency.seconds} s, ` +

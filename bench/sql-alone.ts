@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import 'reflect-metadata';
+import { reportSql } from '../src/modules/positions/positions.repository.js';
 import type { CreateStatementDto } from '../src/modules/statements/dto/statements.dto.js';
 import { bareDb, barePool, bareServices } from './bare.js';
 import { postgresCpuMs } from './cpu.js';
@@ -67,5 +69,38 @@ export async function statementsAlone(
     };
   } finally {
     await pool.end();
+  }
+}
+
+/**
+ * The positions report's query alone (the service's own SQL, every row written out by PostgreSQL
+ * as JSON), read through a cursor 1,000 rows at a time on one bare `pg` connection: the median
+ * time of `runs` reads to the last row, and the rows.
+ */
+export async function positionsReportAlone(databaseUrl: string, runs: number): Promise<{ ms: number; rows: number }> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { sql, params } = reportSql(new Date().toISOString().slice(0, 10), {}, 'json');
+    const times: number[] = [];
+    let rows = 0;
+    for (let run = 0; run < runs; run += 1) {
+      const started = performance.now();
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      await client.query('SET LOCAL cursor_tuple_fraction = 1');
+      await client.query(`DECLARE rows NO SCROLL CURSOR FOR ${sql}`, params);
+      rows = 0;
+      for (;;) {
+        const batch = await client.query<{ line: string }>('FETCH 1000 FROM rows');
+        if (batch.rows.length === 0) break;
+        rows += batch.rows.length;
+      }
+      await client.query('COMMIT');
+      times.push(performance.now() - started);
+    }
+    times.sort((a, b) => a - b);
+    return { ms: Math.round(times[Math.floor(times.length / 2)]), rows };
+  } finally {
+    await client.end();
   }
 }

@@ -19,7 +19,13 @@ describe('command-line flags', () => {
       counts: { proposals: 2000, actors: 70 },
       switches: { quick: true },
     });
-    expect(sizeOf(flags.counts)).toEqual({ proposals: 2000, statements: 20_000, transitions: 10_000, actors: 70 });
+    expect(sizeOf(flags.counts)).toEqual({
+      proposals: 2000,
+      statements: 20_000,
+      transitions: 10_000,
+      actors: 70,
+      participation: 4000,
+    });
   });
 
   it('leaves out what was not given, so the command chooses', () => {
@@ -30,6 +36,7 @@ describe('command-line flags', () => {
       statements: 1_000_000,
       transitions: 500_000,
       actors: 5_000,
+      participation: 200_000,
     });
   });
 
