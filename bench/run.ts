@@ -294,12 +294,16 @@ const BY_SLUG_SEQUENTIAL_RUNS = 500;
  * coarse to tell whether 100k proposals cost 1.2 times what 10k do when a request takes one.
  */
 async function bySlugMedianMs(server: Server, proposals: number): Promise<number> {
+  return oneAfterAnotherMs(server, () => bySlugPath(proposals), BY_SLUG_SEQUENTIAL_RUNS);
+}
+
+/** The median time of `runs` GETs of `path` one after another on one kept-alive connection, after 50 untimed. */
+async function oneAfterAnotherMs(server: Server, path: () => string, runs: number): Promise<number> {
   // One connection kept open, as autocannon's: a connection per request would time its setup too.
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   try {
-    const path = (): string => bySlugPath(proposals);
-    await sequentialMs(server, path, 50, undefined, toLastByte(false, agent));
-    return await sequentialMs(server, path, BY_SLUG_SEQUENTIAL_RUNS, undefined, toLastByte(false, agent), 2);
+    await sequentialMs(server, path, Math.min(50, runs), undefined, toLastByte(false, agent));
+    return await sequentialMs(server, path, runs, undefined, toLastByte(false, agent), 2);
   } finally {
     agent.destroy();
   }
@@ -688,29 +692,33 @@ async function measureFullSize(
     // Positions (contract §6): an actor's across its 1,000 proposals, one request after another;
     // the report over everything, streamed to the last byte, beside its query alone, and the
     // service's memory while it streams.
-    const actorPositionsMs = await sequentialMs(
-      service,
-      () => `/api/v1/actors/${BUSY_ACTOR.slug}/positions`,
-      Math.max(11, o.reportRuns),
-      undefined,
-      toLastByte(false),
-    );
+    const positionsPath = (): string => `/api/v1/proposals/${slug()}/positions`;
+    const proposalPositionsMs = {
+      service: await oneAfterAnotherMs(service, positionsPath, BY_SLUG_SEQUENTIAL_RUNS),
+      floor: await oneAfterAnotherMs(floor, positionsPath, BY_SLUG_SEQUENTIAL_RUNS),
+    };
+    const actorPositionsMs = await oneAfterAnotherMs(service, () => `/api/v1/actors/${BUSY_ACTOR.slug}/positions`, 51);
     const rssBeforePositions = await rssMiB(service.child.pid ?? 0);
     let rssDuringPositions = rssBeforePositions;
     const positionsSampler = setInterval(() => {
       void rssMiB(service.child.pid ?? 0).then((rss) => (rssDuringPositions = Math.max(rssDuringPositions, rss)));
     }, 100);
-    const positionsReportMs = await sequentialMs(
-      service,
-      () => '/api/v1/reports/positions',
-      o.reportRuns,
-      undefined,
-      toLastByte(false),
-      0,
-    );
+    // Each run reads 1.8M rows at the full size: two, taking turns with the SQL alone.
+    const positionsReportRuns = Math.min(o.reportRuns, o.quick ? 5 : 2);
+    const reportTimes: { service: number[]; alone: number[] } = { service: [], alone: [] };
+    let positionsAlone = { ms: 0, rows: 0 };
+    for (let run = 0; run < positionsReportRuns; run += 1) {
+      reportTimes.service.push(
+        await sequentialMs(service, () => '/api/v1/reports/positions', 1, undefined, toLastByte(false), 0),
+      );
+      positionsAlone = await positionsReportAlone(database.url, 1);
+      reportTimes.alone.push(positionsAlone.ms);
+    }
     clearInterval(positionsSampler);
-    const positionsAlone = await positionsReportAlone(database.url, o.reportRuns);
+    const positionsReportMs = median(reportTimes.service);
+    positionsAlone = { ms: median(reportTimes.alone), rows: positionsAlone.rows };
     const positions = {
+      proposalPositionsMs,
       actorPositionsMs,
       actorProposals: BUSY_ACTOR.proposals,
       report: {
@@ -723,7 +731,8 @@ async function measureFullSize(
       },
     };
     log(
-      `positions: ${BUSY_ACTOR.slug}'s on ${BUSY_ACTOR.proposals} proposals ${actorPositionsMs} ms (median); ` +
+      `positions: a proposal's one after another, median ${proposalPositionsMs.service} ms ` +
+        `(floor ${proposalPositionsMs.floor} ms); ${BUSY_ACTOR.slug}'s on ${BUSY_ACTOR.proposals} proposals ${actorPositionsMs} ms (median); ` +
         `the report (${positionsAlone.rows} rows) ${positionsReportMs} ms, its SQL alone ${positionsAlone.ms} ms, ` +
         `service / SQL alone ${positions.report.ratio}; the service's RSS ${rssBeforePositions} MiB before, ` +
         `${rssDuringPositions} MiB at most while streaming`,
@@ -939,6 +948,7 @@ function printTable(results: {
   scenarios: Row[];
   changeRowCost: { with: Measurement; without: Measurement; cost: number };
   positions: {
+    proposalPositionsMs: { service: number; floor: number };
     actorPositionsMs: number;
     actorProposals: number;
     report: {
@@ -993,7 +1003,9 @@ function printTable(results: {
     '',
     `statements' SQL alone with the change row ${results.changeRowCost.with.rps}/s, without ${results.changeRowCost.without.rps}/s: ` +
       `a write costs ${results.changeRowCost.cost}× with it`,
-    `positions: one actor's on ${results.positions.actorProposals} proposals ${results.positions.actorPositionsMs} ms; ` +
+    `positions: a proposal's, one after another, median ${results.positions.proposalPositionsMs.service} ms ` +
+      `(floor ${results.positions.proposalPositionsMs.floor} ms); one actor's on ${results.positions.actorProposals} ` +
+      `proposals ${results.positions.actorPositionsMs} ms; ` +
       `the report (${results.positions.report.rows} rows) ${results.positions.report.serviceMs} ms, its SQL alone ` +
       `${results.positions.report.sqlAloneMs} ms (${results.positions.report.ratio}×); RSS ` +
       `${results.positions.report.rssBeforeMiB} → ${results.positions.report.peakRssMiB} MiB while streaming`,

@@ -350,6 +350,16 @@ describe('positions', () => {
       expect(proposal.status).toBe('proposed');
       expect({ ...rest, actor: onProposal?.actor }).toEqual(onProposal);
       expect((await get('/actors/pos-nobody/positions')).status).toBe(404);
+      // Each proposal shows the status it stood at on asOf, before and after a later transition.
+      await f.transition('pos-other', { to: 'under_discussion', occurredOn: '2025-01-10' });
+      const statusOn = async (asOf: string) =>
+        (
+          (await get(`/actors/pos-russia/positions?asOf=${asOf}`)).body.positions as {
+            proposal: { slug: string; status: string };
+          }[]
+        ).find((p) => p.proposal.slug === 'pos-other')?.proposal.status;
+      expect(await statusOn('2024-12-31')).toBe('proposed');
+      expect(await statusOn('2025-01-10')).toBe('under_discussion');
     });
 
     it('reports every position as JSON and as CSV that parses back to the same rows, with filters', async () => {

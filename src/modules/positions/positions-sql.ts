@@ -86,11 +86,16 @@ export function positionsSql(day: string, scope: PositionScope): string {
      WHERE EXISTS (SELECT 1 FROM proposals p WHERE p.id = k.proposal_id AND partial_date_start(p.proposed_on) <= ${day})`;
 }
 
-/** The status a proposal `p` stood at on `day`: its latest standing transition dated on or before it. */
+/**
+ * The status a proposal `p` stood at on `day`: its latest standing transition dated on or before
+ * it — its current status when that transition is dated on or before the day (standing transitions
+ * are dated in order), so only a past day looks into the history.
+ */
 export function statusOnSql(day: string): string {
-  return `(SELECT t.to_status FROM transitions t
-            WHERE t.proposal_id = p.id AND t.retracted_at IS NULL AND partial_date_start(t.occurred_on) <= ${day}
-            ORDER BY t.seq DESC LIMIT 1)`;
+  return `CASE WHEN partial_date_start(p.status_since) <= ${day} THEN p.status
+               ELSE (SELECT t.to_status FROM transitions t
+                      WHERE t.proposal_id = p.id AND t.retracted_at IS NULL AND partial_date_start(t.occurred_on) <= ${day}
+                      ORDER BY t.seq DESC LIMIT 1) END`;
 }
 
 /**
