@@ -77,11 +77,14 @@ async function handle(request: IncomingMessage, response: ServerResponse): Promi
     return send(response, 200, await proposals.view(match[1]));
   }
   if ((match = /^\/proposals\/([a-z0-9-]+)\/positions$/.exec(path))) {
-    return send(
-      response,
-      200,
-      await positions.ofProposal(match[1], { asOf: url.searchParams.get('asOf') ?? undefined }),
-    );
+    // JSON text already, as the service sends it.
+    const text = await positions.ofProposal(match[1], { asOf: url.searchParams.get('asOf') ?? undefined });
+    response.writeHead(200, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(text),
+    });
+    response.end(text);
+    return;
   }
   if ((match = /^\/proposals\/([a-z0-9-]+)\/timeline$/.exec(path))) {
     return send(response, 200, { data: await timeline.timeline(match[1], false) });

@@ -180,7 +180,8 @@ describe('positions: the SQL agrees with the pure function', () => {
 
         const found = await positions.ofProposal(slug, asOf);
         expect(found?.existed).toBe(asOf >= '2019-01-01');
-        const sql: Position[] = (found?.positions ?? [])
+        const shown = JSON.parse(found?.positions ?? '[]') as (Omit<Position, 'actor'> & { actor: { slug: string } })[];
+        const sql: Position[] = shown
           .map(({ actor, ...rest }) => ({ ...rest, actor: actor.slug }))
           .sort((a, b) => (a.actor < b.actor ? -1 : 1));
         expect(sql).toEqual(pure);

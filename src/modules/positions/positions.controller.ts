@@ -16,6 +16,9 @@ import {
 import { POSITIONS_CSV_HEADER } from './positions.repository.js';
 import { PositionsService } from './positions.service.js';
 
+/** The positions are JSON written by PostgreSQL, sent as it comes. */
+const JSON_TYPE = 'application/json; charset=utf-8';
+
 const RULES =
   'A position on a date (asOf, default today) is read from the standing records dated on or before it: the role ' +
   'among the proposers; the stance of the latest standing statement by the actor or on its behalf, with the date ' +
@@ -42,7 +45,9 @@ export class PositionsController {
   ofProposal(
     @Param('slug', new SlugPipe('proposal')) slug: string,
     @Query() query: PositionsQueryDto,
-  ): Promise<ProposalPositionsDto> {
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
+    void reply.header('content-type', JSON_TYPE);
     return this.positions.ofProposal(slug, query);
   }
 
@@ -59,7 +64,9 @@ export class PositionsController {
   ofActor(
     @Param('slug', new SlugPipe('actor')) slug: string,
     @Query() query: PositionsQueryDto,
-  ): Promise<ActorPositionsDto> {
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
+    void reply.header('content-type', JSON_TYPE);
     return this.positions.ofActor(slug, query);
   }
 

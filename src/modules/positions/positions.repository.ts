@@ -2,12 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Db } from '../../common/database/db.js';
 import { sqlParams } from '../../common/database/sql-params.js';
 import type { ActorKind } from '../actors/dto/actors.dto.js';
-import type { ActorPositionDto, ProposalPositionDto } from './dto/positions.dto.js';
-import { positionJsonSql, positionsSql, statusOnSql } from './positions-sql.js';
-
-const ACTOR_JSON = `'actor', json_build_object('slug', a.slug, 'name', a.name, 'kind', a.kind)`;
-const PROPOSAL_JSON = (day: string): string =>
-  `'proposal', json_build_object('slug', p.slug, 'title', p.title, 'status', COALESCE(${statusOnSql(day)}, p.status))`;
+import { ACTOR_MEMBER, positionJsonSql, positionsSql, proposalMember, statusOnSql } from './positions-sql.js';
 
 /** What the positions report is narrowed to (slugs and a kind). */
 export interface PositionsReportFilters {
@@ -45,52 +40,54 @@ export const POSITIONS_CSV_HEADER = [
 
 /** A row `k` as an RFC 4180 line, every field quoted (quotes doubled). */
 function csvLineSql(k: string, day: string): string {
-  const ids = (json: string): string =>
-    `(SELECT string_agg(value, ' ') FROM json_array_elements_text(COALESCE(${json}, '[]')) AS value)`;
   const columns: Record<(typeof POSITIONS_CSV_HEADER)[number], string> = {
     actor: 'a.slug',
     actorName: 'a.name',
     actorKind: 'a.kind',
     proposal: 'p.slug',
     proposalTitle: 'p.title',
-    proposalStatus: `COALESCE(${statusOnSql(day)}, p.status)`,
+    proposalStatus: statusOnSql(day),
     proposerRole: `${k}.role`,
-    stance: `${k}.history->-1->>'stance'`,
-    stanceOn: `${k}.history->-1->>'on'`,
-    stanceOnCertainty: `${k}.history->-1->>'onCertainty'`,
-    stanceOnBasis: `${k}.history->-1->>'onBasis'`,
-    stanceChanges: `COALESCE(json_array_length(${k}.history), 0)`,
+    stance: `${k}.stance`,
+    stanceOn: `${k}.stance_on`,
+    stanceOnCertainty: `${k}.stance_on_certainty`,
+    stanceOnBasis: `${k}.stance_on_basis`,
+    stanceChanges: `${k}.change_count`,
     supports: `${k}.supports`,
     opposes: `${k}.opposes`,
     neutral: `${k}.neutral`,
     total: `${k}.total`,
-    participation: `${k}.act->>'action'`,
-    participationOn: `${k}.act->>'occurredOn'`,
-    participationOnCertainty: `${k}.act->>'occurredOnCertainty'`,
-    participationOnBasis: `${k}.act->>'occurredOnBasis'`,
-    evidenceStatements: ids(`${k}.statement_ids`),
-    evidenceParticipation: ids(`${k}.act_ids`),
+    participation: `${k}.act_action`,
+    participationOn: `${k}.act_on`,
+    participationOnCertainty: `${k}.act_on_certainty`,
+    participationOnBasis: `${k}.act_on_basis`,
+    evidenceStatements: `array_to_string(${k}.statement_ids, ' ')`,
+    evidenceParticipation: `array_to_string(${k}.act_ids, ' ')`,
   };
   return POSITIONS_CSV_HEADER.map(
     (column) => `'"' || replace(COALESCE((${columns[column]})::text, ''), '"', '""') || '"'`,
   ).join(` || ',' || `);
 }
 
-/** Reads positions (contract §6) with the SQL of `positions-sql.ts`. */
+/**
+ * Reads positions (contract §6) with the SQL of `positions-sql.ts`. PostgreSQL writes the JSON:
+ * the service sends it as it comes (an actor's positions on 1,000 proposals are 700 kB).
+ */
 @Injectable()
 export class PositionsRepository {
   constructor(private readonly db: Db) {}
 
   /**
    * Every actor's position on the proposal with this slug on `day`, proposers first, then by actor
-   * slug, and whether the proposal had been proposed by then; null when there is no such proposal.
+   * slug (the JSON text of `ActorPositionDto[]`), and whether the proposal had been proposed by
+   * then; null when there is no such proposal.
    */
-  async ofProposal(slug: string, day: string): Promise<{ existed: boolean; positions: ActorPositionDto[] } | null> {
-    const rows: { existed: boolean; positions: ActorPositionDto[] }[] = await this.db.prepared(
+  async ofProposal(slug: string, day: string): Promise<{ existed: boolean; positions: string } | null> {
+    const rows: { existed: boolean; positions: string }[] = await this.db.prepared(
       `WITH target AS (SELECT id, partial_date_start(proposed_on) <= $2::date AS existed FROM proposals WHERE slug = $1)
        SELECT t.existed,
-              (SELECT COALESCE(json_agg(x.position ORDER BY x.role_rank, x.slug COLLATE "C"), '[]')
-                 FROM (SELECT ${positionJsonSql('k', ACTOR_JSON)} AS position, k.role_rank, a.slug
+              (SELECT COALESCE('[' || string_agg(x.position, ',' ORDER BY x.role_rank, x.slug COLLATE "C") || ']', '[]')
+                 FROM (SELECT ${positionJsonSql('k', ACTOR_MEMBER)} AS position, k.role_rank, a.slug
                          FROM (${positionsSql('$2::date', { proposals: (column) => `${column} = (SELECT id FROM target)` })}) k
                          JOIN actors a ON a.id = k.actor_id) x) AS positions
          FROM target t`,
@@ -99,16 +96,16 @@ export class PositionsRepository {
     return rows[0] ?? null;
   }
 
-  /** The actor's position on every proposal it has one on, on `day`, by proposal slug. */
-  async ofActor(actorId: string, day: string): Promise<ProposalPositionDto[]> {
-    const rows: { position: ProposalPositionDto }[] = await this.db.prepared(
-      `SELECT ${positionJsonSql('k', PROPOSAL_JSON('$2::date'))} AS position
-         FROM (${positionsSql('$2::date', { actor: '$1::uuid' })}) k
-         JOIN proposals p ON p.id = k.proposal_id
-        ORDER BY p.slug COLLATE "C"`,
+  /** The actor's position on every proposal it has one on, on `day`, by proposal slug (JSON text of `ProposalPositionDto[]`). */
+  async ofActor(actorId: string, day: string): Promise<string> {
+    const rows: { positions: string }[] = await this.db.prepared(
+      `SELECT COALESCE('[' || string_agg(x.position, ',' ORDER BY x.slug COLLATE "C") || ']', '[]') AS positions
+         FROM (SELECT ${positionJsonSql('k', proposalMember('$2::date'))} AS position, p.slug
+                 FROM (${positionsSql('$2::date', { actor: '$1::uuid' })}) k
+                 JOIN proposals p ON p.id = k.proposal_id) x`,
       [actorId, day],
     );
-    return rows.map((row) => row.position);
+    return rows[0].positions;
   }
 
   /**
@@ -156,7 +153,7 @@ export function reportSql(
       : { proposals: (column: string) => conditions.map((condition) => condition(column)).join(' AND ') };
   const kind = filters.actorKind === undefined ? '' : `WHERE a.kind = ${param(filters.actorKind)}`;
   const line =
-    format === 'csv' ? csvLineSql('k', on) : `${positionJsonSql('k', `${ACTOR_JSON}, ${PROPOSAL_JSON(on)}`)}::text`;
+    format === 'csv' ? csvLineSql('k', on) : positionJsonSql('k', `${ACTOR_MEMBER} || ',' || ${proposalMember(on)}`);
   const sql = `SELECT ${line} AS line
                  FROM (${positionsSql(on, scope)}) k
                  JOIN actors a ON a.id = k.actor_id JOIN proposals p ON p.id = k.proposal_id

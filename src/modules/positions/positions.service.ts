@@ -3,12 +3,7 @@ import { today } from '../../common/dates/partial-date.js';
 import { DomainError, notFound, unknownReference } from '../../common/errors/domain-error.js';
 import { ActorsService } from '../actors/actors.service.js';
 import { ProposalsService } from '../proposals/proposals.service.js';
-import type {
-  ActorPositionsDto,
-  PositionsQueryDto,
-  PositionsReportQueryDto,
-  ProposalPositionsDto,
-} from './dto/positions.dto.js';
+import type { PositionsQueryDto, PositionsReportQueryDto } from './dto/positions.dto.js';
 import { POSITIONS_CSV_HEADER, PositionsRepository } from './positions.repository.js';
 
 /** Rows per batch read from the database for the report. */
@@ -31,24 +26,23 @@ export class PositionsService {
     private readonly actors: ActorsService,
   ) {}
 
-  async ofProposal(slug: string, query: PositionsQueryDto): Promise<ProposalPositionsDto> {
+  /** The proposal's positions (`ProposalPositionsDto`) as JSON text, written by PostgreSQL. */
+  async ofProposal(slug: string, query: PositionsQueryDto): Promise<string> {
     const asOf = query.asOf ?? today();
     const found = await this.positions.ofProposal(slug, asOf);
     if (found === null) throw notFound('proposal', slug);
     if (query.asOf !== undefined && !found.existed) {
       throw new DomainError('not_found', `proposal "${slug}" was not yet recorded on ${query.asOf}`);
     }
-    return { slug, asOf, positions: found.positions };
+    return `{"slug":${JSON.stringify(slug)},"asOf":"${asOf}","positions":${found.positions}}`;
   }
 
-  async ofActor(slug: string, query: PositionsQueryDto): Promise<ActorPositionsDto> {
+  /** The actor's positions (`ActorPositionsDto`) as JSON text, as {@link ofProposal}. */
+  async ofActor(slug: string, query: PositionsQueryDto): Promise<string> {
     const asOf = query.asOf ?? today();
     const actor = await this.actors.get(slug);
-    return {
-      actor: { slug: actor.slug, name: actor.name, kind: actor.kind },
-      asOf,
-      positions: await this.positions.ofActor(actor.id, asOf),
-    };
+    const ref = JSON.stringify({ slug: actor.slug, name: actor.name, kind: actor.kind });
+    return `{"actor":${ref},"asOf":"${asOf}","positions":${await this.positions.ofActor(actor.id, asOf)}}`;
   }
 
   /** The report's body as JSON (`{asOf, rows}`) or CSV (a header line, CRLF line ends), streamed from a cursor. */
