@@ -98,10 +98,13 @@ describe('schema', () => {
       { proposal: first, saidOn: '2024-05', standing: true },
       { proposal: second, saidOn: '2024-05', standing: true },
     ]);
-    await dataSource.query(`UPDATE statements SET said_on = '2024-05-17' WHERE id = $1`, [statement]);
+    await dataSource.query(`UPDATE statements SET said_on = '2024-05-17', version = version + 1 WHERE id = $1`, [
+      statement,
+    ]);
     expect((await links()).map((link: { saidOn: string }) => link.saidOn)).toEqual(['2024-05-17', '2024-05-17']);
     await dataSource.query(
-      `UPDATE statements SET retracted_at = now(), retracted_by = $2, retraction_reason = 'wrong' WHERE id = $1`,
+      `UPDATE statements SET retracted_at = now(), retracted_by = $2, retraction_reason = 'wrong', version = version + 1
+        WHERE id = $1`,
       [statement, user],
     );
     expect((await links()).map((link: { standing: boolean }) => link.standing)).toEqual([false, false]);

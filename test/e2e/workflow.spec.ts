@@ -436,5 +436,71 @@ describe('workflow over HTTP', () => {
         t.dataSource.query(`UPDATE transitions SET retraction_reason = 'changed' WHERE id = $1`, [row.id]),
       ).rejects.toThrow(/not allowed/);
     });
+
+    it('retracts, as the API does, only the latest standing transition, and the first only with its correction', async () => {
+      const p = await fs.proposal({ proposers: [{ actor: 'kazakhstan' }], proposedOn: '2020' });
+      const second = await fe.transition(p.slug, { to: 'drafting', occurredOn: '2021' });
+      await fe.transition(p.slug, { to: 'adopted', occurredOn: '2022' });
+      const editorId = (await t.http.get('/api/v1/me').set(...editor)).body.user.id;
+      const [first] = await t.dataSource.query(
+        `SELECT t.id FROM transitions t JOIN proposals p ON p.id = t.proposal_id WHERE p.slug = $1 AND t.seq = 1`,
+        [p.slug],
+      );
+      const retract = (id: string) =>
+        t.dataSource.query(
+          `UPDATE transitions SET retracted_at = now(), retracted_by = $2, retraction_reason = 'by hand' WHERE id = $1`,
+          [id, editorId],
+        );
+      await expect(retract(second.id)).rejects.toThrow(/only the latest standing transition/);
+      await expect(retract(first.id as string)).rejects.toThrow(/only by a correction that replaces it/);
+      // The API's own corrections still hold: a redate of the first, a retraction of the latest.
+      const redated = await t.http
+        .post(`/api/v1/proposals/${p.slug}/redate`)
+        .set(...editor)
+        .send({ proposedOn: '2019', reason: 'the article says 2019' });
+      expect(redated.status).toBe(200);
+      const latest = (await t.http.get(`/api/v1/proposals/${p.slug}/transitions`).set(...editor)).body.data.at(-1);
+      const retracted = await t.http
+        .post(`/api/v1/proposals/${p.slug}/transitions/${latest.id as string}/retract`)
+        .set(...editor)
+        .send({ reason: 'wrong date' });
+      expect(retracted.status).toBe(200);
+    });
+
+    it('keeps a retracted statement as it was, and every change to a statement or a set source field versioned', async () => {
+      const p = await fs.proposal({ proposers: [{ actor: 'kazakhstan' }] });
+      const made = await fs.statement({ proposals: [{ slug: p.slug, stance: 'supports' }] });
+      await expect(
+        t.dataSource.query(`UPDATE statements SET quote = 'rewritten' WHERE id = $1`, [made.id]),
+      ).rejects.toThrow(/new version/);
+      await t.dataSource.query(`UPDATE statements SET quote = 'edited', version = version + 1 WHERE id = $1`, [
+        made.id,
+      ]);
+      const retracted = await t.http
+        .post(`/api/v1/statements/${made.id}/retract`)
+        .set(...editor)
+        .send({ reason: 'misattributed' });
+      expect(retracted.status).toBe(200);
+      for (const sql of [
+        `UPDATE statements SET quote = 'rewritten', version = version + 1 WHERE id = $1`,
+        `UPDATE statements SET retracted_at = NULL, retracted_by = NULL, retraction_reason = NULL, version = version + 1 WHERE id = $1`,
+      ]) {
+        await expect(t.dataSource.query(sql, [made.id])).rejects.toThrow(/kept as it was/);
+      }
+
+      const source = made.source.id;
+      await expect(
+        t.dataSource.query(`UPDATE sources SET publisher = 'Someone else' WHERE id = $1`, [source]),
+      ).rejects.toThrow(/new version/);
+      await t.dataSource.query(`UPDATE sources SET publisher = 'Edited', version = version + 1 WHERE id = $1`, [
+        source,
+      ]);
+      // Finding a source again may fill in what it lacked, as the API does, without a new version.
+      await t.dataSource.query(`UPDATE sources SET url = 'https://example.org/filled' WHERE id = $1 AND url IS NULL`, [
+        source,
+      ]);
+      const [row] = await t.dataSource.query(`SELECT url, version FROM sources WHERE id = $1`, [source]);
+      expect(row).toEqual({ url: 'https://example.org/filled', version: 2 });
+    });
   });
 });

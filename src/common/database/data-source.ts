@@ -15,6 +15,7 @@ import { Changes1764900000000 } from '../../../migrations/1764900000000-Changes.
 import { CursorSecret1765000000000 } from '../../../migrations/1765000000000-CursorSecret.js';
 import { HistoryGuards1765100000000 } from '../../../migrations/1765100000000-HistoryGuards.js';
 import { Positions1765200000000 } from '../../../migrations/1765200000000-Positions.js';
+import { HistoryRules1765300000000 } from '../../../migrations/1765300000000-HistoryRules.js';
 import { ChangeEntity } from '../../modules/audit/entities/change.entity.js';
 import { WatchEntity } from '../../modules/changes/entities/watch.entity.js';
 import { WebhookEntity } from '../../modules/changes/entities/webhook.entity.js';
@@ -92,6 +93,7 @@ export const MIGRATIONS = [
   CursorSecret1765000000000,
   HistoryGuards1765100000000,
   Positions1765200000000,
+  HistoryRules1765300000000,
 ];
 
 export interface PoolSettings {

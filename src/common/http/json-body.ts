@@ -7,7 +7,7 @@ export const MAX_JSON_DEPTH = 32;
 /** Longer than any list a body of this API takes (500 at most); short enough to validate at once. */
 export const MAX_JSON_ITEMS = 1000;
 /** A surrogate that is not half of a pair (in a `u` pattern, a pair is one character, not \p{Cs}). */
-const UNPAIRED = /\p{Cs}/u;
+export const UNPAIRED = /\p{Cs}/u;
 
 export class JsonBodyError extends Error {
   readonly statusCode = 400;

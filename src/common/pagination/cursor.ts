@@ -1,6 +1,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { ApiProperty } from '@nestjs/swagger';
 import { invalid } from '../errors/domain-error.js';
+import { UNPAIRED } from '../http/json-body.js';
 
 export class PageDto {
   @ApiProperty({ type: 'integer', example: 20 })
@@ -72,7 +73,25 @@ export function decodeCursor(cursor: string, filters: Record<string, unknown>): 
   if (f !== filterFingerprint(filters)) {
     throw invalid('cursor', 'was issued for other filters; start again without a cursor');
   }
+  if (k.length > MAX_CURSOR_KEYS || !k.every(isCursorKey)) throw notOurs();
   return k;
+}
+
+/** Keys a cursor carries: a sort key has a few columns. */
+const MAX_CURSOR_KEYS = 4;
+
+/** The largest magnitude PostgreSQL's `real` holds (a rank is one). */
+const REAL_MAX = 3.4e38;
+
+/**
+ * A key value as strict as a query parameter: null, a boolean, a finite number within `real`'s
+ * range, or a short string with no NUL and no unpaired surrogate (PostgreSQL refuses both). Each
+ * list then checks the types its own keys take.
+ */
+function isCursorKey(value: unknown): boolean {
+  if (value === null || typeof value === 'boolean') return true;
+  if (typeof value === 'number') return Number.isFinite(value) && Math.abs(value) <= REAL_MAX;
+  return typeof value === 'string' && value.length <= 1000 && !value.includes('\u0000') && !UNPAIRED.test(value);
 }
 
 /** Slices one extra row fetched to learn whether another page exists. */
