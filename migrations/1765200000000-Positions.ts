@@ -62,11 +62,12 @@ export class Positions1765200000000 implements MigrationInterface {
                              IS DISTINCT FROM (NEW.said_on, NEW.said_on_certainty, NEW.said_on_basis, NEW.speaker_id, NEW.on_behalf_of)
                            OR (OLD.retracted_at IS NULL) <> (NEW.retracted_at IS NULL))
         EXECUTE FUNCTION statements_copy_to_links()`);
-    // A proposal's positions read its standing links with whom they count for.
+    // A proposal's positions, and the actors it counts by stance, read its standing links from this
+    // index alone: whom each counts for, in the order of their dates (and of their logging).
     await q.query(`DROP INDEX ix_statement_proposals_proposal_window`);
     await q.query(`
       CREATE INDEX ix_statement_proposals_proposal_window ON statement_proposals (proposal_id, said_on)
-        INCLUDE (stance, speaker_id, on_behalf_of, recorded_at) WHERE standing`);
+        INCLUDE (stance, speaker_id, on_behalf_of, recorded_at, statement_id) WHERE standing`);
 
     await q.query(`
       CREATE TABLE participation (

@@ -4,6 +4,35 @@ import type { EntityManager } from 'typeorm';
 import { DATABASE_URL } from '../config/app-config.js';
 import { AppLogger } from '../logging/app-logger.js';
 
+/** Every queue the service uses; `migration:run` creates them with the schema. */
+export const QUEUES = { webhookDelivery: 'webhook-delivery' } as const;
+
+/** pg-boss's options for this service's queues (its own schema in the same database). */
+function bossOptions(databaseUrl: string, max: number): PgBoss.ConstructorOptions {
+  return {
+    connectionString: databaseUrl,
+    schema: 'pgboss',
+    application_name: 'policy-proposal-tracker:jobs',
+    max,
+    schedule: false,
+  };
+}
+
+/**
+ * Creates or migrates pg-boss's schema and creates the queues, then lets go: what `migration:run`
+ * does beside the migrations, so that a service running as a role that owns nothing (see the
+ * README, "Running as a role that owns nothing") starts without DDL.
+ */
+export async function installJobQueue(databaseUrl: string): Promise<void> {
+  const boss = new PgBoss({ ...bossOptions(databaseUrl, 1), supervise: false });
+  await boss.start();
+  try {
+    for (const name of Object.values(QUEUES)) await boss.createQueue(name);
+  } finally {
+    await boss.stop({ graceful: false, wait: true, timeout: 5000 });
+  }
+}
+
 export type Job<T> = PgBoss.JobWithMetadata<T>;
 export type JobInsert<T extends object> = PgBoss.JobInsert<T>;
 
@@ -22,16 +51,13 @@ export class JobQueue implements OnApplicationShutdown {
     private readonly logger: AppLogger,
   ) {}
 
-  /** Starts pg-boss (creating or migrating its schema) and makes sure `queues` exist. */
+  /**
+   * Starts pg-boss (creating or migrating its schema unless current) and makes sure `queues` exist
+   * (a queue that exists takes no DDL).
+   */
   async start(queues: string[]): Promise<void> {
     if (this.boss !== undefined) return;
-    const boss = new PgBoss({
-      connectionString: this.databaseUrl,
-      schema: 'pgboss',
-      application_name: 'policy-proposal-tracker:jobs',
-      max: 4,
-      schedule: false,
-    });
+    const boss = new PgBoss(bossOptions(this.databaseUrl, 4));
     boss.on('error', (error) => this.logger.write('warn', 'job queue error', { error: error.message }));
     await boss.start();
     for (const name of queues) await boss.createQueue(name);

@@ -3,7 +3,7 @@ import { APP_CONFIG, type AppConfig, DATABASE_URL } from '../../common/config/ap
 import { Db } from '../../common/database/db.js';
 import { PgListener } from '../../common/database/pg-listener.js';
 import { AppLogger } from '../../common/logging/app-logger.js';
-import { type Job, type JobInsert, JobQueue } from '../../common/queue/job-queue.js';
+import { type Job, type JobInsert, JobQueue, QUEUES } from '../../common/queue/job-queue.js';
 import { AuditService } from '../audit/audit.service.js';
 import { ChangeSignal } from '../audit/change-signal.js';
 import type { ChangeDto } from '../audit/dto/change.dto.js';
@@ -17,7 +17,7 @@ import {
   WebhooksRepository,
 } from './webhooks.repository.js';
 
-export const DELIVERY_QUEUE = 'webhook-delivery';
+export const DELIVERY_QUEUE = QUEUES.webhookDelivery;
 /** Sent at the commit of a dispatch that queued deliveries, to the workers of every instance. */
 const DELIVERIES_CHANNEL = 'ppt_deliveries';
 /** How often each instance looks anyway: for retries coming due, and notices missed. */

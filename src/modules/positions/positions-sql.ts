@@ -9,6 +9,7 @@ export interface PositionScope {
   actor?: string;
 }
 
+/** The rules' order: a partial date's own ("C") order, by first day then precision; then when logged. */
 const ORDER = 'day, recorded_at, id';
 const ORDER_DESC = 'day DESC, recorded_at DESC, id DESC';
 
@@ -37,16 +38,16 @@ export function positionsSql(day: string, scope: PositionScope): string {
   const links =
     scope.actor === undefined
       ? `SELECT sp.proposal_id, x.actor_id, sp.statement_id AS id, sp.stance, sp.said_on, sp.said_on_certainty,
-                sp.said_on_basis, partial_date_start(sp.said_on) AS day, sp.recorded_at
+                sp.said_on_basis, sp.said_on AS day, sp.recorded_at
            FROM statement_proposals sp
            CROSS JOIN LATERAL (VALUES (sp.speaker_id), (NULLIF(sp.on_behalf_of, sp.speaker_id))) x(actor_id)
-          WHERE sp.standing AND x.actor_id IS NOT NULL AND partial_date_start(sp.said_on) <= ${day}
+          WHERE sp.standing AND x.actor_id IS NOT NULL AND sp.said_on <= (${day})::text
             AND ${onProposal('sp.proposal_id')}`
       : `SELECT sp.proposal_id, ${scope.actor} AS actor_id, sp.statement_id AS id, sp.stance, sp.said_on,
-                sp.said_on_certainty, sp.said_on_basis, partial_date_start(sp.said_on) AS day, sp.recorded_at
+                sp.said_on_certainty, sp.said_on_basis, sp.said_on AS day, sp.recorded_at
            FROM statements s JOIN statement_proposals sp ON sp.statement_id = s.id
           WHERE (s.speaker_id = ${scope.actor} OR s.on_behalf_of = ${scope.actor})
-            AND sp.standing AND partial_date_start(sp.said_on) <= ${day} AND ${onProposal('sp.proposal_id')}`;
+            AND sp.standing AND sp.said_on <= (${day})::text AND ${onProposal('sp.proposal_id')}`;
   const onActor = (column: string): string => (scope.actor === undefined ? 'true' : `${column} = ${scope.actor}`);
   const change = `'{"stance":' || ${quoted('stance')} || ',"on":' || ${quoted('said_on')} ||
                   ',"onCertainty":' || ${quoted('said_on_certainty')} || ',"onBasis":' || ${textOrNull('said_on_basis')} ||
@@ -75,8 +76,8 @@ export function positionsSql(day: string, scope: PositionScope): string {
         FROM changes WHERE changed ORDER BY proposal_id, actor_id, ${ORDER_DESC}
     ),
     act_rows AS (
-      SELECT x.*, partial_date_start(x.occurred_on) AS day FROM participation x
-       WHERE x.retracted_at IS NULL AND partial_date_start(x.occurred_on) <= ${day}
+      SELECT x.*, x.occurred_on AS day FROM participation x
+       WHERE x.retracted_at IS NULL AND x.occurred_on <= (${day})::text
          AND ${onProposal('x.proposal_id')} AND ${onActor('x.actor_id')}
     ),
     acts AS (

@@ -23,8 +23,8 @@ const RULES =
   'A position on a date (asOf, default today) is read from the standing records dated on or before it: the role ' +
   'among the proposers; the stance of the latest standing statement by the actor or on its behalf, with the date ' +
   'since which it holds and each change of stance; the statements counted by stance; the latest standing ' +
-  'participation act; and the ids of the statements and acts it rests on. Of two statements on one day, the one ' +
-  'logged later is the later.';
+  'participation act; and the ids of the statements and acts it rests on. Records are ordered as the timeline ' +
+  'orders them: by date (first day, then precision: 2024 before 2024-07 before 2024-07-01), then by when each was logged.';
 
 @ApiTags('positions')
 @ApiAuthenticated()

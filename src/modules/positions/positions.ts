@@ -82,9 +82,13 @@ export interface Position {
   evidence: { statements: string[]; participation: string[] };
 }
 
-/** Records in the order the rules read them: by the first day of their date, then by when they were logged, then by id. */
+/**
+ * Records in the order the rules read them, the timeline's: by date — its first day, then its
+ * precision (2024 before 2024-07 before 2024-07-01), which is how partial dates sort as text — then
+ * by when they were logged, then by id.
+ */
 function chronological<T extends { id: string; recordedAt: string }>(records: T[], dateOf: (record: T) => string): T[] {
-  const key = (record: T): [string, string, string] => [firstDay(dateOf(record)), record.recordedAt, record.id];
+  const key = (record: T): [string, string, string] => [dateOf(record), record.recordedAt, record.id];
   return [...records].sort((a, b) => {
     const [x, y] = [key(a), key(b)];
     for (let i = 0; i < 3; i += 1) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;

@@ -1,9 +1,10 @@
 /**
  * How many actors take each stance toward proposal `proposalId` on `day` (SQL expressions): each
  * actor's stance is that of its latest standing statement about the proposal dated on or before
- * the day, made by it or on its behalf (of two on one day, the later logged) — the stance its
- * position shows (contract §6). Read from the statement links alone. `statedOnly`: only statements
- * whose date is stated. Columns `supporting`, `opposing`, `neutral`.
+ * the day, made by it or on its behalf — the stance its position shows (contract §6). Dates are
+ * ordered as the timeline orders them: by first day, then precision (a `partial_date`'s own "C"
+ * order), then by when each was logged. Read from the links' index alone. `statedOnly`: only
+ * statements whose date is stated. Columns `supporting`, `opposing`, `neutral`.
  */
 export function stanceCountsSql(proposalId: string, day: string, statedOnly = false): string {
   return `SELECT count(*) FILTER (WHERE latest.stance = 'supports') AS supporting,
@@ -13,6 +14,6 @@ export function stanceCountsSql(proposalId: string, day: string, statedOnly = fa
                     FROM statement_proposals sp
                     CROSS JOIN LATERAL (VALUES (sp.speaker_id), (NULLIF(sp.on_behalf_of, sp.speaker_id))) x(actor_id)
                    WHERE sp.proposal_id = ${proposalId} AND sp.standing AND x.actor_id IS NOT NULL
-                     AND partial_date_start(sp.said_on) <= ${day}${statedOnly ? ` AND sp.said_on_certainty = 'stated'` : ''}
-                   ORDER BY x.actor_id, partial_date_start(sp.said_on) DESC, sp.recorded_at DESC, sp.statement_id DESC) latest`;
+                     AND sp.said_on <= (${day})::text${statedOnly ? ` AND sp.said_on_certainty = 'stated'` : ''}
+                   ORDER BY x.actor_id, sp.said_on DESC, sp.recorded_at DESC, sp.statement_id DESC) latest`;
 }
