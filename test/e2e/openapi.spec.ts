@@ -357,7 +357,12 @@ void csvIsText;
     );
 
     const act = await send('post', `/api/v1/proposals/${slug}/participation`, 'recordParticipation', 201);
-    await send('post', `/api/v1/proposals/${slug}/participation/${String(act.id)}/retract`, 'retractParticipation', 200);
+    await send(
+      'post',
+      `/api/v1/proposals/${slug}/participation/${String(act.id)}/retract`,
+      'retractParticipation',
+      200,
+    );
 
     const statement = await send('post', '/api/v1/statements', 'createStatement', 201);
     expect(statement.summary).toMatch(/^Example/);

@@ -17,7 +17,10 @@ const TAGS = [
   { name: 'statements', description: 'What actors said about proposals, where and when, with their stance' },
   { name: 'actors', description: 'States, organizations and people who propose, back, oppose or speak' },
   { name: 'events', description: 'Summits, conferences, meetings and publications where things were said' },
-  { name: 'positions', description: 'Who stands where: actors’ positions on proposals over time, and their formal acts' },
+  {
+    name: 'positions',
+    description: 'Who stands where: actors’ positions on proposals over time, and their formal acts',
+  },
   { name: 'sources', description: 'The publications every record rests on, with everything that cites them' },
   { name: 'reports', description: 'Which proposals are advancing, active, stalled or concluded, and why' },
   { name: 'changes', description: 'What changed: the change feed, watch lists and Atom feeds' },

@@ -43,7 +43,8 @@ export class SourcesController {
   @ApiOperation({
     operationId: 'getSource',
     summary: 'One source, with every record that rests on it',
-    description: 'The citations are the transitions, statements, assessments and participation acts that cite it, retracted ones flagged.',
+    description:
+      'The citations are the transitions, statements, assessments and participation acts that cite it, retracted ones flagged.',
   })
   @ApiHeader({ name: 'If-None-Match', required: false, description: 'An ETag you hold: 304 if unchanged' })
   @ApiOkResponse({ type: SourceWithCitationsDto, description: 'With an ETag header' })
