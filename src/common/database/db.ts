@@ -33,12 +33,15 @@ export class Db {
    * rolled back and returned to the pool). Memory stays two batches, however many rows there are.
    * `onSnapshot` is told the snapshot the rows are read in (`pg_current_snapshot()` as text), before
    * the first batch: with {@link Db.unchangedSince}, whether a later read would see the same data.
+   * `statementTimeoutMs` replaces a request's statement timeout for a query whose first batch
+   * needs all its rows sorted (a report over everything).
    */
   async *cursor<T>(
     sql: string,
     params: unknown[],
     batchSize: number,
     onSnapshot?: (snapshot: string) => void,
+    statementTimeoutMs?: number,
   ): AsyncGenerator<T[]> {
     const runner = this.dataSource.createQueryRunner();
     const fetch = async (): Promise<T[]> => (await runner.query(`FETCH ${batchSize} FROM rows`)) as T[];
@@ -52,6 +55,9 @@ export class Db {
       }
       // Every row will be read: plan for the whole result, not the first tenth.
       await runner.query('SET LOCAL cursor_tuple_fraction = 1');
+      if (statementTimeoutMs !== undefined) {
+        await runner.query(`SET LOCAL statement_timeout = ${Math.round(statementTimeoutMs)}`);
+      }
       await runner.query(`DECLARE rows NO SCROLL CURSOR FOR ${sql}`, params);
       next = fetch();
       for (;;) {

@@ -79,7 +79,8 @@ export class PositionsController {
     description:
       `${RULES} Rows by proposal slug, proposers first, then actor slug; only proposals recorded by asOf. ` +
       '`format=csv` or `Accept: text/csv` answers RFC 4180 CSV with a header line (evidence ids separated by spaces), ' +
-      'as an attachment named positions-report-<asOf>.csv. The body is streamed (Transfer-Encoding: chunked). ' +
+      'as an attachment named positions-report-<asOf>.csv. The body is streamed (Transfer-Encoding: chunked); ' +
+      'its first rows come once every position is computed and sorted, a minute or more over 100k proposals. ' +
       'An unknown proposal or forum is a 422 naming the field.',
   })
   @ApiExtraModels(PositionsReportDto)

@@ -4,6 +4,13 @@ import { sqlParams } from '../../common/database/sql-params.js';
 import type { ActorKind } from '../actors/dto/actors.dto.js';
 import { ACTOR_MEMBER, positionJsonSql, positionsSql, proposalMember, statusOnSql } from './positions-sql.js';
 
+/**
+ * How long the report's query may run: its first rows come once every position is computed and
+ * sorted, which over 100k proposals takes a minute or more — far past a request's statement
+ * timeout (`DB_STATEMENT_TIMEOUT_MS`). A client that goes away ends it at once.
+ */
+export const REPORT_STATEMENT_TIMEOUT_MS = 10 * 60_000;
+
 /** What the positions report is narrowed to (slugs and a kind). */
 export interface PositionsReportFilters {
   proposal?: string;
@@ -119,7 +126,7 @@ export class PositionsRepository {
     batchSize: number,
   ): AsyncGenerator<{ line: string }[]> {
     const { sql, params } = reportSql(day, filters, format);
-    return this.db.cursor<{ line: string }>(sql, params, batchSize);
+    return this.db.cursor<{ line: string }>(sql, params, batchSize, undefined, REPORT_STATEMENT_TIMEOUT_MS);
   }
 }
 
