@@ -703,8 +703,8 @@ async function measureFullSize(
     const positionsSampler = setInterval(() => {
       void rssMiB(service.child.pid ?? 0).then((rss) => (rssDuringPositions = Math.max(rssDuringPositions, rss)));
     }, 100);
-    // Each run reads 1.8M rows at the full size: two, taking turns with the SQL alone.
-    const positionsReportRuns = Math.min(o.reportRuns, o.quick ? 5 : 2);
+    // Each run reads every position (1.8M rows at the full size): two, taking turns with the SQL alone.
+    const positionsReportRuns = Math.min(o.reportRuns, 2);
     const reportTimes: { service: number[]; alone: number[] } = { service: [], alone: [] };
     let positionsAlone = { ms: 0, rows: 0 };
     for (let run = 0; run < positionsReportRuns; run += 1) {
