@@ -187,7 +187,7 @@ describe('positions: the SQL agrees with the pure function', () => {
         expect(sql).toEqual(pure);
 
         // The report's rows for the proposal are the same positions.
-        const { sql: report, params } = reportSql(asOf, { proposal: slug }, 'json');
+        const { sql: report, params } = reportSql(asOf, { proposalId }, 'json');
         const lines: { line: string }[] = await dataSource.query(report, params);
         const reported = lines
           .map((row) => JSON.parse(row.line) as Position & { actor: { slug: string }; proposal: unknown })

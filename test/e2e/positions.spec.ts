@@ -128,6 +128,10 @@ describe('positions', () => {
       const set = await patch({ onBehalfOf: 'pos-russia' }, 1);
       expect(set.status).toBe(200);
       expect(set.body.onBehalfOf.slug).toBe('pos-russia');
+      // The speaker itself, kept from before: a 400, and nothing changes.
+      const self = await patch({ onBehalfOf: 'pos-minister' }, 2);
+      expect(self.status).toBe(400);
+      expect(JSON.stringify(self.body)).toContain('onBehalfOf');
       const cleared = await patch({ onBehalfOf: null }, 2);
       expect(cleared.status).toBe(200);
       expect(cleared.body.onBehalfOf).toBeNull();

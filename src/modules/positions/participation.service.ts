@@ -66,7 +66,7 @@ export class ParticipationService implements OnModuleInit {
           occurredOn: toWorldDate(input.occurredOn),
           note: input.note ?? null,
           recordedBy: user.id,
-          sourceIds: [...new Set(sources.map((source) => source.id))],
+          sourceIds: sources.map((source) => source.id),
         },
         manager,
       );

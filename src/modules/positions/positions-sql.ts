@@ -1,4 +1,5 @@
 import { PROPOSER_ROLES } from '../proposals/dto/proposals.dto.js';
+import { linksByActorSql } from '../proposals/stance-counts-sql.js';
 
 /**
  * Which (proposal, actor) pairs a positions query reads. `proposals`: an SQL condition on a
@@ -39,10 +40,7 @@ export function positionsSql(day: string, scope: PositionScope): string {
     scope.actor === undefined
       ? `SELECT sp.proposal_id, x.actor_id, sp.statement_id AS id, sp.stance, sp.said_on, sp.said_on_certainty,
                 sp.said_on_basis, sp.said_on AS day, sp.recorded_at
-           FROM statement_proposals sp
-           CROSS JOIN LATERAL (VALUES (sp.speaker_id), (NULLIF(sp.on_behalf_of, sp.speaker_id))) x(actor_id)
-          WHERE sp.standing AND x.actor_id IS NOT NULL AND sp.said_on <= (${day})::text
-            AND ${onProposal('sp.proposal_id')}`
+           FROM ${linksByActorSql(day)} AND ${onProposal('sp.proposal_id')}`
       : `SELECT sp.proposal_id, ${scope.actor} AS actor_id, sp.statement_id AS id, sp.stance, sp.said_on,
                 sp.said_on_certainty, sp.said_on_basis, sp.said_on AS day, sp.recorded_at
            FROM statements s JOIN statement_proposals sp ON sp.statement_id = s.id

@@ -11,10 +11,10 @@ import { ACTOR_MEMBER, positionJsonSql, positionsSql, proposalMember, statusOnSq
  */
 export const REPORT_STATEMENT_TIMEOUT_MS = 10 * 60_000;
 
-/** What the positions report is narrowed to (slugs and a kind). */
+/** What the positions report is narrowed to: a proposal and a forum (ids, as resolved), a tag, an actor kind. */
 export interface PositionsReportFilters {
-  proposal?: string;
-  forum?: string;
+  proposalId?: string;
+  forumId?: string;
   tag?: string;
   actorKind?: ActorKind;
 }
@@ -139,15 +139,14 @@ export function reportSql(
   const { params, param } = sqlParams();
   const on = `${param(day)}::date`;
   const conditions: ((column: string) => string)[] = [];
-  if (filters.proposal !== undefined) {
-    const slug = param(filters.proposal);
-    conditions.push((column) => `${column} = (SELECT id FROM proposals WHERE slug = ${slug})`);
+  if (filters.proposalId !== undefined) {
+    const proposal = param(filters.proposalId);
+    conditions.push((column) => `${column} = ${proposal}::uuid`);
   }
-  if (filters.forum !== undefined) {
-    const forum = param(filters.forum);
+  if (filters.forumId !== undefined) {
+    const forum = param(filters.forumId);
     conditions.push(
-      (column) =>
-        `${column} IN (SELECT pf.proposal_id FROM proposal_forums pf JOIN actors f ON f.id = pf.actor_id WHERE f.slug = ${forum})`,
+      (column) => `${column} IN (SELECT pf.proposal_id FROM proposal_forums pf WHERE pf.actor_id = ${forum}::uuid)`,
     );
   }
   if (filters.tag !== undefined) {

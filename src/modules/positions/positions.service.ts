@@ -4,7 +4,7 @@ import { DomainError, notFound, unknownReference } from '../../common/errors/dom
 import { ActorsService } from '../actors/actors.service.js';
 import { ProposalsService } from '../proposals/proposals.service.js';
 import type { PositionsQueryDto, PositionsReportQueryDto } from './dto/positions.dto.js';
-import { POSITIONS_CSV_HEADER, PositionsRepository } from './positions.repository.js';
+import { POSITIONS_CSV_HEADER, type PositionsReportFilters, PositionsRepository } from './positions.repository.js';
 
 /** Rows per batch read from the database for the report. */
 const ROWS_PER_BATCH = 1000;
@@ -48,18 +48,18 @@ export class PositionsService {
   /** The report's body as JSON (`{asOf, rows}`) or CSV (a header line, CRLF line ends), streamed from a cursor. */
   async report(query: PositionsReportQueryDto, format: 'json' | 'csv'): Promise<PositionsReport> {
     const asOf = query.asOf ?? today();
-    if (query.proposal !== undefined && (await this.proposals.idBySlug(query.proposal)) === null) {
-      throw unknownReference('proposal', 'proposal', query.proposal);
+    const filters: PositionsReportFilters = { tag: query.tag, actorKind: query.actorKind };
+    if (query.proposal !== undefined) {
+      const id = await this.proposals.idBySlug(query.proposal);
+      if (id === null) throw unknownReference('proposal', 'proposal', query.proposal);
+      filters.proposalId = id;
     }
-    if (query.forum !== undefined && !(await this.actors.resolve([query.forum])).has(query.forum)) {
-      throw unknownReference('forum', 'actor', query.forum);
+    if (query.forum !== undefined) {
+      const forum = (await this.actors.resolve([query.forum])).get(query.forum);
+      if (forum === undefined) throw unknownReference('forum', 'actor', query.forum);
+      filters.forumId = forum.id;
     }
-    const batches = this.positions.report(
-      asOf,
-      { proposal: query.proposal, forum: query.forum, tag: query.tag, actorKind: query.actorKind },
-      format,
-      ROWS_PER_BATCH,
-    );
+    const batches = this.positions.report(asOf, filters, format, ROWS_PER_BATCH);
     async function* body(): AsyncGenerator<string> {
       let first = true;
       yield format === 'csv'

@@ -11,9 +11,19 @@ export function stanceCountsSql(proposalId: string, day: string, statedOnly = fa
                  count(*) FILTER (WHERE latest.stance = 'opposes') AS opposing,
                  count(*) FILTER (WHERE latest.stance = 'neutral') AS neutral
             FROM (SELECT DISTINCT ON (x.actor_id) sp.stance
-                    FROM statement_proposals sp
-                    CROSS JOIN LATERAL (VALUES (sp.speaker_id), (NULLIF(sp.on_behalf_of, sp.speaker_id))) x(actor_id)
-                   WHERE sp.proposal_id = ${proposalId} AND sp.standing AND x.actor_id IS NOT NULL
-                     AND sp.said_on <= (${day})::text${statedOnly ? ` AND sp.said_on_certainty = 'stated'` : ''}
+                    FROM ${linksByActorSql(day)}
+                     AND sp.proposal_id = ${proposalId}${statedOnly ? ` AND sp.said_on_certainty = 'stated'` : ''}
                    ORDER BY x.actor_id, sp.said_on DESC, sp.recorded_at DESC, sp.statement_id DESC) latest`;
+}
+
+/**
+ * The standing statement links (`sp`) dated on or before `day`, each once for every actor it counts
+ * for (`x.actor_id`): its speaker, and the actor it spoke on behalf of. A FROM item and its WHERE
+ * clause, for a caller to narrow with `AND …`. Partial dates compare as text: a date is on or before
+ * a full day exactly when its first day is.
+ */
+export function linksByActorSql(day: string): string {
+  return `statement_proposals sp
+          CROSS JOIN LATERAL (VALUES (sp.speaker_id), (NULLIF(sp.on_behalf_of, sp.speaker_id))) x(actor_id)
+          WHERE sp.standing AND x.actor_id IS NOT NULL AND sp.said_on <= (${day})::text`;
 }

@@ -137,7 +137,7 @@ export class StatementsService implements OnModuleInit {
     return this.db.transaction(async (manager) => {
       const speaker = await this.resolveSpeaker(input.speaker, manager);
       const principal =
-        input.onBehalfOf === undefined ? null : await this.resolvePrincipal(input.onBehalfOf, speaker, manager);
+        input.onBehalfOf === undefined ? null : await this.resolvePrincipal(input.onBehalfOf, speaker.slug, manager);
       const event = input.event === undefined ? null : await this.resolveEvent(input.event, manager);
       const locked = await this.proposals.lockBySlugs(
         input.proposals.map((s) => s.slug),
@@ -248,8 +248,7 @@ export class StatementsService implements OnModuleInit {
       let onBehalfOf: string | null | undefined;
       if (input.onBehalfOf === null) onBehalfOf = null;
       else if (input.onBehalfOf !== undefined) {
-        const speaking = speaker ?? (await this.resolveSpeaker(row.speaker.slug, manager));
-        onBehalfOf = (await this.resolvePrincipal(input.onBehalfOf, speaking, manager)).id;
+        onBehalfOf = (await this.resolvePrincipal(input.onBehalfOf, (speaker ?? row.speaker).slug, manager)).id;
       } else if (speaker !== undefined && row.onBehalfOf !== null && row.onBehalfOf.slug === speaker.slug) {
         throw invalid(
           'onBehalfOf',
@@ -345,11 +344,14 @@ export class StatementsService implements OnModuleInit {
     return speaker;
   }
 
-  /** The actor a statement is made on behalf of: a 422 if unknown, a 400 if it is the speaker itself. */
-  private async resolvePrincipal(slug: string, speaker: ResolvedActor, manager: EntityManager): Promise<ResolvedActor> {
+  /**
+   * The actor a statement is made on behalf of: a 422 if unknown, a 400 if it is the speaker (its
+   * slug, as resolved: an actor's own, never a merged one's) itself.
+   */
+  private async resolvePrincipal(slug: string, speakerSlug: string, manager: EntityManager): Promise<ResolvedActor> {
     const principal = (await this.actors.resolve([slug], manager)).get(slug);
     if (!principal) throw unknownReference('onBehalfOf', 'actor', slug);
-    if (principal.id === speaker.id) {
+    if (principal.slug === speakerSlug) {
       throw invalid('onBehalfOf', 'names the speaker itself: leave it out when the speaker spoke for itself');
     }
     return principal;
