@@ -15,6 +15,10 @@ function bossOptions(databaseUrl: string, max: number): PgBoss.ConstructorOption
     application_name: 'policy-proposal-tracker:jobs',
     max,
     schedule: false,
+    // Maintenance is what retries a job whose instance died mid-attempt, once the job expires; at
+    // pg-boss's default (every 120 s) that retry can come two minutes late. One cheap pass every
+    // 15 s, across instances (pg-boss takes turns), bounds it.
+    maintenanceIntervalSeconds: 15,
   };
 }
 
