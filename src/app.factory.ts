@@ -31,8 +31,15 @@ import { WebhookDeliveries } from './modules/changes/webhook-deliveries.js';
 import { AdminBootstrapService } from './modules/users/admin-bootstrap.service.js';
 import { authenticateFirst } from './modules/users/authenticate-first.js';
 import { UsersService } from './modules/users/users.service.js';
+import {
+  checkCsrfOnPages,
+  isPage,
+  registerWebPlatform,
+  sessionToken,
+  takesAnonymousPost,
+} from './modules/web/web-platform.js';
 
-export const API_PREFIX = 'api/v1';
+export { API_PREFIX } from './app.module.js';
 const BODY_LIMIT = 1024 * 1024;
 
 export interface CreateAppOptions {
@@ -73,7 +80,6 @@ export async function createApp({
     adapter,
     { logger, bufferLogs: false, bodyParser: false },
   );
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'ready'] });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemFilter(logger));
   if (config.corsOrigins.length > 0)
@@ -124,10 +130,13 @@ export async function createApp({
     }
     done();
   });
+  // Pages' sessions are decoded before the caller is looked for.
+  await registerWebPlatform(app, config);
   // Who calls, before the rate limit counts them and before any body is read.
   authenticateFirst(fastify, app.get(UsersService), logger, {
     perMinute: config.failedAuthPerMinute,
     skip: (path) => UNLIMITED.has(path),
+    pages: { isPage, sessionToken, takesAnonymousPost },
   });
   await app.register(fastifyRateLimit, {
     global: true,
@@ -153,6 +162,7 @@ export async function createApp({
   // JSON only: any other body type is a 415, not a string handed to validation.
   fastify.removeContentTypeParser('text/plain');
   parseJsonBodies(fastify);
+  checkCsrfOnPages(fastify);
   linkNextPages(fastify);
   fastify.addHook('onResponse', (request, reply, done) => {
     const level = reply.statusCode >= 500 ? 'error' : 'info';

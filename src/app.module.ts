@@ -1,4 +1,6 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Module, type Type } from '@nestjs/common';
+import { RouterModule } from '@nestjs/core';
+import { WebModule } from './modules/web/web.module.js';
 import { CoreModule, type CoreOptions } from './common/core.module.js';
 import { ActorsModule } from './modules/actors/actors.module.js';
 import { AuditModule } from './modules/audit/audit.module.js';
@@ -14,6 +16,24 @@ import { SourcesModule } from './modules/sources/sources.module.js';
 import { StatementsModule } from './modules/statements/statements.module.js';
 import { UsersModule } from './modules/users/users.module.js';
 
+/** Where the JSON API lives; the probes and the pages are outside it. */
+export const API_PREFIX = 'api/v1';
+
+/** The modules whose controllers serve the JSON API, under `API_PREFIX`. */
+const API_MODULES: Type[] = [
+  AuditModule,
+  IdempotencyModule,
+  UsersModule,
+  ActorsModule,
+  SourcesModule,
+  ProposalsModule,
+  EventsModule,
+  StatementsModule,
+  PositionsModule,
+  ReportsModule,
+  ChangesModule,
+];
+
 @Module({})
 export class AppModule {
   static forRoot(core: CoreOptions): DynamicModule {
@@ -22,18 +42,12 @@ export class AppModule {
       imports: [
         CoreModule.forRoot(core),
         HealthModule,
-        AuditModule,
-        IdempotencyModule,
-        UsersModule,
-        ActorsModule,
-        SourcesModule,
-        ProposalsModule,
-        EventsModule,
-        StatementsModule,
-        PositionsModule,
-        ReportsModule,
-        ChangesModule,
+        ...API_MODULES,
         SeedingModule,
+        WebModule,
+        // A prefix by module, not a global one: the pages share paths with the API below it
+        // (`/proposals/{slug}` is a page, `/api/v1/proposals/{slug}` its JSON).
+        RouterModule.register([{ path: API_PREFIX, children: API_MODULES }]),
       ],
     };
   }

@@ -69,7 +69,7 @@ describe('the embedded PostgreSQL, started as a newcomer starts it', () => {
       const app = path.join(home, 'app');
       await mkdir(app);
       // The package as `npm install` leaves it: the build, its dependencies and its seed data.
-      execFileSync('cp', ['-al', 'dist', 'node_modules', 'package.json', 'seeds', app]);
+      execFileSync('cp', ['-al', 'dist', 'node_modules', 'package.json', 'seeds', 'views', app]);
       const port = await freePort();
       const run = start(app, { PORT: String(port) });
       await ready(port, run);

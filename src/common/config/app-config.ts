@@ -30,6 +30,11 @@ export interface AppConfig {
   reportCacheMb: number;
   /** Remember tokens found valid until tokens or users change (needs LISTEN: no transaction pooler). */
   tokenCache: boolean;
+  /**
+   * The secret web sessions are encrypted with (32+ characters; the same on every instance), or
+   * undefined: a key of this process's own, so that sessions end when it does.
+   */
+  sessionSecret: string | undefined;
   webhooks: WebhookConfig;
 }
 
@@ -95,6 +100,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (adminToken !== undefined && !/^[\x21-\x7e]{16,256}$/.test(adminToken)) {
     throw new ConfigError('ADMIN_TOKEN must be 16 to 256 visible ASCII characters');
   }
+  const sessionSecret = env.SESSION_SECRET === '' ? undefined : env.SESSION_SECRET;
+  if (sessionSecret !== undefined && Buffer.byteLength(sessionSecret) < 32) {
+    throw new ConfigError('SESSION_SECRET must be at least 32 bytes (openssl rand -hex 32 makes one)');
+  }
   const logLevel = (env.LOG_LEVEL ?? 'info') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
@@ -121,6 +130,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     dbPoolSize: integer(env, 'DB_POOL_SIZE', 10, 1, 200),
     reportCacheMb: integer(env, 'REPORT_CACHE_MB', 16, 0, 4096),
     tokenCache: boolean(env, 'TOKEN_CACHE', true),
+    sessionSecret,
     webhooks: {
       allowPrivate: boolean(env, 'WEBHOOK_ALLOW_PRIVATE', false),
       timeoutMs: integer(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),

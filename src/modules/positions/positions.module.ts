@@ -14,6 +14,6 @@ import { PositionsService } from './positions.service.js';
   imports: [ProposalsModule, ActorsModule, SourcesModule],
   controllers: [ParticipationController, PositionsController],
   providers: [ParticipationRepository, ParticipationService, PositionsRepository, PositionsService],
-  exports: [ParticipationService],
+  exports: [ParticipationService, PositionsService],
 })
 export class PositionsModule {}

@@ -27,6 +27,6 @@ import { WorkflowService } from './workflow.service.js';
     AssessmentsRepository,
     AssessmentsService,
   ],
-  exports: [ProposalsService, WorkflowService, ProgressService],
+  exports: [ProposalsService, WorkflowService, ProgressService, AssessmentsService],
 })
 export class ProposalsModule {}

@@ -3,7 +3,8 @@ import { APP_CONFIG, type AppConfig } from '../../common/config/app-config.js';
 import { Db } from '../../common/database/db.js';
 import { today } from '../../common/dates/partial-date.js';
 import { DEFAULT_WINDOW_DAYS } from '../proposals/workflow/momentum.js';
-import type { ProgressReportQueryDto, ReportFormat } from './dto/progress-report.dto.js';
+import { gunzipSync } from 'node:zlib';
+import type { ProgressReportDto, ProgressReportQueryDto, ReportFormat } from './dto/progress-report.dto.js';
 import { reportLayout, type ReportPiece, reportPieces } from './report-body.js';
 import { LRUCache } from 'lru-cache';
 import { ProgressService } from '../proposals/progress.service.js';
@@ -128,6 +129,22 @@ export class ReportsService {
     const keep = (report: KeptReport): void => void this.cache?.set(key, report);
     return { asOf, source: 'computed', body: keeping(pieces, format, snapshot, this.maxBytes, keep), close };
   }
+}
+
+/**
+ * The progress report as an object, for the pages: the same report the route sends (kept or
+ * computed), read to its end.
+ */
+export async function readProgressReport(report: ProgressReport): Promise<ProgressReportDto> {
+  if (report.source !== 'computed')
+    return JSON.parse(gunzipSync(Buffer.concat(report.gzip)).toString('utf8')) as ProgressReportDto;
+  const parts: string[] = [];
+  try {
+    for await (const part of report.body) parts.push(part);
+  } finally {
+    await report.close();
+  }
+  return JSON.parse(parts.join('')) as ProgressReportDto;
 }
 
 async function* textsOf(pieces: AsyncIterable<ReportPiece>): AsyncGenerator<string> {

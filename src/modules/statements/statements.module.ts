@@ -13,6 +13,6 @@ import { TimelineService } from './timeline.service.js';
   imports: [ActorsModule, EventsModule, ProposalsModule, SourcesModule],
   controllers: [StatementsController, ProposalStatementsController],
   providers: [StatementsRepository, StatementsService, TimelineService],
-  exports: [StatementsService],
+  exports: [StatementsService, TimelineService],
 })
 export class StatementsModule {}

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
 import type { AuthenticatedRequest } from '../../common/auth/auth.decorators.js';
 import { DomainError } from '../../common/errors/domain-error.js';
@@ -28,19 +28,28 @@ export function authenticateFirst(
   fastify: FastifyInstance,
   users: UsersService,
   logger: AppLogger,
-  { perMinute, skip }: { perMinute: number; skip: (path: string) => boolean },
+  { perMinute, skip, pages }: { perMinute: number; skip: (path: string) => boolean; pages: PageSessions },
 ): void {
   const failures = new LRUCache<string, { count: number; since: number }>({ max: 50_000, ttl: 60_000 });
   fastify.addHook('onRequest', async (request: AuthenticatedRequest, reply) => {
+    const path = request.url.split('?')[0];
     // Probes answer whoever asks, whether or not the database does.
-    if (skip(request.url.split('?')[0])) return;
+    if (skip(path)) return;
     const header = request.headers.authorization;
-    if (header === undefined) {
-      if (!WITH_BODY.has(request.method)) return;
-      sendProblem(unauthenticated(), request, reply, logger);
-      return reply;
+    const page = pages.isPage(path);
+    let token: string | undefined;
+    if (header !== undefined) {
+      token = BEARER.exec(header)?.[1];
+    } else {
+      // A page's caller is the token its session holds, checked exactly as a bearer token is.
+      token = page ? pages.sessionToken(request) : undefined;
+      if (token === undefined) {
+        if (!WITH_BODY.has(request.method)) return;
+        if (page) return refusePage(reply, path, pages);
+        sendProblem(unauthenticated(), request, reply, logger);
+        return reply;
+      }
     }
-    const token = BEARER.exec(header)?.[1];
     const known = token === undefined ? undefined : users.recall(token);
     if (known !== undefined) {
       request.user = known;
@@ -69,7 +78,26 @@ export function authenticateFirst(
     if (failed === undefined) failures.set(request.ip, { count: 1, since: Date.now() });
     else failed.count += 1;
     if (!WITH_BODY.has(request.method)) return;
+    if (page) return refusePage(reply, path, pages);
     sendProblem(unauthenticated(), request, reply, logger);
     return reply;
   });
+}
+
+/** How pages find their caller: by the session cookie, for the paths that are pages. */
+export interface PageSessions {
+  isPage(path: string): boolean;
+  sessionToken(request: FastifyRequest): string | undefined;
+  /** The pages that take a form from someone not signed in (the sign-in form). */
+  takesAnonymousPost(path: string): boolean;
+}
+
+/**
+ * A form posted to a page without a valid session: the sign-in form goes on to its handler; any
+ * other is sent to sign in (303) before its body is read.
+ */
+function refusePage(reply: FastifyReply, path: string, pages: PageSessions): FastifyReply | undefined {
+  if (pages.takesAnonymousPost(path)) return undefined;
+  void reply.redirect('/login', 303);
+  return reply;
 }
