@@ -58,6 +58,7 @@ async function main(): Promise<void> {
   await app.listen(config.port, '0.0.0.0');
   logger.write('info', 'listening', {
     url: `http://localhost:${config.port}`,
+    signIn: `http://localhost:${config.port}/login`,
     docs: `http://localhost:${config.port}/docs`,
     database: embedded ? `embedded, files in ${config.dataDir}` : 'DATABASE_URL',
   });

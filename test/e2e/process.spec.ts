@@ -86,12 +86,15 @@ describe('the service as a process (npm start)', () => {
       requestId: expect.any(String),
       durationMs: expect.any(Number),
     });
-    expect(
-      first
-        .output()
-        .split('\n')
-        .filter((line) => line.includes(token)),
-    ).toHaveLength(1);
+    const tokenLines = first
+      .output()
+      .split('\n')
+      .filter((line) => line.includes(token));
+    expect(tokenLines).toHaveLength(1);
+    // The line with the token says where to sign in to the pages with it.
+    const signIn = String((JSON.parse(tokenLines[0]) as { signIn?: string }).signIn);
+    expect(signIn).toBe(`http://localhost:${port}/login`);
+    expect((await fetch(`${base}/login`)).status).toBe(200);
 
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);

@@ -131,6 +131,19 @@ export class ReportsService {
   }
 }
 
+/** Totals of kept report bodies, by body: a kept body is read once for them, however often asked. */
+const totalsOfKept = new WeakMap<Buffer[], ProgressReportDto['totals']>();
+
+/** The totals of a progress report (the board's counts), reading a kept body only the first time. */
+export async function readProgressTotals(report: ProgressReport): Promise<ProgressReportDto['totals']> {
+  if (report.source === 'computed') return (await readProgressReport(report)).totals;
+  const known = totalsOfKept.get(report.gzip);
+  if (known !== undefined) return known;
+  const { totals } = await readProgressReport(report);
+  totalsOfKept.set(report.gzip, totals);
+  return totals;
+}
+
 /**
  * The progress report as an object, for the pages: the same report the route sends (kept or
  * computed), read to its end.

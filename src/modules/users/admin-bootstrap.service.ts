@@ -63,6 +63,8 @@ export class AdminBootstrapService {
       user: 'admin',
       token: created,
       savedTo,
+      // The pages take the same token.
+      signIn: `http://localhost:${this.config.port}/login`,
     });
   }
 }

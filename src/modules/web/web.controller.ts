@@ -38,7 +38,7 @@ import { RetractTransitionDto, TransitionProposalDto } from '../proposals/dto/tr
 import { ProposalsService } from '../proposals/proposals.service.js';
 import { WorkflowService } from '../proposals/workflow.service.js';
 import { ProgressReportQueryDto } from '../reports/dto/progress-report.dto.js';
-import { readProgressReport, ReportsService } from '../reports/reports.service.js';
+import { readProgressReport, readProgressTotals, ReportsService } from '../reports/reports.service.js';
 import { CreateStatementDto } from '../statements/dto/statements.dto.js';
 import { StatementsService } from '../statements/statements.service.js';
 import { TimelineService } from '../statements/timeline.service.js';
@@ -52,6 +52,8 @@ import { progressChart } from './progress-chart.js';
 
 const STYLESHEET = readFileSync(path.join(VIEWS_DIR, 'app.css'), 'utf8');
 const STANCES = ['supports', 'opposes', 'neutral', 'mixed'] as const;
+/** Rows of the progress table on its page; the CSV has them all. */
+const PROGRESS_ROWS_SHOWN = 100;
 /** Statement blocks on the log form: one is required, the others are used when filled in. */
 const STATEMENT_BLOCKS = 3;
 
@@ -135,15 +137,15 @@ export class WebController {
       pick(filters, ['asOf', 'status', 'forum', 'proposer', 'tag', 'windowDays']),
       'query',
     );
-    const [page, report] = await Promise.all([
+    const [page, totals] = await Promise.all([
       this.proposals.list(query),
-      this.reports.progress(reportQuery, 'json').then(readProgressReport),
+      this.reports.progress(reportQuery, 'json').then(readProgressTotals),
     ]);
     const next = page.page.nextCursor === null ? null : `/?${searchOf({ ...filters, cursor: page.page.nextCursor })}`;
     return this.page(request, reply, 'Proposals', {
       proposals: page.data,
       filters: { ...filters, status: texts(raw.status), momentum: texts(raw.momentum) },
-      totals: report.totals,
+      totals,
       statuses: STATUSES,
       next,
     });
@@ -347,7 +349,8 @@ export class WebController {
     const report = await readProgressReport(await this.reports.progress(query, 'json'));
     const months = await this.monthlyTotals(query, report.asOf);
     return this.page(request, reply, 'Progress', {
-      report,
+      report: { ...report, proposals: report.proposals.slice(0, PROGRESS_ROWS_SHOWN) },
+      more: Math.max(0, report.proposals.length - PROGRESS_ROWS_SHOWN),
       chart: progressChart(months),
       csv: `/api/v1/reports/progress?${searchOf({ ...filters, format: 'csv' })}`,
       filters,
