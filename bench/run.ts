@@ -209,6 +209,60 @@ async function load(
   };
 }
 
+/** The pages' figures (contract §9): throughput and times beside the JSON they are built on, and sizes. */
+interface PageFigures {
+  board: { page: Measurement; json: Measurement; ratio: number };
+  proposal: { pageMs: number; jsonMs: number; timelineMs: number; ratio: number };
+  sizes: { path: string; bytes: number }[];
+  progressMs: number;
+}
+
+/**
+ * The board beside the JSON list of its first 50, taking turns (each one's best run); a proposal's
+ * page beside its JSON plus its timeline, one request after another; each page's size in bytes,
+ * unzipped; and the progress page's time (36 month-end reports: computed once, then kept).
+ */
+async function measurePages(service: Server, o: Options, slug: () => string): Promise<PageFigures> {
+  const runs = { page: [] as Measurement[], json: [] as Measurement[] };
+  const turns = [
+    async () => void runs.page.push(await load(service, o, () => ({ path: '/' }))),
+    async () => void runs.json.push(await load(service, o, () => ({ path: '/api/v1/proposals?limit=50' }))),
+  ];
+  for (let round = 0; round < o.rounds; round += 1) {
+    for (const turn of round % 2 === 0 ? turns : [...turns].reverse()) await turn();
+  }
+  const best = (list: Measurement[]) => list.reduce((a, b) => (b.rps > a.rps ? b : a));
+  const board = { page: best(runs.page), json: best(runs.json), ratio: 0 };
+  board.ratio = Math.round((board.page.rps / board.json.rps) * 100) / 100;
+  const pageMs = await oneAfterAnotherMs(service, () => `/proposals/${slug()}`, PAGE_SEQUENTIAL_RUNS);
+  const jsonMs = await oneAfterAnotherMs(service, () => `/api/v1/proposals/${slug()}`, PAGE_SEQUENTIAL_RUNS);
+  const timelineMs = await oneAfterAnotherMs(
+    service,
+    () => `/api/v1/proposals/${slug()}/timeline`,
+    PAGE_SEQUENTIAL_RUNS,
+  );
+  const ratio = Math.round(((jsonMs + timelineMs) / pageMs) * 100) / 100;
+  const started = performance.now();
+  await viaFetch(`${service.base}/reports/progress`);
+  const progressMs = Math.round(performance.now() - started);
+  const sizes: { path: string; bytes: number }[] = [];
+  for (const path of ['/', `/proposals/${BUSY_PROPOSAL}`, '/log', '/reports/progress', '/changes']) {
+    const answer = await fetch(`${service.base}${path}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    if (answer.status !== 200) throw new Error(`${path} → ${answer.status}`);
+    sizes.push({ path, bytes: (await answer.arrayBuffer()).byteLength });
+  }
+  return { board, proposal: { pageMs, jsonMs, timelineMs, ratio }, sizes, progressMs };
+}
+
+/** Requests for a page and for what it is built on, one after another, each. */
+const PAGE_SEQUENTIAL_RUNS = 200;
+/** A proposal with many records (the generator's first): its page is among the largest. */
+const BUSY_PROPOSAL = 'proposal-0';
+
+function sizesText(sizes: { path: string; bytes: number }[]): string {
+  return sizes.map(({ path, bytes }) => `${path} ${Math.round(bytes / 1024)} KB`).join(', ');
+}
+
 /** A GET through `fetch`, as a client does: it asks for gzip and unzips. Gives the status. */
 async function viaFetch(url: string): Promise<number> {
   const response = await fetch(url, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
@@ -738,6 +792,14 @@ async function measureFullSize(
         `${rssDuringPositions} MiB at most while streaming`,
     );
 
+    const pages = await measurePages(service, o, slug);
+    log(
+      `pages: the board ${pages.board.page.rps}/s beside the JSON list ${pages.board.json.rps}/s (${pages.board.ratio}×); ` +
+        `a proposal's page ${pages.proposal.pageMs} ms, its JSON ${pages.proposal.jsonMs} ms + timeline ` +
+        `${pages.proposal.timelineMs} ms (${pages.proposal.ratio}×); sizes ${sizesText(pages.sizes)}; ` +
+        `the progress page ${pages.progressMs} ms`,
+    );
+
     let statementCounter = 0;
     const statementBody = (): CreateStatementDto => {
       statementCounter += 1;
@@ -852,6 +914,7 @@ async function measureFullSize(
       generation: generated,
       scenarios: rows,
       positions,
+      pages,
       changeRowCost,
       deliveries,
       anonymousBodies,
@@ -961,6 +1024,7 @@ function printTable(results: {
     };
   };
   deliveries: DeliveryFigures;
+  pages: PageFigures;
   anonymousBodies: { bytes: number; sent: number; cpuMsEach?: number };
   report: {
     serviceMedianMs: number;
@@ -1009,6 +1073,10 @@ function printTable(results: {
       `the report (${results.positions.report.rows} rows) ${results.positions.report.serviceMs} ms, its SQL alone ` +
       `${results.positions.report.sqlAloneMs} ms (${results.positions.report.ratio}×); RSS ` +
       `${results.positions.report.rssBeforeMiB} → ${results.positions.report.peakRssMiB} MiB while streaming`,
+    `pages: the board ${results.pages.board.page.rps}/s, its JSON list ${results.pages.board.json.rps}/s ` +
+      `(${results.pages.board.ratio}×); a proposal's page ${results.pages.proposal.pageMs} ms, its JSON and timeline ` +
+      `${results.pages.proposal.jsonMs} + ${results.pages.proposal.timelineMs} ms (${results.pages.proposal.ratio}×); ` +
+      `sizes ${sizesText(results.pages.sizes)}; the progress page, first time, ${results.pages.progressMs} ms`,
     `webhook deliveries to a receiver answering at once: ${results.deliveries.throughput.perSecond}/s ` +
       `(${results.deliveries.throughput.changes} changes committed together)`,
     `commit-to-delivery at ${results.deliveries.latency.rate} transitions/s for ${results.deliveries.latency.seconds} s, ` +

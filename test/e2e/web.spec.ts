@@ -250,7 +250,7 @@ describe('the web app, in a real browser', () => {
   );
 
   browserTest(
-    'lets an editor retract a transition and assess momentum, each with a reason',
+    'lets an editor retract a transition, assess momentum and correct the creation, each with a reason',
     async () => {
       browser ??= await launchChromium();
       const page = await signedIn('editor');
@@ -278,6 +278,19 @@ describe('the web app, in a real browser', () => {
         retractionReason: 'Misread the source',
       });
       expect(await page.locator('ol.timeline li.retracted .why', { hasText: 'Misread the source' }).count()).toBe(1);
+
+      // A wrong creation date, corrected: the old first transition retracted, a new one standing.
+      await page.fill('#r-proposedOn', '2022-08');
+      await page.fill('#r-reason', 'The interview dates the start to August');
+      await page.click('button:has-text("Correct the creation")');
+      await page.waitForURL(`${service.url}/proposals/${slug}`);
+      expect((await api(`/proposals/${slug}`, 'editor')).proposedOn).toBe('2022-08');
+      const firsts = (await api(`/proposals/${slug}/transitions`, 'editor')).data!.filter((t) => t.from === null);
+      // Both stay in the history (ordered by date: the corrected one first).
+      expect(firsts.map((t) => [t.occurredOn, t.retracted])).toEqual([
+        ['2022-08', false],
+        ['2022-09', true],
+      ]);
       await page.context().close();
     },
     90_000,

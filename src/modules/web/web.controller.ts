@@ -34,7 +34,7 @@ import { PositionsService } from '../positions/positions.service.js';
 import { AssessmentsService } from '../proposals/assessments.service.js';
 import { CreateAssessmentDto } from '../proposals/dto/assessments.dto.js';
 import { ListProposalsQueryDto } from '../proposals/dto/proposals.dto.js';
-import { RetractTransitionDto, TransitionProposalDto } from '../proposals/dto/transitions.dto.js';
+import { RedateProposalDto, RetractTransitionDto, TransitionProposalDto } from '../proposals/dto/transitions.dto.js';
 import { ProposalsService } from '../proposals/proposals.service.js';
 import { WorkflowService } from '../proposals/workflow.service.js';
 import { ProgressReportQueryDto } from '../reports/dto/progress-report.dto.js';
@@ -314,6 +314,28 @@ export class WebController {
   ): Promise<void> {
     const input = await validated(RetractTransitionDto, { reason: text(form.reason) }, 'body');
     await this.workflow.retract(slug, id, input, user, context);
+    return reply.redirect(`/proposals/${encodeURIComponent(slug)}`, 303);
+  }
+
+  @Post('proposals/:slug/redate')
+  @RequireRole('editor')
+  async redate(
+    @Res() reply: FastifyReply,
+    @Param('slug') slug: string,
+    @Body() form: Form,
+    @CurrentUser() user: AuthenticatedUser,
+    @CurrentContext() context: RequestContext,
+  ): Promise<void> {
+    const input = await validated(
+      RedateProposalDto,
+      withoutEmpty({
+        proposedOn: text(form.proposedOn),
+        initialStatus: text(form.initialStatus),
+        reason: text(form.reason),
+      }),
+      'body',
+    );
+    await this.workflow.redate(slug, input, user, context);
     return reply.redirect(`/proposals/${encodeURIComponent(slug)}`, 303);
   }
 
