@@ -121,6 +121,7 @@ async function startServer(name: Server['name'], script: string, databaseUrl: st
       DATABASE_URL: databaseUrl,
       PORT: String(port),
       ADMIN_TOKEN,
+      SESSION_SECRET: 'ppt-bench-session-secret-0123456789abcdef',
       LOG_LEVEL: 'warn',
       SEED_ON_EMPTY: 'false',
       RATE_LIMIT_PER_MINUTE: '1000000',

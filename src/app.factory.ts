@@ -9,7 +9,7 @@ import type { DataSource } from 'typeorm';
 import { AppModule } from './app.module.js';
 import type { AuthenticatedRequest } from './common/auth/auth.decorators.js';
 import type { AppConfig } from './common/config/app-config.js';
-import { runMigrations } from './common/database/data-source.js';
+import { runMigrations, SEED_LOCK, underSessionLock } from './common/database/data-source.js';
 import { DomainError } from './common/errors/domain-error.js';
 import { ProblemFilter, sendProblem } from './common/errors/problem.filter.js';
 import { JsonBodyError, parseJsonBodies } from './common/http/json-body.js';
@@ -24,6 +24,7 @@ import { limitConnectionsPerClient } from './common/http/connections-per-client.
 import { boundRequestTime } from './common/http/request-deadline.js';
 import { rejectUnknownQueryParameters } from './common/http/known-query.js';
 import { requestIdOf } from './common/http/request-id.js';
+import { rateLimitRedis } from './common/http/shared-rate-limit.js';
 import { AppLogger } from './common/logging/app-logger.js';
 import { plural } from './common/i18n/wording.js';
 import { SeedingService } from './modules/seeding/seeding.service.js';
@@ -62,6 +63,8 @@ export async function createApp({
 }: CreateAppOptions): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT,
+    // Behind a load balancer: the client's address and protocol as the trusted proxies tell them.
+    ...(config.trustProxy.length === 0 ? {} : { trustProxy: config.trustProxy.join(',') }),
     genReqId: requestIdOf,
     requestIdHeader: false,
     loggerInstance: logger.pino,
@@ -138,11 +141,16 @@ export async function createApp({
     skip: (path) => UNLIMITED.has(path),
     pages: { isPage, sessionToken, takesAnonymousPost },
   });
+  // With REDIS_URL every instance counts in Redis; a count Redis cannot make lets the request through.
+  const redis = config.redisUrl === undefined ? undefined : rateLimitRedis(config.redisUrl, logger);
+  if (redis !== undefined)
+    fastify.addHook('onClose', async () => void (await redis.quit().catch(() => redis.disconnect())));
   await app.register(fastifyRateLimit, {
     global: true,
     max: config.rateLimitPerMinute,
     timeWindow: 60_000,
     enableDraftSpec: true,
+    ...(redis === undefined ? {} : { redis, nameSpace: 'ppt-rate-limit:', skipOnError: true }),
     // Probes must answer whatever the load.
     allowList: (request) => UNLIMITED.has(request.url.split('?')[0]),
     // Each user has an allowance of their own; a caller without a valid token is counted by address.
@@ -242,7 +250,12 @@ export async function prepareDatabase(
   useCursorSecret(secret);
   await app.get(AdminBootstrapService).ensureAdmin();
   const seeds = app.get(SeedingService);
-  if (config.seedOnEmpty && (await seeds.isEmpty())) await seeds.load(log);
+  if (config.seedOnEmpty) {
+    // Instances started together on an empty database: one loads the seeds, the others find them.
+    await underSessionLock(app.get<DataSource>(getDataSourceToken()), SEED_LOCK, async () => {
+      if (await seeds.isEmpty()) await seeds.load(log);
+    });
+  }
   // Background work reads the tables the migrations made.
   await app.get(WebhookDeliveries).start();
   return applied;

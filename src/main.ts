@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { createApp, prepareDatabase } from './app.factory.js';
 import { ConfigError, loadConfig } from './common/config/app-config.js';
+import { withSessionSecret } from './common/config/session-secret.js';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from './common/database/embedded-postgres.js';
 import { AppLogger } from './common/logging/app-logger.js';
 
@@ -10,7 +11,7 @@ const SHUTDOWN_GRACE_MS = 10_000;
 async function main(): Promise<void> {
   let config;
   try {
-    config = loadConfig();
+    config = await withSessionSecret(loadConfig());
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`configuration error: ${error.message}\n`);

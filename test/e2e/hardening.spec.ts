@@ -75,6 +75,42 @@ describe('bounded work for callers who are not who they say', () => {
   });
 });
 
+describe('behind a load balancer (TRUST_PROXY)', () => {
+  const apps: TestApp[] = [];
+  const start = async (env: Record<string, string>) => {
+    const app = await startTestApp({ env: { RATE_LIMIT_PER_MINUTE: '3', PUBLIC_READ: 'true', ...env } });
+    apps.push(app);
+    return app;
+  };
+  afterAll(async () => {
+    for (const app of apps) await app.close();
+  });
+  const anonymousReads = async (t: TestApp, forwardedFor: string, n: number) => {
+    const statuses: number[] = [];
+    for (let i = 0; i < n; i += 1) {
+      statuses.push((await t.http.get('/api/v1/proposals?limit=1').set('x-forwarded-for', forwardedFor)).status);
+    }
+    return statuses;
+  };
+
+  it('counts callers by the address a trusted proxy forwards, and sees https where it says so', async () => {
+    const t = await start({ TRUST_PROXY: 'loopback' });
+    expect(await anonymousReads(t, '203.0.113.1', 4)).toEqual([200, 200, 200, 429]);
+    expect(await anonymousReads(t, '203.0.113.2', 1)).toEqual([200]);
+    const login = await t.http.get('/login').set('x-forwarded-proto', 'https');
+    expect(String(login.headers['set-cookie'])).toMatch(/ppt_csrf=[^,]*; Secure/);
+  });
+
+  it('believes no forwarded header from an address it does not trust', async () => {
+    const t = await start({});
+    expect(await anonymousReads(t, '203.0.113.1', 3)).toEqual([200, 200, 200]);
+    // Another forwarded address is the same caller: the connection's own.
+    expect(await anonymousReads(t, '203.0.113.2', 1)).toEqual([429]);
+    const login = await t.http.get('/login').set('x-forwarded-proto', 'https');
+    expect(String(login.headers['set-cookie'])).not.toMatch(/Secure/);
+  });
+});
+
 describe('bounded answers to bad input', () => {
   let t: TestApp;
   beforeAll(async () => {

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../src/common/database/embedded-postgres.js';
@@ -35,6 +35,23 @@ async function waitFor(condition: () => boolean, what: string, ms = 90_000): Pro
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** Signs in to the pages with `token` as a browser would: the session cookie to send from then on. */
+async function signIn(base: string, token: string): Promise<string> {
+  const form = await fetch(`${base}/login`);
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1] ?? '';
+  const cookies = form.headers.getSetCookie().map((cookie) => cookie.split(';')[0]);
+  const posted = await fetch(`${base}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookies.join('; '), origin: base },
+    body: new URLSearchParams({ _csrf: csrf, token, next: '/' }).toString(),
+  });
+  expect(posted.status).toBe(303);
+  const session = posted.headers.getSetCookie().find((cookie) => cookie.startsWith('ppt_session='));
+  expect(session).toBeDefined();
+  return String(session).split(';')[0];
 }
 
 describe('the service as a process (npm start)', () => {
@@ -92,9 +109,13 @@ describe('the service as a process (npm start)', () => {
       .filter((line) => line.includes(token));
     expect(tokenLines).toHaveLength(1);
     // The line with the token says where to sign in to the pages with it.
-    const signIn = String((JSON.parse(tokenLines[0]) as { signIn?: string }).signIn);
-    expect(signIn).toBe(`http://localhost:${port}/login`);
-    expect((await fetch(`${base}/login`)).status).toBe(200);
+    const signInUrl = String((JSON.parse(tokenLines[0]) as { signIn?: string }).signIn);
+    expect(signInUrl).toBe(`http://localhost:${port}/login`);
+    // A session begun now outlives the restart: its key is kept in the data directory, owner-only.
+    const session = await signIn(base, token);
+    const secretFile = path.join(dataDir, 'session-secret');
+    expect((await stat(secretFile)).mode & 0o777).toBe(0o600);
+    const secret = await readFile(secretFile, 'utf8');
 
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
@@ -106,6 +127,10 @@ describe('the service as a process (npm start)', () => {
     expect(second.output()).not.toContain('seeds: created');
     const actor = await fetch(`${base}/api/v1/actors/mongolia`, { headers: auth });
     expect(actor.status).toBe(200);
+    expect(await readFile(secretFile, 'utf8')).toBe(secret);
+    const board = await fetch(`${base}/`, { headers: { cookie: session }, redirect: 'manual' });
+    expect(board.status).toBe(200);
+    expect(await board.text()).toContain('Sign out');
     second.child.kill('SIGINT');
     expect(await second.exited).toBe(0);
 
@@ -118,6 +143,12 @@ describe('the service as a process (npm start)', () => {
   it.each([
     [{ PORT: 'eighty' }, /^configuration error: PORT must be an integer/],
     [{ DATABASE_URL: 'postgres//nowhere' }, /^configuration error: DATABASE_URL is not a valid URL/],
+    [
+      { DATABASE_URL: 'postgres://tracker@127.0.0.1:1/tracker' },
+      /^configuration error: SESSION_SECRET is required with DATABASE_URL/,
+    ],
+    [{ SESSION_SECRET: 'short' }, /^configuration error: SESSION_SECRET must be at least 32 bytes/],
+    [{ REDIS_URL: 'http://127.0.0.1:6379' }, /^configuration error: REDIS_URL must use redis:\/\//],
   ])('exits 1 with one line for bad configuration %p', async (env, message) => {
     const run = start(env);
     expect(await run.exited).toBe(1);

@@ -2,7 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 import { freePort } from '../../src/common/database/embedded-postgres.js';
-import { ADMIN_TOKEN } from './test-app.js';
+import { redisServerPath } from './redis.js';
+import { ADMIN_TOKEN, SESSION_SECRET } from './test-app.js';
 
 /** Where a Chromium is: CHROMIUM_PATH, else Debian's package (apt-get install chromium). */
 export function chromiumPath(): string | undefined {
@@ -12,12 +13,16 @@ export function chromiumPath(): string | undefined {
 
 /**
  * `it` when every tool a test needs is installed (`chromium` for the browser, `jq` for the README's
- * examples); otherwise the test is skipped with a notice, unless REQUIRE_TOOLS is set (CI sets it),
+ * examples, `redis-server` for the shared rate limit); otherwise the test is skipped with a notice, unless REQUIRE_TOOLS is set (CI sets it),
  * where a missing tool is a failure.
  */
-export function itWith(...tools: ('chromium' | 'jq')[]): jest.It {
+export function itWith(...tools: ('chromium' | 'jq' | 'redis-server')[]): jest.It {
   const missing = tools.filter((tool) =>
-    tool === 'chromium' ? chromiumPath() === undefined : !['/usr/bin/jq', '/usr/local/bin/jq'].some(existsSync),
+    tool === 'chromium'
+      ? chromiumPath() === undefined
+      : tool === 'redis-server'
+        ? redisServerPath() === undefined
+        : !['/usr/bin/jq', '/usr/local/bin/jq'].some(existsSync),
   );
   if (missing.length === 0) return it;
   if (process.env.REQUIRE_TOOLS) throw new Error(`REQUIRE_TOOLS is set but ${missing.join(' and ')} is not installed`);
@@ -46,7 +51,15 @@ export interface Service {
 export async function startService(databaseUrl: string, env: Record<string, string> = {}): Promise<Service> {
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, ['dist/src/main.js'], {
-    env: { ...process.env, NODE_OPTIONS: '', DATABASE_URL: databaseUrl, PORT: String(port), ADMIN_TOKEN, ...env },
+    env: {
+      ...process.env,
+      NODE_OPTIONS: '',
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+      ADMIN_TOKEN,
+      SESSION_SECRET,
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -11,6 +11,8 @@ import { AppLogger } from '../../src/common/logging/app-logger.js';
 import { createTestDatabase } from './test-database.js';
 
 export const ADMIN_TOKEN = 'ppt_test_admin_token_0123456789';
+/** The session secret every instance a test starts on a database shares (required with DATABASE_URL). */
+export const SESSION_SECRET = 'ppt-test-session-secret-0123456789abcdef';
 
 export interface TestApp {
   app: NestFastifyApplication;
@@ -40,6 +42,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ADMIN_TOKEN,
     LOG_LEVEL: 'fatal',
     DATABASE_URL: database.url,
+    SESSION_SECRET,
     RATE_LIMIT_PER_MINUTE: '1000000',
     FAILED_AUTH_PER_MINUTE: '1000000',
     ...options.env,

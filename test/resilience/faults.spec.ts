@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { until } from '../helpers/receiver.js';
 import {
   ADMIN_TOKEN,
   call,
@@ -163,6 +164,32 @@ describe('resilience', () => {
     base = service.base;
     await verify(base, pg.url, acknowledged);
     printCounts('crash');
+  }, 120_000);
+
+  it('keeps every acknowledged write when one of two instances is killed under load', async () => {
+    pg = await ownPostgres();
+    service = await startService({ DATABASE_URL: pg.url });
+    const survivor = await startService({ DATABASE_URL: pg.url });
+    try {
+      // As a load balancer would: requests in turn to each instance still up.
+      const up = [service.base, survivor.base];
+      let turn = 0;
+      const { acknowledged, load } = await underLoad(() => up[turn++ % up.length]);
+      await sleep(3000);
+      service.child.kill('SIGKILL');
+      counts.faults += 1;
+      await service.exited;
+      up.splice(0, 1);
+      const before = acknowledged.statements.length;
+      await until(() => acknowledged.statements.length >= before + 40, 30_000);
+      await load.stop();
+      expect(before).toBeGreaterThan(0);
+      await verify(survivor.base, pg.url, acknowledged);
+      printCounts('one of two instances killed');
+    } finally {
+      survivor.child.kill('SIGKILL');
+      await survivor.exited;
+    }
   }, 120_000);
 
   it('answers 503 fast while PostgreSQL is down, stays up, recovers within 5 s, and loses nothing', async () => {

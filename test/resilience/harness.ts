@@ -9,6 +9,8 @@ import type TestAgent from 'supertest/lib/agent.js';
 import { type EmbeddedDatabase, freePort, startEmbeddedPostgres } from '../../src/common/database/embedded-postgres.js';
 
 export const ADMIN_TOKEN = 'ppt_resilience_admin_token_000000000000';
+/** Shared by every instance on one database, as SESSION_SECRET must be. */
+const SESSION_SECRET = 'ppt-resilience-session-secret-0123456789';
 const MAIN = path.resolve('dist/src/main.js');
 const run = promisify(execFile);
 
@@ -90,6 +92,7 @@ export async function startService(env: Record<string, string>, port?: number): 
       ...rest,
       PORT: String(listenOn),
       ADMIN_TOKEN,
+      SESSION_SECRET,
       LOG_LEVEL: 'warn',
       SEED_ON_EMPTY: 'false',
       RATE_LIMIT_PER_MINUTE: '1000000',

@@ -31,9 +31,26 @@ describe('loadConfig', () => {
     [{ TOKEN_CACHE: 'off' }, /TOKEN_CACHE/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
     [{ ADMIN_TOKEN: 'short' }, /ADMIN_TOKEN/],
+    [{ REDIS_URL: 'localhost:6379' }, /REDIS_URL/],
+    [{ REDIS_URL: 'http://localhost:6379' }, /REDIS_URL must use redis:\/\//],
+    [{ TRUST_PROXY: 'everyone' }, /TRUST_PROXY/],
+    [{ TRUST_PROXY: '10.0.0.0/33' }, /TRUST_PROXY/],
+    [{ TRUST_PROXY: '10.0.0.1/8/2' }, /TRUST_PROXY/],
   ])('refuses %p with a one-line message', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('takes REDIS_URL and the trusted proxies as given', () => {
+    expect(loadConfig({}).redisUrl).toBeUndefined();
+    expect(loadConfig({ REDIS_URL: 'redis://:pw@cache:6379/2' }).redisUrl).toBe('redis://:pw@cache:6379/2');
+    expect(loadConfig({}).trustProxy).toEqual([]);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8,fd00::1,172.16.0.5' }).trustProxy).toEqual([
+      'loopback',
+      '10.0.0.0/8',
+      'fd00::1',
+      '172.16.0.5',
+    ]);
   });
 
   it('splits CORS_ORIGINS', () => {

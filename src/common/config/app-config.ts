@@ -1,4 +1,5 @@
 import path from 'node:path';
+import ipaddr from 'ipaddr.js';
 
 /** Log levels understood by the request logger and Nest's logger. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
@@ -31,10 +32,19 @@ export interface AppConfig {
   /** Remember tokens found valid until tokens or users change (needs LISTEN: no transaction pooler). */
   tokenCache: boolean;
   /**
-   * The secret web sessions are encrypted with (32+ characters; the same on every instance), or
-   * undefined: a key of this process's own, so that sessions end when it does.
+   * The secret web sessions are encrypted with (32+ bytes; the same on every instance). Unset, the
+   * embedded mode makes one and keeps it in `dataDir` (`keptSessionSecret`); with `DATABASE_URL`
+   * it is required, since every instance must share it.
    */
   sessionSecret: string | undefined;
+  /**
+   * The proxies (addresses, CIDR ranges, or `loopback` / `linklocal` / `uniquelocal`) whose
+   * `X-Forwarded-For` and `X-Forwarded-Proto` are believed: behind a load balancer, the client's
+   * address (rate limits, failed sign-ins) and https (Secure cookies) come from them. Empty: none.
+   */
+  trustProxy: string[];
+  /** Where the rate limit is counted across instances (`redis://…`); unset, each instance counts its own. */
+  redisUrl: string | undefined;
   webhooks: WebhookConfig;
 }
 
@@ -70,6 +80,46 @@ function boolean(env: Env, name: string, fallback: boolean): boolean {
   if (raw === 'true' || raw === '1') return true;
   if (raw === 'false' || raw === '0') return false;
   throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+const PROXY_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function trustProxy(env: Env): string[] {
+  const entries = (env.TRUST_PROXY ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  for (const entry of entries) {
+    const [address, bits, extra] = entry.split('/');
+    const valid =
+      PROXY_RANGES.has(entry) ||
+      (extra === undefined &&
+        ipaddr.isValid(address) &&
+        (bits === undefined ||
+          (/^\d{1,3}$/.test(bits) && Number(bits) <= (ipaddr.parse(address).kind() === 'ipv4' ? 32 : 128))));
+    if (!valid) {
+      throw new ConfigError(
+        `TRUST_PROXY must list addresses, CIDR ranges, loopback, linklocal or uniquelocal, got "${entry}"`,
+      );
+    }
+  }
+  return entries;
+}
+
+function redisUrl(env: Env): string | undefined {
+  const raw = env.REDIS_URL;
+  if (raw === undefined || raw === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('REDIS_URL is not a valid URL (expected redis://host:port)');
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
+    throw new ConfigError(`REDIS_URL must use redis:// or rediss://, got "${url.protocol}"`);
+  }
+  if (!url.hostname) throw new ConfigError('REDIS_URL must name a host');
+  return raw;
 }
 
 function databaseUrl(env: Env): string | undefined {
@@ -131,6 +181,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     reportCacheMb: integer(env, 'REPORT_CACHE_MB', 16, 0, 4096),
     tokenCache: boolean(env, 'TOKEN_CACHE', true),
     sessionSecret,
+    redisUrl: redisUrl(env),
+    trustProxy: trustProxy(env),
     webhooks: {
       allowPrivate: boolean(env, 'WEBHOOK_ALLOW_PRIVATE', false),
       timeoutMs: integer(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),

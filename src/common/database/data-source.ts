@@ -182,6 +182,26 @@ export async function runMigrations(dataSource: DataSource): Promise<string[]> {
   }
 }
 
+/** The lock the seed loading of an empty database is done under (see {@link underSessionLock}). */
+export const SEED_LOCK = 7_301_002;
+
+/**
+ * Runs `work` while this session holds the advisory lock `key`, on a connection kept for it: of
+ * several instances starting at once, one does the work at a time (each then sees what the one
+ * before did). The work itself may use any connection.
+ */
+export async function underSessionLock<T>(dataSource: DataSource, key: number, work: () => Promise<T>): Promise<T> {
+  const runner = dataSource.createQueryRunner();
+  try {
+    await runner.connect();
+    await runner.query('SELECT pg_advisory_lock($1)', [key]);
+    return await work();
+  } finally {
+    await runner.query('SELECT pg_advisory_unlock($1)', [key]).catch(() => undefined);
+    await runner.release();
+  }
+}
+
 /** A connected DataSource outside Nest, for scripts and tests; a request's timeouts unless told. */
 export async function connect(url: string, pool: PoolSettings = DEFAULT_POOL): Promise<DataSource> {
   const dataSource = new DataSource(dataSourceOptions(url, pool));

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +10,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Eta } from 'eta';
 import { errorCodes, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { parse as parseQuery } from 'fast-querystring';
-import type { AppConfig } from '../../common/config/app-config.js';
+import { type AppConfig, ConfigError } from '../../common/config/app-config.js';
 
 /** The templates: `views/` at the package's root, found from the source tree (tests) and the built one alike. */
 export const VIEWS_DIR = packageDir(path.dirname(fileURLToPath(import.meta.url)));
@@ -59,6 +59,12 @@ declare module '@fastify/secure-session' {
   }
 }
 
+/** The session secret `withSessionSecret` settled at start; an app made without one cannot serve pages. */
+function requiredSessionSecret(config: AppConfig): string {
+  if (config.sessionSecret === undefined) throw new ConfigError('SESSION_SECRET is not set');
+  return config.sessionSecret;
+}
+
 /**
  * The plugins the pages stand on, registered before anything reads the session: cookies, the
  * encrypted session cookie (`HttpOnly`, `SameSite=Strict`, `Secure` behind TLS, 12 hours), CSRF
@@ -72,10 +78,9 @@ export async function registerWebPlatform(app: NestFastifyApplication, config: A
     expiry: SESSION_SECONDS,
     // A secret of 32+ bytes chosen by the operator: its hash is a key as strong, made at once (the
     // plugin's own derivation from a secret, a password hash, would slow every start).
-    key:
-      config.sessionSecret === undefined
-        ? randomBytes(32)
-        : createHash('sha256').update(`ppt-sessions:${config.sessionSecret}`).digest(),
+    key: createHash('sha256')
+      .update(`ppt-sessions:${requiredSessionSecret(config)}`)
+      .digest(),
     cookie: { path: '/', httpOnly: true, sameSite: 'strict', secure: 'auto', maxAge: SESSION_SECONDS },
   });
   // The form token's secret has a cookie of its own: a page shown to a visit that came without the
