@@ -6,7 +6,8 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { AppModule } from './app.module.js';
+import { API_PREFIX, AppModule } from './app.module.js';
+import { parseImportBodies } from './modules/bulk/import-bodies.js';
 import type { AuthenticatedRequest } from './common/auth/auth.decorators.js';
 import type { AppConfig } from './common/config/app-config.js';
 import { runMigrations, SEED_LOCK, underSessionLock } from './common/database/data-source.js';
@@ -170,6 +171,7 @@ export async function createApp({
   // JSON only: any other body type is a 415, not a string handed to validation.
   fastify.removeContentTypeParser('text/plain');
   parseJsonBodies(fastify);
+  parseImportBodies(fastify, `/${API_PREFIX}/imports`);
   checkCsrfOnPages(fastify);
   linkNextPages(fastify);
   fastify.addHook('onResponse', (request, reply, done) => {

@@ -4,6 +4,7 @@ import { WebModule } from './modules/web/web.module.js';
 import { CoreModule, type CoreOptions } from './common/core.module.js';
 import { ActorsModule } from './modules/actors/actors.module.js';
 import { AuditModule } from './modules/audit/audit.module.js';
+import { BulkModule } from './modules/bulk/bulk.module.js';
 import { ChangesModule } from './modules/changes/changes.module.js';
 import { EventsModule } from './modules/events/events.module.js';
 import { HealthModule } from './modules/health/health.module.js';
@@ -32,6 +33,7 @@ const API_MODULES: Type[] = [
   PositionsModule,
   ReportsModule,
   ChangesModule,
+  BulkModule,
 ];
 
 @Module({})

@@ -43,6 +43,22 @@ export class Db {
     onSnapshot?: (snapshot: string) => void,
     statementTimeoutMs?: number,
   ): AsyncGenerator<T[]> {
+    for await (const { rows } of this.cursors<T>([{ sql, params }], batchSize, onSnapshot, statementTimeoutMs)) {
+      yield rows;
+    }
+  }
+
+  /**
+   * {@link Db.cursor} for several queries read one after another, all in the one snapshot: each
+   * batch says which query (its index) it comes from. A whole dataset read so is consistent, as
+   * if no write happened while it was read.
+   */
+  async *cursors<T>(
+    queries: { sql: string; params: unknown[] }[],
+    batchSize: number,
+    onSnapshot?: (snapshot: string) => void,
+    statementTimeoutMs?: number,
+  ): AsyncGenerator<{ query: number; rows: T[] }> {
     const runner = this.dataSource.createQueryRunner();
     const fetch = async (): Promise<T[]> => (await runner.query(`FETCH ${batchSize} FROM rows`)) as T[];
     let next: Promise<T[]> | undefined;
@@ -58,14 +74,18 @@ export class Db {
       if (statementTimeoutMs !== undefined) {
         await runner.query(`SET LOCAL statement_timeout = ${Math.round(statementTimeoutMs)}`);
       }
-      await runner.query(`DECLARE rows NO SCROLL CURSOR FOR ${sql}`, params);
-      next = fetch();
-      for (;;) {
-        const rows = await next;
-        if (rows.length === 0) break;
-        // The next batch is on its way while the consumer handles this one.
+      for (const [index, { sql, params }] of queries.entries()) {
+        await runner.query(`DECLARE rows NO SCROLL CURSOR FOR ${sql}`, params);
         next = fetch();
-        yield rows;
+        for (;;) {
+          const rows = await next;
+          if (rows.length === 0) break;
+          // The next batch is on its way while the consumer handles this one.
+          next = fetch();
+          yield { query: index, rows };
+        }
+        next = undefined;
+        await runner.query('CLOSE rows');
       }
       await runner.commitTransaction();
     } finally {

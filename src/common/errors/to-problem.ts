@@ -93,7 +93,11 @@ function isFastifyError(error: unknown): error is FastifyError {
 function fastifyProblem(error: FastifyError): Problem {
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return makeProblem(413, 'body_too_large', 'The request body is larger than 1 MiB.');
+      return makeProblem(
+        413,
+        'body_too_large',
+        'The request body is larger than the route takes: 1 MiB (50 MiB for an import).',
+      );
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return makeProblem(415, 'unsupported_media_type', 'Send the body as application/json.');
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
@@ -123,7 +127,11 @@ function httpExceptionProblem(exception: HttpException): Problem {
     case 404:
       return makeProblem(404, 'not_found', 'No such route.');
     case 413:
-      return makeProblem(413, 'body_too_large', 'The request body is larger than 1 MiB.');
+      return makeProblem(
+        413,
+        'body_too_large',
+        'The request body is larger than the route takes: 1 MiB (50 MiB for an import).',
+      );
     case 415:
       return makeProblem(415, 'unsupported_media_type', 'Send the body as application/json.');
     case 503: {

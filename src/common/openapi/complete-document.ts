@@ -24,6 +24,7 @@ const TAGS = [
   { name: 'sources', description: 'The publications every record rests on, with everything that cites them' },
   { name: 'reports', description: 'Which proposals are advancing, active, stalled or concluded, and why' },
   { name: 'changes', description: 'What changed: the change feed, watch lists and Atom feeds' },
+  { name: 'bulk', description: 'The whole tracker exported as JSON Lines, and restored from it' },
   { name: 'webhooks', description: 'Signed deliveries of changes to your receivers (admin)' },
   { name: 'users', description: 'Accounts, roles and tokens (admin only, except GET /me)' },
   { name: 'audit', description: 'Every write: who, when, what, before and after' },
@@ -114,7 +115,12 @@ const PROBLEM_EXAMPLES: Record<number, Problem> = {
     'proposal "eurasian-charter" has changed since you read it (now at version 4); read it again and reapply your edit',
     { instance: '/api/v1/proposals/eurasian-charter', currentVersion: 4 },
   ),
-  413: makeProblem(413, 'body_too_large', 'The request body is larger than 1 MiB.', { instance: '/api/v1/statements' }),
+  413: makeProblem(
+    413,
+    'body_too_large',
+    'The request body is larger than the route takes: 1 MiB (50 MiB for an import).',
+    { instance: '/api/v1/statements' },
+  ),
   415: makeProblem(415, 'unsupported_media_type', 'Send the body as application/json.', {
     instance: '/api/v1/statements',
   }),

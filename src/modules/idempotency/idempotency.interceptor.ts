@@ -38,6 +38,8 @@ function storable(body: unknown, secret: string[] | undefined): unknown {
 
 /** JSON with object keys sorted, so the same body hashes the same however its keys are ordered. */
 function canonical(value: unknown): string {
+  // A body taken as bytes (an import's file) by its digest.
+  if (Buffer.isBuffer(value)) return `bytes:${createHash('sha256').update(value).digest('hex')}`;
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (typeof value === 'object' && value !== null) {
     const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));

@@ -1,0 +1,68 @@
+import { Readable } from 'node:stream';
+import { constants, createGzip } from 'node:zlib';
+import { Controller, Get, Res, StreamableFile } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { RequireRole } from '../../common/auth/auth.decorators.js';
+import { ApiAuthenticated, ApiProblems } from '../../common/openapi/api-problems.js';
+import { DumpExport } from './dump-export.js';
+
+const EXAMPLE = [
+  '{"type":"manifest","version":1,"exportedAt":"2026-12-04T10:00:00.000+00:00","counts":{"user":2,"actor":41,"actorMerge":0,"event":9,"source":23,"proposal":12,"transition":30,"statement":28,"participation":6,"assessment":0}}',
+  '{"type":"user","id":"5f0c…","name":"admin"}',
+  '{"type":"actor","id":"8a1e…","slug":"belarus","kind":"state","name":"Belarus","shortName":null,"aliases":[],"description":null,"title":null,"countryId":null,"mergedIntoId":null,"memberIds":[],"createdAt":"2026-12-01T09:00:00.12345+00:00","updatedAt":"2026-12-01T09:00:00.12345+00:00","version":1}',
+].join('\n');
+
+@ApiTags('bulk')
+@ApiAuthenticated()
+@Controller('export')
+export class ExportController {
+  constructor(private readonly dump: DumpExport) {}
+
+  @Get()
+  @RequireRole('analyst')
+  @ApiOperation({
+    operationId: 'getExport',
+    summary: 'The whole tracker as gzipped JSON Lines, for a backup, a restore or a notebook',
+    description:
+      'Streamed (`Content-Encoding: gzip`, chunked) from one snapshot of the database: a first line ' +
+      '`{type: "manifest", version, exportedAt, counts}`, then one line per record — users (id and name only), ' +
+      'actors, actor merges, events, sources, proposals, transitions, statements, participation, assessments — ' +
+      'retracted and withdrawn records included and flagged, every `recordedAt` and `recordedBy` kept, each ' +
+      'reference by id, in an order a restore loads line by line. No token, hash, webhook secret or feed key. ' +
+      '`npm run restore -- FILE` (or `POST /imports?kind=dump`) loads it into an empty database.',
+  })
+  @ApiProduces('application/x-ndjson')
+  @ApiOkResponse({
+    description: 'JSON Lines, gzipped',
+    content: { 'application/x-ndjson': { schema: { type: 'string' }, example: EXAMPLE } },
+  })
+  @ApiProblems()
+  async everything(@Res({ passthrough: true }) reply: FastifyReply): Promise<StreamableFile> {
+    // The first chunk (the manifest) is read before the answer starts: a database that cannot
+    // be read is a problem answered as such, not a 200 with an empty file.
+    const chunks = this.dump.chunks();
+    const first = await chunks.next();
+    async function* all(): AsyncGenerator<string> {
+      if (first.done !== true) yield first.value;
+      yield* chunks;
+    }
+    const day = new Date().toISOString().slice(0, 10);
+    void reply
+      .header('content-type', 'application/x-ndjson; charset=utf-8')
+      .header('content-encoding', 'gzip')
+      .header('content-disposition', `attachment; filename="tracker-export-${day}.jsonl.gz"`)
+      .header('cache-control', 'no-store');
+    // One chunk read ahead at most, as fast as the client takes it; the fastest compression, as
+    // a backup is written far more often than it is read. A failure later cuts the connection:
+    // the client sees a gzip stream cut short, never a file that looks whole.
+    const lines = Readable.from(all(), { highWaterMark: 1 });
+    const gzip = createGzip({ level: constants.Z_BEST_SPEED });
+    lines.once('error', (error) => {
+      gzip.destroy(error);
+      reply.raw.destroy(error);
+    });
+    gzip.once('close', () => lines.destroy());
+    return new StreamableFile(lines.pipe(gzip));
+  }
+}

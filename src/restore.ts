@@ -1,0 +1,79 @@
+import 'reflect-metadata';
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from './app.module.js';
+import { ConfigError, loadConfig } from './common/config/app-config.js';
+import { connect, runMigrations } from './common/database/data-source.js';
+import { resolveDatabase } from './common/database/database-url.js';
+import { Db } from './common/database/db.js';
+import { DomainError } from './common/errors/domain-error.js';
+import { AppLogger } from './common/logging/app-logger.js';
+import { dumpText, isGzip, restoreDump } from './modules/bulk/dump-restore.js';
+import { AdminBootstrapService } from './modules/users/admin-bootstrap.service.js';
+
+/**
+ * `npm run restore -- FILE`: loads an export (`GET /export`, gzipped or not) into DATABASE_URL, or
+ * into the embedded cluster under DATA_DIR (stop the service first), which must hold no records
+ * yet. The admin is made first, as at a first start (its token printed, and kept in DATA_DIR), so
+ * that someone can sign in to what was restored.
+ */
+async function main(): Promise<void> {
+  const file = process.argv[2];
+  if (file === undefined || process.argv.length > 3) {
+    throw new ConfigError('usage: npm run restore -- FILE (an export: GET /api/v1/export)');
+  }
+  const gzipped = await open(file).then(
+    async (handle) => {
+      const start = Buffer.alloc(2);
+      await handle.read(start, 0, 2, 0);
+      await handle.close();
+      return isGzip(start);
+    },
+    (error: NodeJS.ErrnoException) => {
+      throw new ConfigError(`cannot read ${file} (${error.code ?? error.message})`);
+    },
+  );
+  const config = loadConfig();
+  const log = (line: string): void => void process.stdout.write(`${line}\n`);
+  const database = await resolveDatabase(config, log);
+  try {
+    const migrator = await connect(database.url);
+    try {
+      const applied = await runMigrations(migrator);
+      if (applied.length > 0) log(`applied migrations: ${applied.join(', ')}`);
+    } finally {
+      await migrator.destroy();
+    }
+    const logger = new AppLogger('warn');
+    const app = await NestFactory.createApplicationContext(
+      AppModule.forRoot({ config, databaseUrl: database.url, logger }),
+      { logger },
+    );
+    try {
+      await app.get(AdminBootstrapService).ensureAdmin();
+      const started = Date.now();
+      const report = await restoreDump(app.get(Db), dumpText(createReadStream(file), gzipped), { log });
+      const matched =
+        report.usersMatched.length === 0
+          ? ''
+          : `; records of ${report.usersMatched.join(', ')} are now this database's user of that name`;
+      log(`restore done in ${((Date.now() - started) / 1000).toFixed(1)} s${matched}`);
+    } finally {
+      await app.close();
+    }
+  } finally {
+    await database.release();
+  }
+}
+
+main().catch((error: unknown) => {
+  const prefix =
+    error instanceof ConfigError
+      ? 'configuration error'
+      : error instanceof DomainError
+        ? 'restore refused'
+        : 'restore failed';
+  process.stderr.write(`${prefix}: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
