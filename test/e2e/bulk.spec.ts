@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { parse } from 'csv-parse/sync';
 import { SeedingService } from '../../src/modules/seeding/seeding.service.js';
 import { factories } from '../factories/factories.js';
 import { createTestDatabase } from '../helpers/test-database.js';
@@ -299,5 +300,69 @@ describe('the whole tracker exported, and restored into an empty database', () =
     const analyst = await source.tokenFor('analyst');
     expect((await source.http.get('/api/v1/export').set(...bearer(analyst))).status).toBe(200);
     expect((await source.http.get('/api/v1/export')).status).toBe(401);
+  });
+
+  describe('the lists as CSV files', () => {
+    const csvOf = async (path: string) => {
+      const response = await source.http.get(`/api/v1/export/${path}`).set(...admin);
+      expect(response.status).toBe(200);
+      expect(response.headers['content-type']).toMatch(/^text\/csv/);
+      expect(response.headers['content-disposition']).toMatch(/^attachment; filename="[a-z]+-\d{4}-\d{2}-\d{2}\.csv"$/);
+      const text = response.text;
+      // RFC 4180: CRLF after every record, the header line first.
+      expect(text.endsWith('\r\n')).toBe(true);
+      return parse<Record<string, string>>(text, { columns: true, relax_quotes: false });
+    };
+
+    it('gives every statement the list gives, with the same filters, quotes and line breaks intact', async () => {
+      const tricky = 'He said: "first, a corridor;\nthen, a charter" — and left.';
+      await factories(source.http, ADMIN_TOKEN).statement({
+        quote: tricky,
+        proposals: [{ slug: 'eurasian-charter', stance: 'supports' }],
+        speaker: 'belarus',
+      });
+      const listed = (await all(source, '/statements?proposal=eurasian-charter&includeRetracted=true')) as {
+        id: string;
+        quote: string | null;
+        saidOn: string;
+        retracted: boolean;
+        speaker: { slug: string };
+      }[];
+      const rows = await csvOf('statements.csv?proposal=eurasian-charter&includeRetracted=true');
+      expect(rows.map((row) => row.id)).toEqual(listed.map((statement) => statement.id));
+      for (const [i, row] of rows.entries()) {
+        expect(row).toMatchObject({
+          quote: listed[i].quote ?? '',
+          saidOn: listed[i].saidOn,
+          speaker: listed[i].speaker.slug,
+          retracted: String(listed[i].retracted),
+        });
+        expect(row.proposals).toMatch(/(^|; )eurasian-charter:(supports|opposes|neutral)(;|$)/);
+      }
+      expect(rows.some((row) => row.quote === tricky)).toBe(true);
+      const unfiltered = await csvOf('statements.csv');
+      expect(unfiltered).toHaveLength((await all(source, '/statements')).length);
+    });
+
+    it('gives every proposal the list gives, as of a date too, and every transition of theirs', async () => {
+      const listed = (await all(source, '/proposals?asOf=2025-06-30')) as { slug: string; status: string }[];
+      const rows = await csvOf('proposals.csv?asOf=2025-06-30');
+      expect(rows.map((row) => [row.slug, row.status])).toEqual(listed.map((p) => [p.slug, p.status]));
+      const tagged = await csvOf('transitions.csv?tag=export');
+      const history = (await get(source, '/proposals/exported-corridor/transitions')) as {
+        data: { seq: number; to: string; retracted: boolean }[];
+      };
+      expect(tagged.map((row) => [row.proposal, Number(row.seq), row.to, row.retracted])).toEqual(
+        history.data.map((t) => ['exported-corridor', t.seq, t.to, String(t.retracted)]),
+      );
+      expect(tagged.find((row) => row.retracted === 'true')?.retractionReason).toBe('wrong date');
+    });
+
+    it('refuses a filter the list refuses, and a limit or cursor (a file holds every page)', async () => {
+      for (const path of ['statements.csv?stance=maybe', 'proposals.csv?limit=5', 'transitions.csv?cursor=x']) {
+        const response = await source.http.get(`/api/v1/export/${path}`).set(...admin);
+        expect({ path, status: response.status }).toEqual({ path, status: 400 });
+      }
+    });
   });
 });

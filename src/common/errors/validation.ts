@@ -1,4 +1,4 @@
-import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { type ArgumentMetadata, type Type, ValidationPipe, type ValidationError } from '@nestjs/common';
 import { plural } from '../i18n/wording.js';
 import { DomainError, type FieldProblem } from './domain-error.js';
 
@@ -82,4 +82,16 @@ export function createValidationPipe(): ValidationPipe {
     validationError: { target: false, value: true },
     exceptionFactory: validationFailed,
   });
+}
+
+const shared = createValidationPipe();
+
+/**
+ * `raw` checked and converted exactly as the API's validation pipe checks a body or a query of
+ * `type` (a DomainError `validation_failed` with the same messages): for what arrives other than as
+ * a request's own body — a page's form, an import's rows.
+ */
+export async function validatedAs<T extends object>(type: Type<T>, raw: object, kind: 'body' | 'query'): Promise<T> {
+  const metadata: ArgumentMetadata = { type: kind, metatype: type };
+  return (await shared.transform(raw, metadata)) as T;
 }

@@ -1,10 +1,12 @@
 import { Readable } from 'node:stream';
 import { constants, createGzip } from 'node:zlib';
-import { Controller, Get, Res, StreamableFile } from '@nestjs/common';
+import { Controller, Get, Query, Res, StreamableFile } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { RequireRole } from '../../common/auth/auth.decorators.js';
+import { OpenRead, RequireRole } from '../../common/auth/auth.decorators.js';
 import { ApiAuthenticated, ApiProblems } from '../../common/openapi/api-problems.js';
+import { CsvExports, PROPOSAL_CSV_COLUMNS, STATEMENT_CSV_COLUMNS, TRANSITION_CSV_COLUMNS } from './csv-exports.js';
+import { ProposalsCsvQueryDto, StatementsCsvQueryDto } from './dto/csv-export.dto.js';
 import { DumpExport } from './dump-export.js';
 
 const EXAMPLE = [
@@ -13,11 +15,86 @@ const EXAMPLE = [
   '{"type":"actor","id":"8a1e…","slug":"belarus","kind":"state","name":"Belarus","shortName":null,"aliases":[],"description":null,"title":null,"countryId":null,"mergedIntoId":null,"memberIds":[],"createdAt":"2026-12-01T09:00:00.12345+00:00","updatedAt":"2026-12-01T09:00:00.12345+00:00","version":1}',
 ].join('\n');
 
+/** A CSV example: the header line the file starts with. */
+const csvExample = (columns: readonly string[]): string => `${columns.join(',')}\r\n`;
+
+/** A CSV body as an attachment; a failure after it began cuts the connection (never a file that looks whole). */
+function csvFile(reply: FastifyReply, name: string, body: Readable): StreamableFile {
+  void reply
+    .header('content-type', 'text/csv; charset=utf-8; header=present')
+    .header('content-disposition', `attachment; filename="${name}-${new Date().toISOString().slice(0, 10)}.csv"`);
+  body.once('error', (error: Error) => reply.raw.destroy(error));
+  return new StreamableFile(body);
+}
+
 @ApiTags('bulk')
 @ApiAuthenticated()
 @Controller('export')
 export class ExportController {
-  constructor(private readonly dump: DumpExport) {}
+  constructor(
+    private readonly dump: DumpExport,
+    private readonly csv: CsvExports,
+  ) {}
+
+  @Get('statements.csv')
+  @RequireRole('analyst')
+  @OpenRead()
+  @ApiOperation({
+    operationId: 'getStatementsCsv',
+    summary: 'Every statement GET /statements would list with these filters, as one CSV file',
+    description:
+      'RFC 4180 (a header line, CRLF line ends), streamed in the list’s order. `proposals` holds `slug:stance` ' +
+      'pairs separated by "; ". Retracted statements only with `includeRetracted=true`, flagged in `retracted`.',
+  })
+  @ApiProduces('text/csv')
+  @ApiOkResponse({
+    description: 'CSV',
+    content: { 'text/csv': { schema: { type: 'string' }, example: csvExample(STATEMENT_CSV_COLUMNS) } },
+  })
+  @ApiProblems(400)
+  statements(@Query() query: StatementsCsvQueryDto, @Res({ passthrough: true }) reply: FastifyReply): StreamableFile {
+    return csvFile(reply, 'statements', this.csv.statementsCsv(query));
+  }
+
+  @Get('proposals.csv')
+  @RequireRole('analyst')
+  @OpenRead()
+  @ApiOperation({
+    operationId: 'getProposalsCsv',
+    summary: 'Every proposal GET /proposals would list with these filters, as one CSV file',
+    description:
+      'RFC 4180, streamed in the list’s order; with `asOf`, status and momentum as they stood then. `proposers` holds ' +
+      '`slug:role` pairs, `forums`, `tags` and `momentumReasons` values separated by "; ".',
+  })
+  @ApiProduces('text/csv')
+  @ApiOkResponse({
+    description: 'CSV',
+    content: { 'text/csv': { schema: { type: 'string' }, example: csvExample(PROPOSAL_CSV_COLUMNS) } },
+  })
+  @ApiProblems(400)
+  proposals(@Query() query: ProposalsCsvQueryDto, @Res({ passthrough: true }) reply: FastifyReply): StreamableFile {
+    return csvFile(reply, 'proposals', this.csv.proposalsCsv(query));
+  }
+
+  @Get('transitions.csv')
+  @RequireRole('analyst')
+  @OpenRead()
+  @ApiOperation({
+    operationId: 'getTransitionsCsv',
+    summary: 'The status history of every proposal GET /proposals would list with these filters, as one CSV file',
+    description:
+      'RFC 4180: a row per transition, by proposal in the list’s order, then oldest first; retracted ones flagged ' +
+      'in `retracted`, with who retracted them and why. `sources` and `statements` (cited ids) separated by "; ".',
+  })
+  @ApiProduces('text/csv')
+  @ApiOkResponse({
+    description: 'CSV',
+    content: { 'text/csv': { schema: { type: 'string' }, example: csvExample(TRANSITION_CSV_COLUMNS) } },
+  })
+  @ApiProblems(400)
+  transitions(@Query() query: ProposalsCsvQueryDto, @Res({ passthrough: true }) reply: FastifyReply): StreamableFile {
+    return csvFile(reply, 'transitions', this.csv.transitionsCsv(query));
+  }
 
   @Get()
   @RequireRole('analyst')

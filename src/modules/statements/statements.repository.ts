@@ -171,18 +171,23 @@ export class StatementsRepository {
     );
   }
 
-  /** The statement with this speaker, date and words, retracted or not (the seeds' natural key). */
+  /**
+   * The statement with this speaker, date and words, retracted or not (the seeds' natural key),
+   * and with `sourceKey`, from that source too (an import's).
+   */
   async findByNaturalKey(key: {
     speaker: string;
     saidOn: string;
     quote: string | null;
     summary: string | null;
+    sourceKey?: string;
   }): Promise<string | null> {
     const rows: { id: string }[] = await this.db.manager.query(
-      `SELECT s.id FROM statements s JOIN actors a ON a.id = s.speaker_id
+      `SELECT s.id FROM statements s JOIN actors a ON a.id = s.speaker_id JOIN sources src ON src.id = s.source_id
         WHERE a.slug = $1 AND s.said_on = $2 AND s.quote IS NOT DISTINCT FROM $3 AND s.summary IS NOT DISTINCT FROM $4
+          AND ($5::text IS NULL OR src.dedup_key = $5)
         ORDER BY s.created_at LIMIT 1`,
-      [key.speaker, key.saidOn, key.quote, key.summary],
+      [key.speaker, key.saidOn, key.quote, key.summary, key.sourceKey ?? null],
     );
     return rows[0]?.id ?? null;
   }

@@ -13,6 +13,7 @@ import { decodeCursor, type Page, toPage } from '../../common/pagination/cursor.
 import { ActorsService } from '../actors/actors.service.js';
 import { EventsService } from '../events/events.service.js';
 import { ProposalsService } from '../proposals/proposals.service.js';
+import { sourceKey } from '../sources/source-key.js';
 import { SourcesService } from '../sources/sources.service.js';
 import type {
   CreateStatementDto,
@@ -73,6 +74,25 @@ export class StatementsService implements OnModuleInit {
     summary: string | null;
   }): Promise<string | null> {
     return this.statements.findByNaturalKey(key);
+  }
+
+  /**
+   * The statement a new one would repeat — the same speaker (as resolved: a merged actor's slug
+   * names the one it went into), date, source and words — or null: an import's natural key.
+   */
+  async existing(input: CreateStatementDto): Promise<string | null> {
+    const speaker = (await this.actors.resolve([input.speaker], this.db.manager)).get(input.speaker);
+    if (speaker === undefined) return null;
+    return this.statements.findByNaturalKey({
+      speaker: speaker.slug,
+      saidOn: toWorldDate(input.saidOn).value,
+      quote: input.quote ?? null,
+      summary: input.summary ?? null,
+      sourceKey: sourceKey({
+        ...input.source,
+        publishedOn: input.source.publishedOn === undefined ? null : toWorldDate(input.source.publishedOn),
+      }),
+    });
   }
 
   /** `proposalSlug` from the path takes the place of the `proposal` filter (404 if unknown). */

@@ -1,17 +1,8 @@
-import type { ArgumentMetadata, Type } from '@nestjs/common';
 import { DomainError, type FieldProblem } from '../../common/errors/domain-error.js';
-import { createValidationPipe } from '../../common/errors/validation.js';
+import { validatedAs } from '../../common/errors/validation.js';
 
-const pipe = createValidationPipe();
-
-/**
- * `raw` checked and converted exactly as the API's validation pipe checks a body or a query of
- * `type`: the pages accept what the API accepts, with its messages.
- */
-export async function validated<T extends object>(type: Type<T>, raw: object, kind: 'body' | 'query'): Promise<T> {
-  const metadata: ArgumentMetadata = { type: kind, metatype: type };
-  return (await pipe.transform(raw, metadata)) as T;
-}
+/** A page's form or query checked exactly as the API checks a body or query of that type. */
+export const validated = validatedAs;
 
 /** A form's query without its empty fields: an empty filter box means no filter. */
 export function withoutEmpty(query: Record<string, unknown>): Record<string, unknown> {

@@ -1,3 +1,4 @@
+import { statementInputOf } from '../statements/statement-row.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
@@ -213,12 +214,12 @@ export class WebController {
     @CurrentUser() user: AuthenticatedUser,
     @CurrentContext() context: RequestContext,
   ): Promise<void> {
-    const source = withoutEmpty({
-      url: text(form['source.url']),
-      publisher: text(form['source.publisher']),
-      title: text(form['source.title']),
-      publishedOn: text(form['source.publishedOn']),
-    });
+    const source = {
+      sourceUrl: text(form['source.url']),
+      sourcePublisher: text(form['source.publisher']),
+      sourceTitle: text(form['source.title']),
+      sourcePublishedOn: text(form['source.publishedOn']),
+    };
     const errors: Record<string, string> = {};
     const statements: { prefix: string; input: CreateStatementDto }[] = [];
     for (let i = 0; i < STATEMENT_BLOCKS; i += 1) {
@@ -231,18 +232,19 @@ export class WebController {
         field('onBehalfOf') === ''
           ? undefined
           : await this.resolveActor(field('onBehalfOf'), `${prefix}.onBehalfOf`, errors);
-      const raw = withoutEmpty({
+      // The form is a statement row, as an import's CSV line is: one mapping, one validation.
+      const row = {
         speaker,
         speakerRole: field('speakerRole'),
         onBehalfOf,
         saidOn: field('saidOn'),
         quote: field('quote'),
         summary: field('summary'),
-        source,
-        proposals: field('proposal') === '' ? [] : [{ slug: field('proposal'), stance: field('stance') || 'neutral' }],
-      });
+        ...source,
+        proposals: field('proposal') === '' ? '' : `${field('proposal')}:${field('stance') || 'neutral'}`,
+      };
       try {
-        statements.push({ prefix, input: await validated(CreateStatementDto, raw, 'body') });
+        statements.push({ prefix, input: await statementInputOf(row) });
       } catch (error) {
         // A speaker that named no actor has said so already; the slug rule would only repeat it.
         for (const [field, message] of Object.entries(problemsOf(error, prefix) ?? {})) errors[field] ??= message;
