@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
-import type { PoolClient } from 'pg';
+import type { PoolClient, QueryConfig } from 'pg';
 import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
 
 const current = new AsyncLocalStorage<EntityManager>();
@@ -10,6 +10,9 @@ const current = new AsyncLocalStorage<EntityManager>();
 const committed = new WeakMap<EntityManager, (() => void)[]>();
 /** Transactions running inside `current`, over every `Db` of the process. */
 let inside = 0;
+
+/** The client's wait for one answer when a cursor runs without a statement timeout (a day). */
+const LONGEST_WAIT_MS = 24 * 60 * 60 * 1000;
 
 /**
  * The database as repositories and services see it: inside a transaction, that transaction's
@@ -60,7 +63,16 @@ export class Db {
     statementTimeoutMs?: number,
   ): AsyncGenerator<{ query: number; rows: T[] }> {
     const runner = this.dataSource.createQueryRunner();
-    const fetch = async (): Promise<T[]> => (await runner.query(`FETCH ${batchSize} FROM rows`)) as T[];
+    // With a timeout of its own, the pool's bounds give way too: the client's wait for an answer
+    // (node-postgres' query_timeout, which would cut a first FETCH that sorts everything), and the
+    // time the transaction may sit idle while the consumer — a slow client — takes a batch.
+    const client = statementTimeoutMs === undefined ? undefined : ((await runner.connect()) as PoolClient);
+    const clientTimeout = statementTimeoutMs === 0 ? LONGEST_WAIT_MS : (statementTimeoutMs ?? 0) + 1000;
+    const run = async (text: string, values: unknown[] = []): Promise<T[]> =>
+      client === undefined
+        ? ((await runner.query(text, values)) as T[])
+        : ((await client.query({ text, values, query_timeout: clientTimeout } as QueryConfig)).rows as T[]);
+    const fetch = (): Promise<T[]> => run(`FETCH ${batchSize} FROM rows`);
     let next: Promise<T[]> | undefined;
     try {
       // Repeatable read: the snapshot named below is the one every row is read in.
@@ -73,9 +85,10 @@ export class Db {
       await runner.query('SET LOCAL cursor_tuple_fraction = 1');
       if (statementTimeoutMs !== undefined) {
         await runner.query(`SET LOCAL statement_timeout = ${Math.round(statementTimeoutMs)}`);
+        await runner.query(`SET LOCAL idle_in_transaction_session_timeout = ${Math.round(statementTimeoutMs)}`);
       }
       for (const [index, { sql, params }] of queries.entries()) {
-        await runner.query(`DECLARE rows NO SCROLL CURSOR FOR ${sql}`, params);
+        await run(`DECLARE rows NO SCROLL CURSOR FOR ${sql}`, params);
         next = fetch();
         for (;;) {
           const rows = await next;
@@ -85,7 +98,7 @@ export class Db {
           yield { query: index, rows };
         }
         next = undefined;
-        await runner.query('CLOSE rows');
+        await run('CLOSE rows');
       }
       await runner.commitTransaction();
     } finally {
@@ -128,6 +141,19 @@ export class Db {
     } finally {
       if (own) await runner.release();
     }
+  }
+
+  /**
+   * One statement in `manager`'s transaction with no wait bound on the client's side (the pool's
+   * `query_timeout`): for work that sets its own statement timeout (`SET LOCAL`), a restore's.
+   * Errors are node-postgres' own (with `code` and `detail`).
+   */
+  async unbounded<T>(manager: EntityManager, sql: string, params: unknown[] = []): Promise<T[]> {
+    const runner = manager.queryRunner;
+    if (runner === undefined) throw new Error('unbounded() runs in a transaction');
+    const client = (await runner.connect()) as PoolClient;
+    return (await client.query({ text: sql, values: params, query_timeout: LONGEST_WAIT_MS } as QueryConfig))
+      .rows as T[];
   }
 
   /** Runs `work` in a transaction: the one already open, or a new one committed when it ends. */

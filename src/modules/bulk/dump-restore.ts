@@ -1,6 +1,6 @@
 import { PassThrough, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { type EntityManager, QueryFailedError } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { Db } from '../../common/database/db.js';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { sourceKey } from '../sources/source-key.js';
@@ -239,7 +239,7 @@ export async function restoreDump(
     }
     // A dry run loads everything, then undoes it to here.
     if (options.dryRun === true) await manager.query('SAVEPOINT dry_run');
-    const report = await new Loader(manager, log).load(text);
+    const report = await new Loader(db, manager, log).load(text);
     if (options.dryRun === true) await manager.query('ROLLBACK TO SAVEPOINT dry_run');
     return report;
   });
@@ -256,6 +256,7 @@ class Loader {
   private part = -1;
 
   constructor(
+    private readonly db: Db,
     private readonly runner: EntityManager,
     private readonly log: (line: string) => void,
   ) {}
@@ -397,15 +398,15 @@ class Loader {
   /** One statement; what PostgreSQL refuses in the data (a bad value, a broken rule) is a 400 naming `where`. */
   private async sql(sql: string, params: unknown[], where: string): Promise<void> {
     try {
-      await this.runner.query(sql, params);
+      // A batch, or the last pass over every proposal, may take longer than a request's bound.
+      await this.db.unbounded(this.runner, sql, params);
     } catch (error) {
-      const code = String((error as { driverError?: { code?: string } }).driverError?.code ?? '');
-      if (error instanceof QueryFailedError && (code.startsWith('22') || code.startsWith('23'))) {
-        const detail = (error as { driverError?: { detail?: string } }).driverError?.detail;
+      const { code, detail, message } = error as { code?: string; detail?: string; message: string };
+      if (code !== undefined && (code.startsWith('22') || code.startsWith('23'))) {
         throw new DomainError(
           'validation_failed',
-          `${where}: ${error.message}${detail === undefined ? '' : ` (${detail})`}`,
-          [{ field: where, message: error.message }],
+          `${where}: ${message}${detail === undefined ? '' : ` (${detail})`}`,
+          [{ field: where, message }],
         );
       }
       throw error;
