@@ -1,14 +1,10 @@
 import 'reflect-metadata';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { NestFactory } from '@nestjs/core';
-import { AppModule } from './app.module.js';
+import { inCommandContext } from './command-context.js';
 import { ConfigError, loadConfig } from './common/config/app-config.js';
-import { connect, runMigrations } from './common/database/data-source.js';
-import { resolveDatabase } from './common/database/database-url.js';
 import { Db } from './common/database/db.js';
 import { DomainError } from './common/errors/domain-error.js';
-import { AppLogger } from './common/logging/app-logger.js';
 import { dumpText, isGzip, restoreDump } from './modules/bulk/dump-restore.js';
 import { AdminBootstrapService } from './modules/users/admin-bootstrap.service.js';
 
@@ -34,37 +30,17 @@ async function main(): Promise<void> {
       throw new ConfigError(`cannot read ${file} (${error.code ?? error.message})`);
     },
   );
-  const config = loadConfig();
   const log = (line: string): void => void process.stdout.write(`${line}\n`);
-  const database = await resolveDatabase(config, log);
-  try {
-    const migrator = await connect(database.url);
-    try {
-      const applied = await runMigrations(migrator);
-      if (applied.length > 0) log(`applied migrations: ${applied.join(', ')}`);
-    } finally {
-      await migrator.destroy();
-    }
-    const logger = new AppLogger('warn');
-    const app = await NestFactory.createApplicationContext(
-      AppModule.forRoot({ config, databaseUrl: database.url, logger }),
-      { logger },
-    );
-    try {
-      await app.get(AdminBootstrapService).ensureAdmin();
-      const started = Date.now();
-      const report = await restoreDump(app.get(Db), dumpText(createReadStream(file), gzipped), { log });
-      const matched =
-        report.usersMatched.length === 0
-          ? ''
-          : `; records of ${report.usersMatched.join(', ')} are now this database's user of that name`;
-      log(`restore done in ${((Date.now() - started) / 1000).toFixed(1)} s${matched}`);
-    } finally {
-      await app.close();
-    }
-  } finally {
-    await database.release();
-  }
+  await inCommandContext(loadConfig(), log, async (app) => {
+    await app.get(AdminBootstrapService).ensureAdmin();
+    const started = Date.now();
+    const report = await restoreDump(app.get(Db), dumpText(createReadStream(file), gzipped), { log });
+    const matched =
+      report.usersMatched.length === 0
+        ? ''
+        : `; records of ${report.usersMatched.join(', ')} are now this database's user of that name`;
+    log(`restore done in ${((Date.now() - started) / 1000).toFixed(1)} s${matched}`);
+  });
 }
 
 main().catch((error: unknown) => {

@@ -6,6 +6,7 @@ import type { ListProposalsQueryDto, ProposalDto } from '../proposals/dto/propos
 import { ProposalsService } from '../proposals/proposals.service.js';
 import { WorkflowService } from '../proposals/workflow.service.js';
 import type { ListStatementsQueryDto, StatementDto } from '../statements/dto/statements.dto.js';
+import { STATEMENT_EXPORT_ONLY_COLUMNS, STATEMENT_ROW_COLUMNS } from '../statements/statement-row.js';
 import { StatementsService } from '../statements/statements.service.js';
 
 /** Rows asked for at a time: the lists' largest page. */
@@ -14,31 +15,8 @@ const PAGE = 100;
 /** Several values in one cell (proposals with stances, tags, …): separated so. */
 const LIST = '; ';
 
-export const STATEMENT_CSV_COLUMNS = [
-  'id',
-  'saidOn',
-  'saidOnCertainty',
-  'saidOnBasis',
-  'speaker',
-  'speakerName',
-  'speakerRole',
-  'onBehalfOf',
-  'event',
-  'quote',
-  'summary',
-  'language',
-  'proposals',
-  'sourceUrl',
-  'sourcePublisher',
-  'sourceTitle',
-  'sourcePublishedOn',
-  'note',
-  'recordedAt',
-  'recordedBy',
-  'retracted',
-  'retractedAt',
-  'retractionReason',
-] as const;
+/** A statement's columns: those an import takes (so an exported file imports again), then the record's own. */
+export const STATEMENT_CSV_COLUMNS = [...STATEMENT_ROW_COLUMNS, ...STATEMENT_EXPORT_ONLY_COLUMNS] as const;
 
 export const PROPOSAL_CSV_COLUMNS = [
   'slug',
@@ -86,14 +64,12 @@ type Row<C extends readonly string[]> = Record<C[number], string | number | bool
 
 function statementRow(s: StatementDto): Row<typeof STATEMENT_CSV_COLUMNS> {
   return {
-    id: s.id,
+    speaker: s.speaker.slug,
+    speakerRole: s.speakerRole,
+    onBehalfOf: s.onBehalfOf?.slug ?? null,
     saidOn: s.saidOn,
     saidOnCertainty: s.saidOnCertainty,
     saidOnBasis: s.saidOnBasis,
-    speaker: s.speaker.slug,
-    speakerName: s.speaker.name,
-    speakerRole: s.speakerRole,
-    onBehalfOf: s.onBehalfOf?.slug ?? null,
     event: s.event?.slug ?? null,
     quote: s.quote,
     summary: s.summary,
@@ -104,6 +80,8 @@ function statementRow(s: StatementDto): Row<typeof STATEMENT_CSV_COLUMNS> {
     sourceTitle: s.source.title,
     sourcePublishedOn: s.source.publishedOn,
     note: s.note,
+    id: s.id,
+    speakerName: s.speaker.name,
     recordedAt: s.recordedAt,
     recordedBy: s.recordedBy.name,
     retracted: s.retracted,
