@@ -16,6 +16,7 @@ import { postgresCpuMs, processCpuMs } from './cpu.js';
 import { type Flags, type FlagSpec, runCommand } from './flags.js';
 import { BUSY_ACTOR, generate, type GenerateReport, SIZE_FLAGS, sizeOf, type SyntheticSize } from './generate.js';
 import { type Measurement, perRequestMs, postgresPerRequestMs } from './measurement.js';
+import { type BulkFigures, measureBulk } from './bulk.js';
 import { type DeliveryFigures, measureDeliveries } from './deliveries.js';
 import { positionsReportAlone, statementsAlone } from './sql-alone.js';
 
@@ -254,6 +255,10 @@ async function measurePages(service: Server, o: Options, slug: () => string): Pr
   }
   return { board, proposal: { pageMs, jsonMs, timelineMs, ratio }, sizes, progressMs };
 }
+
+/** Statements imported from one CSV file (a body well under the 5 MiB of a request). */
+const IMPORT_ROWS = 5000;
+const IMPORT_ROWS_QUICK = 1000;
 
 /** Requests for a page and for what it is built on, one after another, each. */
 const PAGE_SEQUENTIAL_RUNS = 200;
@@ -901,6 +906,16 @@ async function measureFullSize(
       write: transition,
       log,
     });
+    const bulk = await measureBulk({
+      base: service.base,
+      token: ADMIN_TOKEN,
+      databaseUrl: database.url,
+      rss: () => rssMiB(service.child.pid ?? 0),
+      rows: o.quick ? IMPORT_ROWS_QUICK : IMPORT_ROWS,
+      speaker: 'actor-5',
+      proposals: Array.from({ length: 50 }, () => slug()),
+      log,
+    });
     clearInterval(sampler);
 
     const results = {
@@ -916,6 +931,7 @@ async function measureFullSize(
       scenarios: rows,
       positions,
       pages,
+      bulk,
       changeRowCost,
       deliveries,
       anonymousBodies,
@@ -1026,6 +1042,7 @@ function printTable(results: {
   };
   deliveries: DeliveryFigures;
   pages: PageFigures;
+  bulk: BulkFigures;
   anonymousBodies: { bytes: number; sent: number; cpuMsEach?: number };
   report: {
     serviceMedianMs: number;
@@ -1078,6 +1095,10 @@ function printTable(results: {
       `(${results.pages.board.ratio}×); a proposal's page ${results.pages.proposal.pageMs} ms, its JSON and timeline ` +
       `${results.pages.proposal.jsonMs} + ${results.pages.proposal.timelineMs} ms (${results.pages.proposal.ratio}×); ` +
       `sizes ${sizesText(results.pages.sizes)}; the progress page, first time, ${results.pages.progressMs} ms`,
+    `the export ${results.bulk.export.ms} ms (${Math.round(results.bulk.export.gzipBytes / 2 ** 20)} MiB gzipped), ` +
+      `COPY of its tables ${results.bulk.export.copyMs} ms (${results.bulk.export.ratio}× its rate); RSS ` +
+      `${results.bulk.export.rssBeforeMiB} → ${results.bulk.export.peakRssMiB} MiB; ${results.bulk.import.rows} ` +
+      `statements imported from CSV in ${results.bulk.import.ms} ms (${results.bulk.import.perSecond}/s)`,
     `webhook deliveries to a receiver answering at once: ${results.deliveries.throughput.perSecond}/s ` +
       `(${results.deliveries.throughput.changes} changes committed together)`,
     `commit-to-delivery at ${results.deliveries.latency.rate} transitions/s for ${results.deliveries.latency.seconds} s, ` +

@@ -11,7 +11,9 @@ const SHUTDOWN_GRACE_MS = 10_000;
 async function main(): Promise<void> {
   let config;
   try {
-    config = await withSessionSecret(loadConfig());
+    config = loadConfig();
+    // Required with DATABASE_URL: refused before anything starts.
+    if (config.databaseUrl !== undefined) config = await withSessionSecret(config);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`configuration error: ${error.message}\n`);
@@ -29,6 +31,11 @@ async function main(): Promise<void> {
       logger.write(/\b(ERROR|FATAL|PANIC)\b/.test(line) ? 'warn' : 'info', line, { context: 'postgres' }),
     );
     databaseUrl = embedded.url;
+    // Kept in DATA_DIR, which the embedded PostgreSQL's start has made (or said why it cannot).
+    config = await withSessionSecret(config).catch(async (error: unknown) => {
+      await embedded?.stop();
+      throw error;
+    });
   }
 
   const app = await createApp({ config, databaseUrl, logger });

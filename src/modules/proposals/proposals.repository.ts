@@ -656,6 +656,16 @@ export class ProposalsRepository {
     );
   }
 
+  /** The proposal's parts (its children, duplicates left out), by slug: through the parent index alone. */
+  children(slug: string): Promise<{ slug: string; title: string }[]> {
+    return this.db.prepared(
+      `SELECT c.slug, c.title FROM proposals c
+        WHERE c.parent_id = (SELECT id FROM proposals WHERE slug = $1) AND c.duplicate_of_id IS NULL
+        ORDER BY c.slug COLLATE "C"`,
+      [slug],
+    );
+  }
+
   async refsBySlugs(slugs: string[], manager: EntityManager = this.db.manager): Promise<Map<string, ProposalRef>> {
     if (slugs.length === 0) return new Map();
     const rows: ProposalRef[] = await manager.query('SELECT id, slug, title FROM proposals WHERE slug = ANY($1)', [

@@ -107,6 +107,11 @@ export class ProposalsService implements OnModuleInit {
     return this.proposals.noteNewStatement(ids, statementId, manager);
   }
 
+  /** The proposal's parts by slug, as `GET /proposals?parent=` lists them (without their momentum). */
+  children(slug: string): Promise<{ slug: string; title: string }[]> {
+    return this.proposals.children(slug);
+  }
+
   async list(query: ListProposalsQueryDto): Promise<Page<ProposalDto>> {
     if (query.sort === 'relevance' && query.q === undefined) throw invalid('sort', 'relevance needs q');
     const sort: ProposalSort = query.sort ?? (query.q === undefined ? '-lastActivityOn' : 'relevance');

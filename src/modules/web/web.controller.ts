@@ -168,7 +168,7 @@ export class WebController {
       this.timelines.timeline(slug, true),
       this.positions.ofProposal(slug, {}),
       asOf === undefined ? Promise.resolve(null) : this.workflow.statusAsOf(slug, asOf),
-      this.proposals.list(await validated(ListProposalsQueryDto, { parent: slug, limit: 50 }, 'query')),
+      this.proposals.children(slug),
     ]);
     const sources = new Map<
       string,
@@ -185,7 +185,7 @@ export class WebController {
       positions: JSON.parse(positions) as unknown,
       asOf: asOf ?? '',
       statusAsOf,
-      children: children.data,
+      children,
       logged: /^\d+$/.test(text(raw.logged)) ? Number(text(raw.logged)) : null,
       sources: [...sources.values()],
       statuses: STATUSES,
@@ -278,7 +278,11 @@ export class WebController {
             try {
               await this.workflow.transition(
                 moving,
-                Object.assign(transition, { statementIds: ids, sources: [source] }),
+                // The development's one source, as its statements' validation took it.
+                Object.assign(transition, {
+                  statementIds: ids,
+                  sources: statements.slice(0, 1).map((s) => s.input.source),
+                }),
                 user,
                 context,
               );
