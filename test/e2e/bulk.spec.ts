@@ -5,12 +5,14 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
+import { PROPOSAL_CSV_COLUMNS } from '../../src/modules/bulk/csv-exports.js';
 import { SeedingService } from '../../src/modules/seeding/seeding.service.js';
 import { factories } from '../factories/factories.js';
 import { createTestDatabase } from '../helpers/test-database.js';
 import { ADMIN_TOKEN, bearer, startTestApp, type TestApp } from '../helpers/test-app.js';
 
 const run = promisify(execFile);
+const PROPOSAL_HEADER = PROPOSAL_CSV_COLUMNS.join(',');
 const admin = bearer(ADMIN_TOKEN);
 
 /** GET `/api/v1${path}` as the admin: its body. */
@@ -356,6 +358,16 @@ describe('the whole tracker exported, and restored into an empty database', () =
         history.data.map((t) => ['exported-corridor', t.seq, t.to, String(t.retracted)]),
       );
       expect(tagged.find((row) => row.retracted === 'true')?.retractionReason).toBe('wrong date');
+    });
+
+    it('answers a filter that matches nothing with the header line alone, as the list answers []', async () => {
+      for (const path of ['statements.csv?proposal=no-such-proposal', 'proposals.csv?tag=no-such-tag']) {
+        const response = await source.http.get(`/api/v1/export/${path}`).set(...admin);
+        expect({ path, status: response.status }).toEqual({ path, status: 200 });
+        expect(response.text.split('\r\n').filter(Boolean)).toHaveLength(1);
+      }
+      const none = await source.http.get('/api/v1/export/proposals.csv?tag=no-such-tag').set(...admin);
+      expect(none.text).toBe(`${PROPOSAL_HEADER}\r\n`);
     });
 
     it('refuses a filter the list refuses, and a limit or cursor (a file holds every page)', async () => {

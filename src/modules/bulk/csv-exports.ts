@@ -128,6 +128,20 @@ async function* pages<Q extends { limit: number; cursor?: string }, T>(
   } while (cursor !== undefined);
 }
 
+/**
+ * `items` with their first one already read: what the first page would refuse (an unknown
+ * proposal, a stale cursor) is a problem answered as such, before the file's first byte.
+ */
+async function primed<T>(items: AsyncIterable<T>): Promise<AsyncIterable<T>> {
+  const iterator = items[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  return (async function* () {
+    if (first.done === true) return;
+    yield first.value;
+    for (let next = await iterator.next(); next.done !== true; next = await iterator.next()) yield next.value;
+  })();
+}
+
 /** RFC 4180 CSV of `rows`: a header line, CRLF line ends, fields quoted where they must be. */
 function csv<C extends readonly string[]>(columns: C, rows: AsyncIterable<Row<C>>): Readable {
   const out = stringify({
@@ -154,18 +168,18 @@ export class CsvExports {
     private readonly workflow: WorkflowService,
   ) {}
 
-  statementsCsv(query: Omit<ListStatementsQueryDto, 'limit' | 'cursor'>): Readable {
+  async statementsCsv(query: Omit<ListStatementsQueryDto, 'limit' | 'cursor'>): Promise<Readable> {
     const list = (q: ListStatementsQueryDto) => this.statements.list(q);
-    return csv(STATEMENT_CSV_COLUMNS, map(pages(query, list), statementRow));
+    return csv(STATEMENT_CSV_COLUMNS, await primed(map(pages(query, list), statementRow)));
   }
 
-  proposalsCsv(query: Omit<ListProposalsQueryDto, 'limit' | 'cursor'>): Readable {
+  async proposalsCsv(query: Omit<ListProposalsQueryDto, 'limit' | 'cursor'>): Promise<Readable> {
     const list = (q: ListProposalsQueryDto) => this.proposals.list(q);
-    return csv(PROPOSAL_CSV_COLUMNS, map(pages(query, list), proposalRow));
+    return csv(PROPOSAL_CSV_COLUMNS, await primed(map(pages(query, list), proposalRow)));
   }
 
   /** The whole history (retracted transitions flagged) of every proposal the filters match, by proposal. */
-  transitionsCsv(query: Omit<ListProposalsQueryDto, 'limit' | 'cursor'>): Readable {
+  async transitionsCsv(query: Omit<ListProposalsQueryDto, 'limit' | 'cursor'>): Promise<Readable> {
     const list = (q: ListProposalsQueryDto) => this.proposals.list(q);
     const workflow = this.workflow;
     async function* rows(): AsyncGenerator<Row<typeof TRANSITION_CSV_COLUMNS>> {
@@ -192,7 +206,7 @@ export class CsvExports {
         }
       }
     }
-    return csv(TRANSITION_CSV_COLUMNS, rows());
+    return csv(TRANSITION_CSV_COLUMNS, await primed(rows()));
   }
 }
 

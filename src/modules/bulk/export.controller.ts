@@ -52,8 +52,11 @@ export class ExportController {
     content: { 'text/csv': { schema: { type: 'string' }, example: csvExample(STATEMENT_CSV_COLUMNS) } },
   })
   @ApiProblems(400)
-  statements(@Query() query: StatementsCsvQueryDto, @Res({ passthrough: true }) reply: FastifyReply): StreamableFile {
-    return csvFile(reply, 'statements', this.csv.statementsCsv(query));
+  async statements(
+    @Query() query: StatementsCsvQueryDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<StreamableFile> {
+    return csvFile(reply, 'statements', await this.csv.statementsCsv(query));
   }
 
   @Get('proposals.csv')
@@ -72,8 +75,11 @@ export class ExportController {
     content: { 'text/csv': { schema: { type: 'string' }, example: csvExample(PROPOSAL_CSV_COLUMNS) } },
   })
   @ApiProblems(400)
-  proposals(@Query() query: ProposalsCsvQueryDto, @Res({ passthrough: true }) reply: FastifyReply): StreamableFile {
-    return csvFile(reply, 'proposals', this.csv.proposalsCsv(query));
+  async proposals(
+    @Query() query: ProposalsCsvQueryDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<StreamableFile> {
+    return csvFile(reply, 'proposals', await this.csv.proposalsCsv(query));
   }
 
   @Get('transitions.csv')
@@ -92,8 +98,11 @@ export class ExportController {
     content: { 'text/csv': { schema: { type: 'string' }, example: csvExample(TRANSITION_CSV_COLUMNS) } },
   })
   @ApiProblems(400)
-  transitions(@Query() query: ProposalsCsvQueryDto, @Res({ passthrough: true }) reply: FastifyReply): StreamableFile {
-    return csvFile(reply, 'transitions', this.csv.transitionsCsv(query));
+  async transitions(
+    @Query() query: ProposalsCsvQueryDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<StreamableFile> {
+    return csvFile(reply, 'transitions', await this.csv.transitionsCsv(query));
   }
 
   @Get()
