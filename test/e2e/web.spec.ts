@@ -141,6 +141,15 @@ describe('the web app, in a real browser', () => {
       expect(await page.locator('.totals .m-stalled strong').innerText()).toBe(String(totals.stalled));
       expect(await page.locator('svg.chart polyline').count()).toBe(2);
       expect(await page.locator('details table tbody tr').count()).toBe(36);
+      // Each point is that month-end's report: the last one today's, an earlier one its own date's.
+      const cells = async (row: number) =>
+        page.locator(`details table tbody tr:nth-child(${row}) td`).allTextContents();
+      expect((await cells(36)).slice(1)).toEqual([String(totals.advancing), String(totals.stalled)]);
+      const [month] = await cells(30);
+      const [y, m] = month.split('-').map(Number);
+      const monthEnd = new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+      const then = (await api(`/reports/progress?asOf=${monthEnd}`, 'analyst')).totals as Record<string, number>;
+      expect((await cells(30)).slice(1)).toEqual([String(then.advancing), String(then.stalled)]);
       const csv = await page.locator('text=Download CSV').getAttribute('href');
       expect(csv).toContain('format=csv');
       await page.screenshot({ path: path.join(SCREENSHOTS, 'progress.png'), fullPage: true });

@@ -412,8 +412,10 @@ export class WebController {
     }
     const totals = [];
     for (const end of ends) {
-      const report = await readProgressReport(await this.reports.progress({ ...query, asOf: end }, 'json'));
-      totals.push({ month: end.slice(0, 7), advancing: report.totals.advancing, stalled: report.totals.stalled });
+      const { advancing, stalled } = await readProgressTotals(
+        await this.reports.progress({ ...query, asOf: end }, 'json'),
+      );
+      totals.push({ month: end.slice(0, 7), advancing, stalled });
     }
     return totals;
   }
