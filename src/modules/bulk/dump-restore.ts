@@ -136,7 +136,6 @@ const AFTER_PART: Record<string, string[]> = {
     `INSERT INTO proposal_relations (proposal_id, related_id, relation)
      SELECT (l->>'id')::uuid, (r->>'id')::uuid, r->>'relation' ${FROM}, json_array_elements(COALESCE(l->'related', '[]')) r`,
   ],
-  statement: [],
 };
 
 /** Which keys of a line a part needs after it is in: the rest of the line is not kept. */
